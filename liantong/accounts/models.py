@@ -1,0 +1,138 @@
+"""Accounts: users act for one unit, hold roles; each role carries a data scope (RuoYi style)."""
+
+import hashlib
+import secrets
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class UnitKind(models.TextChoices):
+    PLATFORM = "platform", _("平台管理")
+    ZONE = "zone", _("园区党工委")
+    CHAIN = "chain", _("产业链联合党委")
+    DEPARTMENT = "department", _("职能部门")
+    ENTERPRISE = "enterprise", _("企业")
+    INSTITUTION = "institution", _("高校/院所")
+
+
+class DataScope(models.TextChoices):
+    ALL = "all", _("全部数据")
+    SUBTREE = "subtree", _("本级及以下")
+    LEVEL = "level", _("本级")
+    SELF = "self", _("仅本人")
+
+
+class Role(models.Model):
+    """A role: a data scope plus the permission codes it grants (``*`` grants all)."""
+
+    code = models.SlugField(_("角色编码"), max_length=40, unique=True)
+    name = models.CharField(_("角色名称"), max_length=40)
+    data_scope = models.CharField(_("数据范围"), max_length=10, choices=DataScope.choices)
+    permissions = models.JSONField(_("权限"), default=list, blank=True)
+    sort = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("角色")
+        verbose_name_plural = _("角色")
+        ordering = ["sort", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class User(AbstractUser):
+    """A person who logs in; acts for exactly one unit (explicit FKs, see DESIGN-NOTES 3)."""
+
+    display_name = models.CharField(_("姓名"), max_length=50, blank=True)
+    unit_kind = models.CharField(_("单位类型"), max_length=12, choices=UnitKind.choices, default=UnitKind.ENTERPRISE)
+    zone = models.ForeignKey("core.Zone", null=True, blank=True, on_delete=models.PROTECT, verbose_name=_("园区"))
+    chain = models.ForeignKey("orgs.Chain", null=True, blank=True, on_delete=models.PROTECT,
+                              verbose_name=_("产业链"), related_name="staff")
+    department = models.ForeignKey("orgs.Department", null=True, blank=True, on_delete=models.PROTECT,
+                                   verbose_name=_("部门"), related_name="staff")
+    enterprise = models.ForeignKey("orgs.Enterprise", null=True, blank=True, on_delete=models.PROTECT,
+                                   verbose_name=_("企业"), related_name="staff")
+    institution = models.ForeignKey("orgs.Institution", null=True, blank=True, on_delete=models.PROTECT,
+                                    verbose_name=_("高校/院所"), related_name="staff")
+    party_org = models.ForeignKey("orgs.PartyOrg", null=True, blank=True, on_delete=models.SET_NULL,
+                                  verbose_name=_("所在/分管党组织"), related_name="staff")
+    phone = models.CharField(_("手机号码"), max_length=20, blank=True)
+    roles = models.ManyToManyField(Role, blank=True, verbose_name=_("角色"), related_name="users")
+    is_demo = models.BooleanField(_("演示账号"), default=False)
+
+    class Meta:
+        verbose_name = _("用户")
+        verbose_name_plural = _("用户")
+
+    def __str__(self) -> str:
+        return self.display_name or self.username
+
+    @property
+    def role_list(self) -> list[Role]:
+        cached = getattr(self, "_role_cache", None)
+        if cached is None:
+            cached = list(self.roles.all()) if self.pk else []
+            self._role_cache = cached
+        return cached
+
+    def has_perm_code(self, code: str) -> bool:
+        if self.is_superuser:
+            return True
+        for r in self.role_list:
+            if "*" in r.permissions or code in r.permissions:
+                return True
+            app = code.split(".")[0] + ".*"
+            if app in r.permissions:
+                return True
+        return False
+
+    @property
+    def is_platform_admin(self) -> bool:
+        return self.is_superuser or any(r.data_scope == DataScope.ALL for r in self.role_list)
+
+    @property
+    def unit(self):
+        return {
+            UnitKind.ZONE: self.zone,
+            UnitKind.CHAIN: self.chain,
+            UnitKind.DEPARTMENT: self.department,
+            UnitKind.ENTERPRISE: self.enterprise,
+            UnitKind.INSTITUTION: self.institution,
+        }.get(self.unit_kind)
+
+
+class ApiToken(models.Model):
+    """A bearer token for the API; only its SHA-256 is stored."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=60, default="cli")
+    key_hash = models.CharField(max_length=64, unique=True)
+    prefix = models.CharField(max_length=8)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API 令牌")
+        verbose_name_plural = _("API 令牌")
+
+    @staticmethod
+    def hash(key: str) -> str:
+        return hashlib.sha256(key.encode()).hexdigest()
+
+    @classmethod
+    def issue(cls, user: User, name: str = "cli") -> str:
+        key = "lt_" + secrets.token_urlsafe(32)
+        cls.objects.create(user=user, name=name, key_hash=cls.hash(key), prefix=key[:8])
+        return key
+
+    @classmethod
+    def authenticate(cls, key: str) -> User | None:
+        tok = cls.objects.select_related("user").filter(key_hash=cls.hash(key or "")).first()
+        if tok is None or not tok.user.is_active:
+            return None
+        if tok.last_used_at is None or (timezone.now() - tok.last_used_at).total_seconds() > 300:
+            cls.objects.filter(pk=tok.pk).update(last_used_at=timezone.now())
+        return tok.user

@@ -1,0 +1,36 @@
+"""The ``liantong`` console script: the platform's own commands plus every Django management command.
+
+    liantong run                       migrate and serve on http://127.0.0.1:8000
+    liantong demo                      load the seed article's three zones (idempotent)
+    liantong gen --scale zone|city|province
+    liantong import KIND FILE [--dry-run]     KIND: enterprises | party-orgs | members
+    liantong export KIND FILE
+    liantong token USERNAME            print a new API token
+    liantong match-eval DIR            evaluate the matching engine on a labelled set
+    liantong tick                      the periodic job (deadlines, cards, reminders)
+    liantong <any manage.py command>
+"""
+
+import os
+import sys
+
+ALIASES = {"import": "import_data", "export": "export_data", "run": "run_platform"}
+
+
+def main(argv: list[str] | None = None) -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "liantong.settings")
+    argv = list(sys.argv if argv is None else argv)
+    if len(argv) < 2 or argv[1] in ("-h", "--help", "help"):
+        print(__doc__)
+        if len(argv) < 2:
+            return
+    else:
+        name = argv[1]
+        argv[1] = ALIASES.get(name, name.replace("-", "_"))
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(argv)
+
+
+if __name__ == "__main__":
+    main()

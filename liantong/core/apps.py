@@ -1,0 +1,18 @@
+from django.apps import AppConfig
+
+
+class CoreConfig(AppConfig):
+    name = "liantong.core"
+    label = "core"
+    verbose_name = "基础"
+
+    def ready(self):
+        from django.db.models.signals import post_migrate
+
+        from . import dicts, signals  # noqa: F401  (login audit receivers)
+
+        def _ensure(sender, **kwargs):
+            if sender.name == self.name:
+                dicts.ensure_dicts()
+
+        post_migrate.connect(_ensure, dispatch_uid="liantong-ensure-dicts")

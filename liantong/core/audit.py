@@ -1,0 +1,77 @@
+"""Writing the audit log: one function, called by every service in the same transaction."""
+
+from __future__ import annotations
+
+import contextvars
+import datetime
+import decimal
+from typing import Any
+
+from django.db import models
+
+from .models import AuditAction, AuditLog
+
+# Set by RequestContextMiddleware so services need not pass the request around.
+current_request_meta: contextvars.ContextVar[dict | None] = contextvars.ContextVar("request_meta", default=None)
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, models.Model):
+        return value.pk
+    if isinstance(value, (datetime.date, datetime.datetime, decimal.Decimal)):
+        return str(value)
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    return value
+
+
+def snapshot(obj: models.Model, fields: list[str] | None = None, *, exclude: tuple[str, ...] = ()) -> dict:
+    """The concrete field values of ``obj`` as JSON-friendly data, for old/new comparisons."""
+    out = {}
+    for f in obj._meta.concrete_fields:
+        if fields is not None and f.name not in fields:
+            continue
+        if f.name in exclude or f.name.endswith("_encrypted") or f.name.endswith("_hash"):
+            continue
+        out[f.name] = _plain(getattr(obj, f.attname))
+    return out
+
+
+def diff(old: dict, new: dict) -> dict:
+    return {k: [old.get(k), v] for k, v in new.items() if old.get(k) != v}
+
+
+def record(
+    actor,
+    action: str,
+    obj: models.Model | None = None,
+    *,
+    changes: dict | None = None,
+    zone=None,
+    object_type: str = "",
+    object_repr: str = "",
+) -> AuditLog:
+    """Append one audit row. ``actor`` may be None for system jobs (tick, demo)."""
+    meta = current_request_meta.get() or {}
+    if zone is None and obj is not None:
+        zone = getattr(obj, "zone_id", None)
+    zone_id = zone.pk if isinstance(zone, models.Model) else zone
+    if obj is not None and obj.__class__.__name__ == "Zone":
+        zone_id = obj.pk
+    return AuditLog.objects.create(
+        actor=actor if getattr(actor, "pk", None) else None,
+        actor_name=(getattr(actor, "username", "") or "系统")[:150],
+        action=action,
+        object_type=object_type or (obj._meta.label_lower if obj is not None else ""),
+        object_id=str(obj.pk) if obj is not None and obj.pk is not None else "",
+        object_repr=(object_repr or (str(obj) if obj is not None else ""))[:200],
+        zone_id=zone_id,
+        changes=_plain(changes or {}),
+        ip=meta.get("ip"),
+        user_agent=(meta.get("ua") or "")[:300],
+    )
+
+
+__all__ = ["AuditAction", "record", "snapshot", "diff", "current_request_meta"]

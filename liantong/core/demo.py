@@ -1,0 +1,42 @@
+"""``liantong demo``: the seed article's three zones, built through the real services.
+
+Deterministic (fixed seeds, natural keys): running it twice changes nothing. Each app registers a
+loader ``(ctx) -> None``; they run in registration order and share ``ctx`` (zones, firms, users …).
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+_LOADERS: list[tuple[int, str, Callable[[dict], None]]] = []
+
+
+def register(order: int, name: str, fn: Callable[[dict], None]) -> None:
+    if all(n != name for _, n, _ in _LOADERS):
+        _LOADERS.append((order, name, fn))
+        _LOADERS.sort(key=lambda t: t[0])
+
+
+def run(*, log: Callable[[str], None] = print) -> dict:
+    from liantong.accounts.roles import ensure_roles
+
+    from .dicts import ensure_dicts
+
+    ensure_dicts()
+    ctx: dict = {"roles": ensure_roles(), "log": log}
+    for _, name, fn in _LOADERS:
+        log(f"演示数据：{name} …")
+        fn(ctx)
+    return ctx
+
+
+DEMO_LOGINS = [
+    ("admin", "平台管理员"),
+    ("zj_zone", "镇江高新区党工委"),
+    ("zj_chain", "镇江高新区高技术船舶海工装备产业链联合党委"),
+    ("zj_dept", "镇江高新区自然资源和规划分局"),
+    ("zj_firm", "镇江船厂联络员、设计所党支部书记"),
+    ("zj_firm2", "另一家镇江链上企业（演示）"),
+    ("zj_uni", "江苏科技大学联络员"),
+    ("by_zone", "白银高新区党工委"),
+]

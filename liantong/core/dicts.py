@@ -1,0 +1,107 @@
+"""Admin-editable dictionaries (kinds, categories, statuses with badge colours).
+
+Code declares each dictionary's default items once (``register``); ``ensure_dicts`` writes the
+missing ones; admins may then relabel, recolour, reorder or add items. Forms, filters, templates
+and Excel all read labels through ``label``/``choices`` here.
+"""
+
+from __future__ import annotations
+
+from django.core.cache import cache
+from django.db import models
+
+_DEFAULTS: dict[str, tuple[str, list[tuple[str, str, str]]]] = {}
+_CACHE_KEY = "liantong:dicts:v1"
+
+
+def register(code: str, name: str, items) -> None:
+    """Declare a dictionary. ``items`` is a TextChoices class or ``[(value, label, colour)]``."""
+    if isinstance(items, type) and issubclass(items, models.Choices):
+        items = [(v, str(lbl), "secondary") for v, lbl in items.choices]
+    _DEFAULTS[code] = (name, [(v, str(lbl), c) for v, lbl, c in items])
+
+
+def set_colours(code: str, colours: dict[str, str]) -> None:
+    name, items = _DEFAULTS[code]
+    _DEFAULTS[code] = (name, [(v, lbl, colours.get(v, c)) for v, lbl, c in items])
+
+
+def ensure_dicts() -> int:
+    """Create missing dictionaries and items; never overwrite what an admin changed."""
+    from .models import DictItem, DictType
+
+    created = 0
+    for code, (name, items) in _DEFAULTS.items():
+        dt, _ = DictType.objects.get_or_create(code=code, defaults={"name": name})
+        have = set(dt.items.values_list("value", flat=True))
+        new = [
+            DictItem(dict_type=dt, value=v, label=lbl, colour=c, sort=i)
+            for i, (v, lbl, c) in enumerate(items)
+            if v not in have
+        ]
+        DictItem.objects.bulk_create(new)
+        created += len(new)
+    invalidate()
+    return created
+
+
+def invalidate() -> None:
+    cache.delete(_CACHE_KEY)
+
+
+def _all() -> dict[str, list[dict]]:
+    data = cache.get(_CACHE_KEY)
+    if data is None:
+        from .models import DictItem
+
+        data = {}
+        try:
+            rows = DictItem.objects.select_related("dict_type").order_by("dict_type__code", "sort", "id")
+            for it in rows:
+                data.setdefault(it.dict_type.code, []).append(
+                    {"value": it.value, "label": it.label, "colour": it.colour, "active": it.active,
+                     "extra": it.extra}
+                )
+        except Exception:  # tables not migrated yet
+            data = {}
+        for code, (_, items) in _DEFAULTS.items():
+            if code not in data:
+                data[code] = [{"value": v, "label": lbl, "colour": c, "active": True, "extra": {}}
+                              for v, lbl, c in items]
+        cache.set(_CACHE_KEY, data, 300)
+    return data
+
+
+def items(code: str) -> list[dict]:
+    return _all().get(code, [])
+
+
+def choices(code: str, *, include_inactive: bool = False) -> list[tuple[str, str]]:
+    return [(i["value"], i["label"]) for i in items(code) if include_inactive or i["active"]]
+
+
+def item(code: str, value) -> dict | None:
+    value = "" if value is None else str(value)
+    for i in items(code):
+        if i["value"] == value:
+            return i
+    return None
+
+
+def label(code: str, value) -> str:
+    it = item(code, value)
+    return it["label"] if it else ("" if value is None else str(value))
+
+
+def colour(code: str, value) -> str:
+    it = item(code, value)
+    return it["colour"] if it else "secondary"
+
+
+def value_for_label(code: str, text: str) -> str | None:
+    """Reverse look-up for imports: a label (or the code itself) to the code."""
+    text = (text or "").strip()
+    for i in items(code):
+        if text in (i["label"], i["value"]):
+            return i["value"]
+    return None

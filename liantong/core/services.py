@@ -1,0 +1,84 @@
+"""Generic writes: create, update, delete one object with validation and its audit row.
+
+Apps' services call these (after their own domain rules) so that every write validates the
+same way, runs in one transaction and is audited with old and new values.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, models, transaction
+
+from . import audit
+
+
+class ServiceError(Exception):
+    """A refused write or move, with a message in Chinese for the user."""
+
+    def __init__(self, message: str, *, field: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+def validation_message(exc: ValidationError, model: type[models.Model] | None = None) -> str:
+    if hasattr(exc, "message_dict"):
+        parts = []
+        for field, msgs in exc.message_dict.items():
+            name = field
+            if model is not None and field != "__all__":
+                try:
+                    name = str(model._meta.get_field(field).verbose_name)
+                except Exception:
+                    pass
+            parts.append(("" if field == "__all__" else f"{name}：") + "；".join(msgs))
+        return "；".join(parts)
+    return "；".join(exc.messages)
+
+
+def _clean(obj: models.Model, exclude: list[str] | None = None) -> None:
+    try:
+        obj.full_clean(exclude=exclude, validate_constraints=True)
+    except ValidationError as exc:
+        raise ServiceError(validation_message(exc, obj.__class__)) from exc
+
+
+def _save(obj: models.Model) -> None:
+    try:
+        with transaction.atomic():
+            obj.save()
+    except IntegrityError as exc:
+        raise ServiceError(f"数据冲突，未保存：{obj._meta.verbose_name}已存在或引用无效") from exc
+
+
+@transaction.atomic
+def create(model: type[models.Model], *, actor, clean_exclude: list[str] | None = None, **fields):
+    obj = model(**fields)
+    _clean(obj, clean_exclude)
+    _save(obj)
+    audit.record(actor, audit.AuditAction.CREATE, obj, changes={"new": audit.snapshot(obj)})
+    return obj
+
+
+@transaction.atomic
+def update(obj: models.Model, *, actor, clean_exclude: list[str] | None = None, **fields):
+    old = audit.snapshot(obj)
+    for k, v in fields.items():
+        setattr(obj, k, v)
+    _clean(obj, clean_exclude)
+    _save(obj)
+    changes = audit.diff(old, audit.snapshot(obj))
+    if changes:
+        audit.record(actor, audit.AuditAction.UPDATE, obj, changes=changes)
+    return obj
+
+
+@transaction.atomic
+def delete(obj: models.Model, *, actor) -> None:
+    snap = audit.snapshot(obj)
+    audit.record(actor, audit.AuditAction.DELETE, obj, changes={"old": snap})
+    try:
+        with transaction.atomic():
+            obj.delete()
+    except models.ProtectedError as exc:
+        raise ServiceError(f"{obj._meta.verbose_name}“{obj}”仍被其他记录引用，不能删除") from exc

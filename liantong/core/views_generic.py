@@ -1,0 +1,189 @@
+"""The base views every app's list, detail and edit pages are built from.
+
+They start every query from ``visible_to(user)`` (so a template never decides visibility), give
+each list search, filters, sorting, pagination and Excel export, and send writes through services.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.views import View
+
+from . import audit
+from .scoping import get_for_user
+from .services import ServiceError
+from .tables import Column, Filter
+
+
+class PermissionMixin(LoginRequiredMixin):
+    perm: str | None = None
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        if self.perm and not request.user.has_perm_code(self.perm):
+            raise Http404("未找到该页面，或您无权访问")
+        return super().dispatch(request, *args, **kwargs)
+
+
+class ObjectListView(PermissionMixin, View):
+    model = None
+    columns: list[Column] = []
+    filters: list[Filter] = []
+    search_fields: list[str] = []
+    select_related: list[str] = []
+    ordering: str = "-id"
+    paginate_by = 20
+    title = ""
+    create_url: str | None = None
+    create_perm: str | None = None
+    excel_spec = None  # an excel.Spec: enables ?export=xlsx
+    template_name = "core/object_list.html"
+
+    def base_queryset(self):
+        return self.model.objects.visible_to(self.request.user)
+
+    def get_queryset(self):
+        qs = self.base_queryset()
+        if self.select_related:
+            qs = qs.select_related(*self.select_related)
+        g = self.request.GET
+        q = (g.get("q") or "").strip()[:100]
+        if q and self.search_fields:
+            cond = Q()
+            for f in self.search_fields:
+                cond |= Q(**{f"{f}__icontains": q})
+            qs = qs.filter(cond)
+        for f in self.filters:
+            v = (g.get(f.name) or "").strip()
+            if v:
+                if f.lookup.endswith("__in"):
+                    qs = qs.filter(**{f.lookup: v.split(",")})
+                elif v in ("true", "false") and not f.lookup.endswith("_id"):
+                    qs = qs.filter(**{f.lookup: v == "true"})
+                else:
+                    try:
+                        qs = qs.filter(**{f.lookup: v})
+                    except (ValueError, TypeError):
+                        qs = qs.none()
+        sort = g.get("sort") or ""
+        orders = {c.order for c in self.columns if c.order}
+        if sort.lstrip("-") in orders:
+            qs = qs.order_by(sort, "-id")
+        else:
+            qs = qs.order_by(self.ordering)
+        return qs
+
+    def get(self, request, *args, **kwargs):
+        qs = self.get_queryset()
+        if request.GET.get("export") == "xlsx" and self.excel_spec is not None:
+            return self.export(qs)
+        paginator = Paginator(qs, self.paginate_by)
+        try:
+            page = paginator.get_page(request.GET.get("page"))
+        except Exception:
+            page = paginator.get_page(1)
+        rows = [(obj, [c.cell(obj) for c in self.columns]) for obj in page.object_list]
+        ctx = {
+            "title": self.title or self.model._meta.verbose_name_plural,
+            "columns": self.columns,
+            "rows": rows,
+            "page": page,
+            "filters": [(f, f.options(request.user), request.GET.get(f.name, "")) for f in self.filters],
+            "q": request.GET.get("q", ""),
+            "can_export": self.excel_spec is not None,
+            "create_url": self.create_url if (not self.create_perm or request.user.has_perm_code(self.create_perm))
+            else None,
+            "search_placeholder": "搜索" + "、".join(
+                str(self.model._meta.get_field(f.split("__")[0]).verbose_name) for f in self.search_fields[:3]),
+        }
+        ctx.update(self.extra_context())
+        template = "core/_table.html" if request.headers.get("HX-Request") else self.template_name
+        return render(request, template, ctx)
+
+    def extra_context(self) -> dict:
+        return {}
+
+    def export(self, qs):
+        from .excel import write_workbook
+
+        data = write_workbook(self.excel_spec, qs, user=self.request.user)
+        audit.record(self.request.user, audit.AuditAction.EXPORT, None, object_type=self.model._meta.label_lower,
+                     object_repr=f"导出{self.excel_spec.title} {qs.count()} 行", zone=self.request.user.zone_id,
+                     changes={"query": self.request.GET.urlencode()})
+        resp = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        from urllib.parse import quote
+
+        resp["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(self.excel_spec.title)}.xlsx"
+        return resp
+
+
+class ObjectDetailView(PermissionMixin, View):
+    model = None
+    template_name = ""
+    select_related: list[str] = []
+
+    def get_object(self, pk, *, for_write=False):
+        qs = self.model.objects.all()
+        if self.select_related:
+            qs = qs.select_related(*self.select_related)
+        return get_for_user(self.model, self.request.user, pk, for_write=for_write, queryset=qs)
+
+    def get(self, request, pk):
+        obj = self.get_object(pk)
+        can_edit = self.model.objects.visible_to(request.user, for_write=True).filter(pk=obj.pk).exists()
+        ctx = {"object": obj, "title": str(obj), "can_edit": can_edit}
+        ctx.update(self.extra_context(obj))
+        return render(request, self.template_name, ctx)
+
+    def extra_context(self, obj) -> dict:
+        return {}
+
+
+class ObjectEditView(PermissionMixin, View):
+    """Create (pk None) or edit an object through a form whose ``save(actor=…)`` calls a service."""
+
+    model = None
+    form_class = None
+    template_name = "core/object_form.html"
+    success_url_name: str = ""
+    create_perm: str | None = None
+
+    def get_object(self, pk):
+        if pk is None:
+            if self.create_perm and not self.request.user.has_perm_code(self.create_perm):
+                raise Http404("未找到该页面，或您无权访问")
+            return None
+        return get_for_user(self.model, self.request.user, pk, for_write=True)
+
+    def get(self, request, pk=None):
+        obj = self.get_object(pk)
+        form = self.form_class(instance=obj, user=request.user)
+        return self._render(form, obj)
+
+    def post(self, request, pk=None):
+        obj = self.get_object(pk)
+        form = self.form_class(request.POST, request.FILES, instance=obj, user=request.user)
+        if form.is_valid():
+            try:
+                saved = form.save(actor=request.user)
+            except ServiceError as exc:
+                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            except PermissionDenied as exc:
+                form.add_error(None, str(exc) or "无权执行此操作")
+            else:
+                messages.success(request, "已保存")
+                return redirect(self.success_url_name, pk=saved.pk)
+        return self._render(form, obj, status=400)
+
+    def _render(self, form, obj, status=200):
+        verbose = self.model._meta.verbose_name
+        title = f"编辑{verbose}：{obj}" if obj else f"新增{verbose}"
+        return render(request=self.request, template_name=self.template_name,
+                      context={"form": form, "object": obj, "title": title}, status=status)

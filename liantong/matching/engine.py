@@ -1,0 +1,995 @@
+"""Supply–demand matching engine for Liantong (pure Python: jieba + numpy + scipy, no Django).
+
+How a match is scored
+---------------------
+1. **Text analysis** (:func:`analyze`): NFKC (full-width -> half-width), lower case, regex
+   rewrites (``data/rewrite.tsv``), jieba (domain dictionary, ``HMM=False``), then every token is
+   mapped to a *concept* through the synonym table (``data/synonyms.tsv``: PA66 = 尼龙66 =
+   聚己二酰己二胺, 安酮 = 环己酮, E501T-1 = E71T-1C …) plus its broader concepts
+   (``data/broader.tsv``).  Letter+digit codes also match without hyphens (E71T-1C == E71T1C).
+   Clause-level results are cached, so repeated text is segmented once.
+2. **Retrieval**: two BM25 fields over one inverted index (scipy CSC): words/concepts and
+   character bigrams; title and keywords weigh more than the node and the description.  Scenario
+   queries are split into their listed items and each item is scored too (best item added).
+3. **Re-ranking of the best few hundred** with domain knowledge, each a multiplicative factor
+   that is also reported in ``why``: roles (``data/inputs_of.tsv``: a buyer of a product does not
+   want that product's inputs unless it names them; a seller of the buyer's own product or of a
+   product made from what the buyer wants is not a supplier), alternatives for the same slot
+   (``data/conflicts.tsv``), restrictive qualifiers (``data/qualifiers.txt``), ship-steel grade
+   compatibility (lower strength is a mismatch, over-spec is partial), a domain gate (no shared
+   word, only shared character pairs), locality and freshness.
+
+Pools (README convention): a demand/scenario query ranks active supply listings; a supply query
+ranks active demand and scenario listings; never the query itself, never the same enterprise's
+listings, never inactive ones.
+
+Updates: :meth:`MatchEngine.update` appends to a small delta segment and tombstones the old
+version; :meth:`MatchEngine.remove` tombstones.  The delta is merged into the main segment when it
+grows beyond ``merge_threshold`` (no re-tokenisation: term statistics are kept per document).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import threading
+import time
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+from scipy import sparse
+
+__all__ = ["Doc", "Match", "MatchEngine", "tokenize", "analyze", "knowledge", "normalize"]
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+
+# --------------------------------------------------------------------------- data classes
+
+
+@dataclass
+class Doc:
+    """One listing (supply, demand or scenario) as the engine sees it."""
+
+    id: str | int
+    kind: str  # 'supply' | 'demand' | 'scenario'
+    chain: str = ""
+    node: str = ""
+    zone: str = ""
+    enterprise: str = ""
+    title: str = ""
+    description: str = ""
+    keywords: list[str] = field(default_factory=list)
+    quantity: str = ""
+    active: bool = True
+    updated: float | None = None  # epoch seconds
+    stage: int | None = None  # 0 upstream, 1 midstream, 2 downstream
+
+
+@dataclass
+class Match:
+    id: str | int
+    score: float
+    why: dict
+
+
+# --------------------------------------------------------------------------- knowledge
+
+_PUNCT_SPLIT = re.compile(r"[,;。!?、:\n\r\t()\[\]{}<>《》“”\"'|·…]+")
+_CJK = re.compile(r"[\u4e00-\u9fff]+")
+_ALNUM_MIX = re.compile(r"^(?=.*[a-z])(?=.*[0-9])[a-z0-9.\-_+/#%&]+$")
+_NUMERIC = re.compile(r"^[0-9.\-_+/%~x×*]+$")
+_SKIP_TOKEN = re.compile(r"^[\W_]+$")
+
+CTX_SUFFIX = {"边角料", "废料", "余料", "级", "装置", "产线", "生产线", "生产", "扩产", "项目", "工厂", "工序", "工段", "一体化", "厂", "用", "原料",
+              "合成", "车间", "扩能", "行业", "领域", "体系"}
+CTX_PREFIX = {"专用于", "可用于", "主要用于", "用作", "用于", "供", "专供", "适用于", "可作", "拟建", "新建", "扩建", "自建", "自有", "为", "替代", "适配", "配合"}
+NEG_PREFIX = {"不设", "无", "不含", "不需要", "没有", "无需", "不适用于", "非"}
+STEEL_CONCEPTS = {"船板", "型材", "球扁钢", "角钢", "t型材", "海工钢", "中厚板", "薄板", "高强度船板", "低温钢"}
+
+
+def _squash(tok: str) -> str:
+    return re.sub(r"[.\-_/\s]", "", tok)
+
+
+class Knowledge:
+    """Domain dictionary, synonyms, roles, conflicts — loaded once per process."""
+
+    def __init__(self, data_dir: Path = DATA_DIR):
+        import jieba
+
+        self.surface: dict[str, str] = {}  # normalised surface -> concept key
+        self.display: dict[str, str] = {}  # concept key -> display form
+        self.surfaces_of: dict[str, list[str]] = {}
+        multiword: list[tuple[str, str]] = []
+        for terms in self._groups(data_dir / "synonyms.tsv"):
+            canon = normalize(terms[0])
+            self.display.setdefault(canon, terms[0])
+            for t in terms:
+                n = normalize(t)
+                for key in {n, _squash(n)}:
+                    if key and key not in self.surface:
+                        self.surface[key] = canon
+                self.surfaces_of.setdefault(canon, []).append(n)
+                if re.search(r"[\s,()/·]", n):
+                    multiword.append((n, canon))
+
+        def res(t):
+            n = normalize(t)
+            return self.surface.get(n) or self.surface.get(_squash(n)) or n
+
+        self.broader: dict[str, set[str]] = {}
+        for terms in self._groups(data_dir / "broader.tsv"):
+            self.broader.setdefault(res(terms[0]), set()).update(res(t) for t in terms[1:])
+        self.inputs: dict[str, set[str]] = {}
+        for terms in self._groups(data_dir / "inputs_of.tsv"):
+            self.inputs.setdefault(res(terms[0]), set()).update(res(t) for t in terms[1:])
+        self.conflict_groups: list[set[str]] = [{res(t) for t in g} for g in self._groups(data_dir / "conflicts.tsv")]
+        self.conflicts_of: dict[str, list[int]] = {}
+        for i, g in enumerate(self.conflict_groups):
+            for c in g:
+                self.conflicts_of.setdefault(c, []).append(i)
+        self.qualifiers = {res(t) for t in self._lines(data_dir / "qualifiers.txt")}
+        self.services = {res(t) for t in self._lines(data_dir / "services.txt")}
+        self.materials = {res(t) for t in self._lines(data_dir / "materials.txt")}
+        self.stop = set()
+        for line in self._lines(data_dir / "stopwords.txt"):
+            self.stop.update(normalize(w) for w in line.split())
+        self.stop_bigrams = {w for w in self.stop if len(w) == 2}
+        self.rewrites = []
+        for line in self._lines(data_dir / "rewrite.tsv"):
+            pat, _, rep = line.partition("\t")
+            self.rewrites.append((re.compile(pat), rep))
+        # multi-word surfaces (with spaces or punctuation) are rewritten to their canonical form
+        multiword.sort(key=lambda x: -len(x[0]))
+        self.rewrites.extend(
+            (re.compile(re.escape(s)), self._clean_canon(c)) for s, c in multiword if self._clean_canon(c)
+        )
+        # role concepts: anything that takes part in an input relation
+        self.role_concepts = set(self.inputs)
+        for v in self.inputs.values():
+            self.role_concepts |= v
+        self.upstream: dict[str, set[str]] = {}
+        for c in list(self.role_concepts) + list(self.broader):
+            self.upstream[c] = self._upstream(c)
+
+        tk = jieba.Tokenizer()
+        tk.initialize()
+        for key in self.surface:
+            if len(key) >= 2 and not re.search(r"[\s,()/·]", key):
+                tk.add_word(key, freq=max(20000, 3000 * len(key)))
+        for line in self._lines(data_dir / "userdict.txt"):
+            parts = line.split()
+            w = normalize(parts[0])
+            freq = int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else 2000
+            tk.add_word(w, freq=freq)
+        for w in self.stop:
+            if len(w) >= 2:
+                tk.add_word(w, freq=3000)
+        self.tokenizer = tk
+        self.cache: dict[str, tuple] = {}
+        self.cache_limit = 400_000
+
+    @staticmethod
+    def _lines(path: Path):
+        if not path.exists():
+            return []
+        out = []
+        for line in path.read_text(encoding="utf-8").splitlines():
+            s = line.rstrip("\n")
+            if s.strip() and not s.lstrip().startswith("#"):
+                out.append(s.strip() if "\t" not in s else s)
+        return out
+
+    @classmethod
+    def _groups(cls, path: Path):
+        return [[t.strip() for t in line.split("|") if t.strip()] for line in cls._lines(path)]
+
+    def _clean_canon(self, canon: str) -> str:
+        return canon if re.fullmatch(r"[\u4e00-\u9fffa-z0-9.\-_+#%&]+", canon) else ""
+
+    def _upstream(self, c: str, depth: int = 3) -> set[str]:
+        seen: set[str] = set()
+        frontier = {c} | self.broader.get(c, set())
+        for _ in range(depth):
+            nxt = set()
+            for x in frontier:
+                for i in self.inputs.get(x, ()):
+                    if i not in seen:
+                        seen.add(i)
+                        nxt.add(i)
+            frontier = nxt
+        return seen
+
+    def concept(self, tok: str) -> str | None:
+        c = self.surface.get(tok)
+        if c is None and _ALNUM_MIX.match(tok):
+            c = self.surface.get(_squash(tok))
+        return c
+
+    def expand(self, c: str) -> list[str]:
+        out = [c]
+        for p in self.broader.get(c, ()):
+            out.append(p)
+            out.extend(self.broader.get(p, ()))
+        return out
+
+
+_KNOWLEDGE: Knowledge | None = None
+_KLOCK = threading.Lock()
+
+
+def knowledge() -> Knowledge:
+    """The process-wide :class:`Knowledge` (jieba dictionary loaded once)."""
+    global _KNOWLEDGE
+    if _KNOWLEDGE is None:
+        with _KLOCK:
+            if _KNOWLEDGE is None:
+                _KNOWLEDGE = Knowledge()
+    return _KNOWLEDGE
+
+
+def normalize(text) -> str:
+    """Full-width -> half-width, lower case, unified dashes and 粘/黏."""
+    if not text:
+        return ""
+    t = unicodedata.normalize("NFKC", str(text)).lower()
+    return t.translate(_TRANS)
+
+
+_TRANS = str.maketrans({"–": "-", "—": "-", "―": "-", "−": "-", "～": "~", "黏": "粘", "\u3000": " ", "₂": "2", "₃": "3",
+                        "₄": "4", "₆": "6", "·": "·"})
+
+
+def _rewrite(text: str, kn: Knowledge) -> str:
+    for pat, rep in kn.rewrites:
+        text = pat.sub(rep, text)
+    return text
+
+
+def _analyze_clause(clause: str, kn: Knowledge) -> tuple:
+    """-> (terms, concepts_in_order, ctx_concepts, neg_concepts) for one clause (cached)."""
+    hit = kn.cache.get(clause)
+    if hit is not None:
+        return hit
+    terms: list[str] = []
+    seq: list[tuple[str, str | None]] = []  # (token, concept)
+    for tok in kn.tokenizer.lcut(clause, HMM=False):
+        tok = tok.strip()
+        if not tok or _SKIP_TOKEN.match(tok):
+            continue
+        c = kn.concept(tok)
+        if c is not None:
+            terms.append("c:" + c)
+            for e in kn.expand(c)[1:]:
+                terms.append("p:" + e)
+            seq.append((tok, c))
+            continue
+        seq.append((tok, None))
+        if tok in kn.stop or _NUMERIC.match(tok):
+            continue
+        if len(tok) == 1 and not tok.isalnum():
+            continue
+        if len(tok) == 1 and "\u4e00" <= tok <= "\u9fff":
+            continue
+        terms.append("w:" + tok)
+    # bigrams over CJK runs
+    for run in _CJK.findall(clause):
+        for i in range(len(run) - 1):
+            bg = run[i : i + 2]
+            if bg not in kn.stop_bigrams:
+                terms.append("b:" + bg)
+    # context (poster's own product / application) and negation
+    ctx: list[str] = []
+    neg: list[str] = []
+    mode = None
+    for i, (tok, c) in enumerate(seq):
+        if tok in NEG_PREFIX:
+            mode = "neg"
+            continue
+        if tok in CTX_PREFIX and mode is None:
+            mode = "ctx"
+            continue
+        if c is None:
+            continue
+        if mode == "neg":
+            neg.append(c)
+            continue
+        if mode == "ctx":
+            ctx.append(c)
+            continue
+        # suffix marker right after a run of concepts
+        j = i + 1
+        while j < len(seq) and seq[j][1] is not None:
+            j += 1
+        if j < len(seq) and seq[j][0] in CTX_SUFFIX and j - i <= 3:
+            ctx.append(c)
+    concepts = [c for _, c in seq if c is not None]
+    out = (tuple(terms), tuple(concepts), tuple(ctx), tuple(neg))
+    if len(kn.cache) > kn.cache_limit:
+        kn.cache.clear()
+    kn.cache[clause] = out
+    return out
+
+
+def analyze(text, kn: Knowledge | None = None) -> dict:
+    """Full analysis of one text: terms (c:/w:/b: prefixed), concepts, context and negated concepts."""
+    kn = kn or knowledge()
+    t = normalize(text)
+    if len(t) > 20000:
+        t = t[:20000]  # a listing is a few hundred characters; cap pathological input
+    t = _rewrite(t, kn)
+    terms: list[str] = []
+    concepts: list[str] = []
+    ctx: list[str] = []
+    neg: list[str] = []
+    clauses = []
+    for clause in _PUNCT_SPLIT.split(t):
+        clause = clause.strip()
+        if not clause:
+            continue
+        r = _analyze_clause(clause, kn)
+        terms.extend(r[0])
+        concepts.extend(r[1])
+        ctx.extend(r[2])
+        neg.extend(r[3])
+        clauses.append(clause)
+    return {"terms": terms, "concepts": concepts, "ctx": ctx, "neg": neg, "text": t, "clauses": clauses}
+
+
+def tokenize(text) -> list[str]:
+    """Words for search: domain concepts (canonical form) and other jieba words, in order.
+
+    Synonyms collapse to one canonical token (尼龙66, 锦纶66, 聚己二酰己二胺 -> "pa66"), so the
+    same function can feed any full-text index.
+    """
+    a = analyze(text)
+    out = []
+    for t in a["terms"]:
+        if t.startswith("c:"):
+            out.append(t[2:])
+        elif t.startswith("w:"):
+            out.append(t[2:])
+    return out
+
+
+# --------------------------------------------------------------------------- steel grades
+
+_GRADE = re.compile(r"(?<![a-z0-9])([abdef])h?(32|36|40|420|460|500|550|620|690)(?![a-z0-9])")
+_STRENGTH_KG = re.compile(r"(?<![0-9])(27|32|36|40)\s*(?:kg级|kg|级)")
+_YIELD = re.compile(r"屈服\s*(235|315|355|390|420|460)")
+_LETTERS = re.compile(r"(?<![a-z0-9])([abdef](?:/[abdef])+)\s*(?:质量等级|等级|级)")
+_NORMAL = re.compile(r"普通强度|一般强度|(?<![a-z0-9])a级(?:船板|钢板|及)")
+_LETTER = {"a": 0, "b": 1, "d": 2, "e": 3, "f": 4}
+_YIELD_LEVEL = {"235": 24, "315": 32, "355": 36, "390": 40, "420": 42, "460": 46}
+
+
+def steel_grades(text: str) -> tuple[tuple[int, int], ...]:
+    """Ship/offshore steel grades named in a normalised text: ((toughness letter, strength), ...)."""
+    out = set()
+    for m in _GRADE.finditer(text):
+        s = int(m.group(2))
+        out.add((_LETTER[m.group(1)], s if s < 100 else s // 10))
+    strengths = {int(m.group(1)) for m in _STRENGTH_KG.finditer(text)}
+    strengths |= {_YIELD_LEVEL[m.group(1)] for m in _YIELD.finditer(text)}
+    letters = set()
+    for m in _LETTERS.finditer(text):
+        letters |= {_LETTER[x] for x in m.group(1).split("/")}
+    for s in strengths:
+        for ltr in letters or {0}:
+            out.add((ltr, s))
+    if _NORMAL.search(text):
+        for ltr in letters or {0}:
+            out.add((ltr, 24))
+    return tuple(sorted(out))
+
+
+def grade_factor(req: tuple, offer: tuple) -> tuple[float, str]:
+    if not req or not offer:
+        return 1.0, ""
+    best, label = 0.3, "强度等级低于要求"
+    for ql, qs in req:
+        for cl, cs in offer:
+            if cs == qs and cl == ql:
+                return 1.0, "钢级相符"
+            if cs >= qs and cl >= ql:
+                if best < 0.8:
+                    best, label = 0.8, "钢级高于要求（可替代）"
+            elif cs >= qs and best < 0.6:
+                best, label = 0.6, "强度相符但韧性等级偏低"
+    return best, label
+
+
+# --------------------------------------------------------------------------- per-document features
+
+
+class _Features:
+    __slots__ = ("direct", "title_c", "kw_c", "node_c", "desc_c", "all_c", "ctx", "neg", "grades", "items", "ent_c")
+
+    def __init__(self, doc: Doc, kn: Knowledge, parts: dict):
+        def x(cs):
+            out = set()
+            for c in cs:
+                out.update(kn.expand(c))
+            return frozenset(out)
+
+        self.direct = frozenset(c for p in ("title", "keywords", "node", "description") for c in parts[p]["concepts"])
+        self.title_c = x(parts["title"]["concepts"])
+        self.kw_c = x(parts["keywords"]["concepts"])
+        self.node_c = x(parts["node"]["concepts"])
+        self.desc_c = x(parts["description"]["concepts"])
+        self.neg = frozenset(parts["description"]["neg"]) | frozenset(parts["title"]["neg"])
+        self.all_c = (self.title_c | self.kw_c | self.node_c | self.desc_c) - (self.neg - self.title_c - self.kw_c)
+        ctx = set()
+        for p in parts.values():
+            ctx.update(p["ctx"])
+        self.ent_c = frozenset(parts["enterprise"]["concepts"])
+        if doc.kind == "scenario":
+            ctx |= self.node_c
+        self.ctx = frozenset(ctx)
+        self.grades = ()
+        if self.all_c & STEEL_CONCEPTS:
+            self.grades = steel_grades(" ".join(p["text"] for k, p in parts.items() if k != "enterprise"))
+        self.items = ()
+        if doc.kind == "scenario":
+            self.items = _scenario_items(parts["description"]["text"])
+
+
+def _scenario_items(text: str) -> tuple[str, ...]:
+    """The listed items of a scenario: the part after the first colon, split on 、;,/ ."""
+    if ":" not in text:
+        return ()
+    body = text.split(":", 1)[1]
+    body = re.split(r"[。]|,(?:要求|须|需|优先|欢迎|寻求|期望|目标|入园|提供)", body)[0]
+    items = [s.strip() for s in re.split(r"[、;,/]|以及|及", body) if len(s.strip()) >= 2]
+    return tuple(items[:12])
+
+
+# --------------------------------------------------------------------------- the engine
+
+FIELD_WEIGHTS = {"title": 3.0, "keywords": 2.5, "node": 1.5, "description": 1.0}
+QUERY_WEIGHTS = {"title": 1.0, "keywords": 1.0, "node": 0.6, "description": 0.45}
+K1, B = 1.2, 0.75
+BIGRAM_WEIGHT = 0.3
+CONCEPT_BOOST = 1.6  # concept terms count more than plain words
+ITEM_WEIGHT = 0.6
+PARENT_DOC_WEIGHT = 0.5
+PARENT_QUERY_WEIGHT = 0.4
+CTX_QUERY_WEIGHT = 0.3
+PEN_UNRELATED = 0.6
+PEN_SERVICE = 0.45
+PEN_NO_GRADE = 0.85
+RERANK_DEPTH = 200
+PEN_UPSTREAM = 0.3
+PEN_COMPETITOR = 0.3
+PEN_DOWNSTREAM = 0.35
+PEN_CONFLICT = 0.55
+PEN_QUALIFIER_MISSING = 0.5
+PEN_QUALIFIER_EXTRA = 0.7
+PEN_NO_WORD = 0.5
+ZONE_BONUS = 1.02
+FRESH_HALF_LIFE_DAYS = 365.0
+
+
+def _pool_kinds(kind: str) -> tuple[str, ...]:
+    return ("demand", "scenario") if kind == "supply" else ("supply",)
+
+
+class _Segment:
+    """Immutable inverted index over a block of internal doc positions."""
+
+    def __init__(self, rows: list[int], wtf: list, lens: np.ndarray, nterms: int):
+        self.rows = np.asarray(rows, dtype=np.int64)  # internal positions
+        n = len(rows)
+        indptr = [0]
+        idx_parts, val_parts = [], []
+        for ids, vals in wtf:
+            idx_parts.append(ids)
+            val_parts.append(vals)
+            indptr.append(indptr[-1] + len(ids))
+        indices = np.concatenate(idx_parts) if idx_parts else np.zeros(0, np.int32)
+        data = np.concatenate(val_parts) if val_parts else np.zeros(0, np.float32)
+        csr = sparse.csr_matrix((data, indices, np.asarray(indptr, dtype=np.int64)), shape=(n, max(nterms, 1)))
+        self.csc = csr.tocsc()
+        self.csc.sort_indices()
+        self.lens = lens.astype(np.float32)  # (n, 2): word length, bigram length
+
+    def scores(self, qterms: np.ndarray, qweights: np.ndarray, is_bigram: np.ndarray, avg: np.ndarray):
+        n = len(self.rows)
+        out = np.zeros(n, dtype=np.float32)
+        if n == 0 or len(qterms) == 0:
+            return out
+        ncols = self.csc.shape[1]
+        indptr, indices, data = self.csc.indptr, self.csc.indices, self.csc.data
+        kw = K1 * (1 - B + B * self.lens[:, 0] / max(avg[0], 1e-6))
+        kb = K1 * (1 - B + B * self.lens[:, 1] / max(avg[1], 1e-6))
+        rows_l, vals_l = [], []
+        for t, w, isb in zip(qterms, qweights, is_bigram):
+            if t >= ncols:
+                continue
+            a, b = indptr[t], indptr[t + 1]
+            if a == b:
+                continue
+            r = indices[a:b]
+            tf = data[a:b]
+            k = kb[r] if isb else kw[r]
+            rows_l.append(r)
+            vals_l.append(w * tf * (K1 + 1) / (tf + k))
+        if rows_l:
+            out = np.bincount(np.concatenate(rows_l), weights=np.concatenate(vals_l), minlength=n).astype(np.float32)
+        return out
+
+
+class MatchEngine:
+    """Ranks listings for a listing.  See the module docstring for the scoring."""
+
+    def __init__(self, merge_threshold: int | None = None):
+        self.kn = knowledge()
+        self.vocab: dict[str, int] = {}
+        self.terms: list[str] = []
+        self._docs: list[Doc | None] = []
+        self._feat: list[_Features | None] = []
+        self._wtf: list[tuple[np.ndarray, np.ndarray]] = []
+        self._lens: list[tuple[float, float]] = []
+        self._pos: dict = {}
+        self._alive = np.zeros(0, dtype=bool)
+        self._kind = np.zeros(0, dtype=np.int8)  # 0 supply, 1 demand, 2 scenario
+        self._ent = np.zeros(0, dtype=np.int64)
+        self._zone: list[str] = []
+        self._ent_ids: dict[str, int] = {}
+        self._main: _Segment | None = None
+        self._main_n = 0
+        self._delta: _Segment | None = None
+        self._delta_dirty = False
+        self._df = np.zeros(0, dtype=np.float64)
+        self._n_stats = 0
+        self._avg = np.array([1.0, 1.0])
+        self.merge_threshold = merge_threshold
+        self._lock = threading.RLock()
+
+    # ------------------------------------------------------------------ building
+
+    def _term_id(self, t: str) -> int:
+        i = self.vocab.get(t)
+        if i is None:
+            i = len(self.terms)
+            self.vocab[t] = i
+            self.terms.append(t)
+        return i
+
+    def _parts(self, doc: Doc) -> dict:
+        kws = doc.keywords or []
+        if isinstance(kws, str):
+            kws = [kws]
+        return {
+            "title": analyze(doc.title or "", self.kn),
+            "keywords": analyze("、".join(str(k) for k in kws if k), self.kn),
+            "node": analyze(doc.node or "", self.kn),
+            "description": analyze(doc.description or "", self.kn),
+            "enterprise": analyze(doc.enterprise or "", self.kn),
+        }
+
+    def _doc_vector(self, parts: dict) -> tuple[tuple[np.ndarray, np.ndarray], tuple[float, float]]:
+        acc: dict[int, float] = {}
+        lw = lb = 0.0
+        for fname, fw in FIELD_WEIGHTS.items():
+            for t in parts[fname]["terms"]:
+                if t[0] == "p":
+                    tid = self._term_id("c:" + t[2:])
+                    acc[tid] = acc.get(tid, 0.0) + fw * PARENT_DOC_WEIGHT
+                    continue
+                tid = self._term_id(t)
+                acc[tid] = acc.get(tid, 0.0) + fw
+                if t[0] == "b":
+                    lb += fw
+                else:
+                    lw += fw
+        ids = np.fromiter(acc.keys(), dtype=np.int32, count=len(acc))
+        vals = np.fromiter(acc.values(), dtype=np.float32, count=len(acc))
+        order = np.argsort(ids)
+        return (ids[order], vals[order]), (lw, lb)
+
+    def _append(self, doc: Doc) -> int:
+        parts = self._parts(doc)
+        vec, lens = self._doc_vector(parts)
+        pos = len(self._docs)
+        self._docs.append(doc)
+        self._feat.append(_Features(doc, self.kn, parts))
+        self._wtf.append(vec)
+        self._lens.append(lens)
+        self._zone.append(normalize(doc.zone))
+        ent = normalize(doc.enterprise).strip()
+        eid = self._ent_ids.setdefault(ent, len(self._ent_ids)) if ent else -1 - pos
+        self._pos[doc.id] = pos
+        return pos, eid
+
+    def _grow_arrays(self, new_kinds, new_ents, new_alive):
+        self._kind = np.concatenate([self._kind, np.asarray(new_kinds, dtype=np.int8)])
+        self._ent = np.concatenate([self._ent, np.asarray(new_ents, dtype=np.int64)])
+        self._alive = np.concatenate([self._alive, np.asarray(new_alive, dtype=bool)])
+
+    @staticmethod
+    def _kind_code(kind: str) -> int:
+        return {"supply": 0, "demand": 1, "scenario": 2}.get(kind, 3)
+
+    def index(self, docs: Iterable[Doc]) -> None:
+        """Full (re)build from scratch."""
+        with self._lock:
+            self.__init__(merge_threshold=self.merge_threshold)
+            kinds, ents, alive = [], [], []
+            for d in docs:
+                if d.id in self._pos:  # later duplicates replace earlier ones
+                    old = self._pos[d.id]
+                    alive[old] = False
+                    self._docs[old] = None
+                    self._feat[old] = None
+                pos, eid = self._append(d)
+                kinds.append(self._kind_code(d.kind))
+                ents.append(eid)
+                alive.append(bool(d.active))
+            self._grow_arrays(kinds, ents, alive)
+            self._rebuild_main()
+
+    def _rebuild_main(self) -> None:
+        """Merge everything alive into one main segment (uses stored term statistics)."""
+        live = [i for i in range(len(self._docs)) if self._docs[i] is not None]
+        self._compute_stats(live)
+        self._main = _Segment(live, [self._wtf[i] for i in live], np.asarray([self._lens[i] for i in live]).reshape(-1, 2),
+                              len(self.terms))
+        self._main_n = len(self._docs)
+        self._delta = None
+        self._delta_rows: list[int] = []
+        self._delta_dirty = False
+
+    def _compute_stats(self, live: list[int]) -> None:
+        df = np.zeros(len(self.terms), dtype=np.float64)
+        for i in live:
+            df[self._wtf[i][0]] += 1
+        self._df = df
+        self._n_stats = max(len(live), 1)
+        lens = np.asarray([self._lens[i] for i in live]).reshape(-1, 2) if live else np.ones((1, 2))
+        self._avg = np.maximum(lens.mean(axis=0), 1.0)
+
+    def update(self, doc: Doc) -> None:
+        """Add or replace one listing without rebuilding the main index."""
+        with self._lock:
+            if self._main is None:
+                self.index([doc])
+                return
+            old = self._pos.get(doc.id)
+            if old is not None:
+                self._alive[old] = False
+                self._docs[old] = None
+                self._feat[old] = None
+            pos, eid = self._append(doc)
+            self._grow_arrays([self._kind_code(doc.kind)], [eid], [bool(doc.active)])
+            # unseen terms get a document frequency so that their idf is defined
+            if len(self._df) < len(self.terms):
+                self._df = np.concatenate([self._df, np.zeros(len(self.terms) - len(self._df))])
+            self._df[self._wtf[pos][0]] += 1
+            self._delta_rows.append(pos)
+            self._delta_dirty = True
+            limit = self.merge_threshold or max(2000, self._main_n // 10)
+            if len(self._delta_rows) > limit:
+                self._rebuild_main()
+
+    def remove(self, doc_id) -> bool:
+        with self._lock:
+            pos = self._pos.pop(doc_id, None)
+            if pos is None:
+                return False
+            self._alive[pos] = False
+            self._docs[pos] = None
+            self._feat[pos] = None
+            return True
+
+    def __len__(self) -> int:
+        return int(self._alive.sum())
+
+    def _delta_segment(self) -> _Segment | None:
+        if self._delta_dirty:
+            rows = [i for i in self._delta_rows if self._docs[i] is not None]
+            self._delta_rows = rows
+            self._delta = _Segment(rows, [self._wtf[i] for i in rows],
+                                   np.asarray([self._lens[i] for i in rows]).reshape(-1, 2), len(self.terms)) if rows else None
+            self._delta_dirty = False
+        return self._delta
+
+    # ------------------------------------------------------------------ querying
+
+    def _idf(self, tids: np.ndarray) -> np.ndarray:
+        n = self._n_stats
+        df = np.where(tids < len(self._df), self._df[np.minimum(tids, len(self._df) - 1)] if len(self._df) else 0, 0)
+        return np.log((n - df + 0.5) / (df + 0.5) + 1.0)
+
+    def _query_vector(self, weighted_terms: dict[str, float]):
+        tids, ws, isb = [], [], []
+        for t, w in weighted_terms.items():
+            tid = self.vocab.get(t)
+            if tid is None:
+                continue
+            tids.append(tid)
+            mult = BIGRAM_WEIGHT if t[0] == "b" else (CONCEPT_BOOST if t[0] == "c" else 1.0)
+            ws.append(w * mult)
+            isb.append(t[0] == "b")
+        tids = np.asarray(tids, dtype=np.int64)
+        ws = np.asarray(ws, dtype=np.float64) * (self._idf(tids) if len(tids) else 1.0)
+        return tids, ws, np.asarray(isb, dtype=bool)
+
+    def _score_all(self, weighted_terms: dict[str, float]) -> tuple[np.ndarray, np.ndarray]:
+        """-> (positions, scores) over main + delta segments."""
+        tids, ws, isb = self._query_vector(weighted_terms)
+        pos_parts, sc_parts = [], []
+        for seg in (self._main, self._delta_segment()):
+            if seg is None or len(seg.rows) == 0:
+                continue
+            pos_parts.append(seg.rows)
+            sc_parts.append(seg.scores(tids, ws, isb, self._avg))
+        if not pos_parts:
+            return np.zeros(0, np.int64), np.zeros(0, np.float32)
+        return np.concatenate(pos_parts), np.concatenate(sc_parts)
+
+    def _query_terms(self, qparts: dict, qfeat: _Features) -> dict[str, float]:
+        """Query term weights: field weight, parents and the poster's own context count less."""
+        ctx_only = {("c:" + c) for c in qfeat.ctx}
+        weighted: dict[str, float] = {}
+        for fname, fw in QUERY_WEIGHTS.items():
+            for t in qparts[fname]["terms"]:
+                w = fw
+                if t[0] == "p":
+                    t = "c:" + t[2:]
+                    w = fw * PARENT_QUERY_WEIGHT
+                elif t in ctx_only:
+                    w = fw * CTX_QUERY_WEIGHT
+                if weighted.get(t, 0.0) < w:
+                    weighted[t] = w
+        return weighted
+
+    def match(self, query: Doc, limit: int = 10) -> list[Match]:
+        """Best candidates for ``query`` (which need not be indexed)."""
+        with self._lock:
+            if self._main is None or limit <= 0:
+                return []
+            qparts = self._parts(query)
+            qfeat = _Features(query, self.kn, qparts)
+            weighted = self._query_terms(qparts, qfeat)
+            if not weighted:
+                return []
+            positions, scores = self._score_all(weighted)
+            if len(positions) == 0:
+                return []
+            # scenario items: add the best single-item score
+            if qfeat.items:
+                best = np.zeros_like(scores)
+                for item in qfeat.items:
+                    it = {}
+                    for t in analyze(item, self.kn)["terms"]:
+                        if t[0] == "p":
+                            t2 = "c:" + t[2:]
+                            it[t2] = max(it.get(t2, 0.0), PARENT_QUERY_WEIGHT)
+                        else:
+                            it[t] = 1.0
+                    if not it:
+                        continue
+                    _, s = self._score_all(it)
+                    np.maximum(best, s, out=best)
+                scores = scores + ITEM_WEIGHT * best
+            # pool mask
+            kinds = [self._kind_code(k) for k in _pool_kinds(query.kind)]
+            mask = np.isin(self._kind[positions], kinds) & self._alive[positions] & (scores > 0)
+            qent = normalize(query.enterprise).strip()
+            if qent and qent in self._ent_ids:
+                mask &= self._ent[positions] != self._ent_ids[qent]
+            qpos = self._pos.get(query.id)
+            if qpos is not None:
+                mask &= positions != qpos
+            cand = np.nonzero(mask)[0]
+            if len(cand) == 0:
+                return []
+            depth = min(len(cand), max(RERANK_DEPTH, limit * 5))
+            top = cand[np.argpartition(-scores[cand], depth - 1)[:depth]] if len(cand) > depth else cand
+            base_max = float(scores[top].max()) or 1.0
+            results = []
+            qwords = {t for t in weighted if t[0] in "cw"}
+            for j in top:
+                pos = int(positions[j])
+                doc = self._docs[pos]
+                feat = self._feat[pos]
+                f, why = self._rerank(query, qfeat, qwords, doc, feat, pos)
+                results.append((float(scores[j]) * f, pos, why, float(scores[j])))
+            results.sort(key=lambda x: -x[0])
+            out = []
+            for s, pos, why, raw in results[:limit]:
+                doc = self._docs[pos]
+                why = self._explain(query, qparts, qfeat, doc, pos, why)
+                why["score_text"] = round(raw / base_max, 4)
+                out.append(Match(id=doc.id, score=round(s, 6), why=why))
+            return out
+
+    # ------------------------------------------------------------------ re-ranking
+
+    def _role(self, buyer: _Features, seller: _Features) -> tuple[float, str]:
+        kn = self.kn
+        d = kn.display.get
+        s_own = seller.title_c | seller.node_c
+        b_primary = buyer.title_c | buyer.kw_c | buyer.node_c
+        if buyer.items or not (b_primary & kn.role_concepts):
+            b_primary = b_primary | buyer.desc_c
+        b_primary = b_primary - buyer.neg
+        # services versus goods
+        s_goods = (seller.title_c & kn.role_concepts) - kn.services - seller.ctx
+        s_service = bool(seller.node_c & kn.services) or bool(
+            not seller.node_c - kn.services and seller.title_c & kn.services and not s_goods)
+        b_service = bool(b_primary & kn.services)
+        if s_service and not b_service:
+            return PEN_SERVICE, "对方提供的是服务，需求的是产品"
+        if b_service and not s_service and not (b_primary - kn.services) & kn.role_concepts:
+            return PEN_SERVICE, "需求的是服务，对方提供的是产品"
+        if s_service:
+            return 1.0, ""
+        s_prod = ((seller.title_c | seller.node_c | seller.kw_c) & kn.role_concepts) - seller.ctx
+        if not s_prod:
+            return 1.0, ""
+        b_want = (b_primary & kn.role_concepts) - buyer.ctx
+        b_ctx = ((buyer.ctx | buyer.ent_c) & kn.role_concepts) - b_want
+        b_all = buyer.all_c
+        # product forms decide when both sides name one (PA66 chips vs PA66 yarn)
+        s_forms, b_forms = s_prod - kn.materials, b_want - kn.materials
+        if s_forms and b_forms:
+            s_prod, b_want = s_forms, b_forms
+        # a direct hit needs a concept named by at least one side (siblings under a shared
+        # parent, e.g. 防火门 and 围壁板 under 邮轮内装, are not a hit)
+        if (s_prod & b_want) & (seller.direct | buyer.direct):
+            return 1.0, "直接对口"
+        if s_prod & b_ctx:
+            return PEN_COMPETITOR, "对方自身产品（同行/竞品）"
+        for s in s_prod:
+            if s in b_all:
+                continue
+            for w in b_want | b_ctx:
+                if s in kn.upstream.get(w, ()):
+                    return PEN_UPSTREAM, f"{d(s, s)}是{d(w, w)}的上游原料，需求方未提及自行加工"
+        for s in s_prod:
+            up = kn.upstream.get(s, ())
+            for w in b_want:
+                if w in up:
+                    return PEN_DOWNSTREAM, f"{d(s, s)}以{d(w, w)}为原料（同为买方）"
+        if s_prod & b_all:
+            return 1.0, ""
+        if b_want:
+            return PEN_UNRELATED, "产品不对口"
+        return 1.0, ""
+
+    def _rerank(self, query: Doc, qf: _Features, qwords: set, doc: Doc, f: _Features, pos: int):
+        kn = self.kn
+        factor = 1.0
+        notes: dict = {}
+        buyer, seller = (f, qf) if query.kind == "supply" else (qf, f)
+        r, note = self._role(buyer, seller)
+        factor *= r
+        if note:
+            notes["role"] = note
+        # alternatives for the same slot
+        q_main = qf.title_c | qf.kw_c | qf.node_c | (qf.desc_c if qf.items else frozenset())
+        c_main = f.title_c | f.kw_c | f.node_c | (f.desc_c if f.items else frozenset())
+        for c in c_main:
+            if c in qf.all_c:
+                continue
+            for gi in kn.conflicts_of.get(c, ()):
+                g = kn.conflict_groups[gi]
+                asked = (q_main & g) - c_main
+                if asked and not (c_main & q_main & g):
+                    factor *= PEN_CONFLICT
+                    notes["conflict"] = f"对方为{kn.display.get(c, c)}，需要的是{'、'.join(kn.display.get(x, x) for x in asked)}"
+                    break
+            if "conflict" in notes:
+                break
+        # restrictive qualifiers
+        q_req = (qf.title_c | qf.kw_c) & kn.qualifiers
+        missing = [q for q in q_req if q not in f.all_c]
+        if missing:
+            factor *= PEN_QUALIFIER_MISSING
+            notes["missing"] = "未提及" + "、".join(kn.display.get(x, x) for x in missing)
+        extra = [q for q in (f.title_c | f.kw_c) & kn.qualifiers if q not in qf.all_c]
+        if extra:
+            factor *= PEN_QUALIFIER_EXTRA
+            notes["extra"] = "对方限定为" + "、".join(kn.display.get(x, x) for x in extra)
+        # steel grades
+        if qf.grades and not f.grades and (f.title_c | f.kw_c) & STEEL_CONCEPTS:
+            factor *= PEN_NO_GRADE
+            notes["grade"] = "未注明钢级"
+        if qf.grades and f.grades:
+            req, offer = (f.grades, qf.grades) if query.kind == "supply" else (qf.grades, f.grades)
+            g, label = grade_factor(req, offer)
+            factor *= g
+            if label:
+                notes["grade"] = label
+        # domain gate: at least one shared word or concept
+        dterms = self.vocab
+        tids = self._wtf[pos][0]
+        shared = 0
+        for t in qwords:
+            tid = dterms.get(t)
+            if tid is not None:
+                k = np.searchsorted(tids, tid)
+                if k < len(tids) and tids[k] == tid:
+                    shared += 1
+                    break
+        if not shared:
+            factor *= PEN_NO_WORD
+            notes["gate"] = "仅字面相近"
+        # locality and freshness
+        zq, zd = normalize(query.zone), self._zone[pos]
+        if zq and zq == zd and zq not in ("其他", "other"):
+            factor *= ZONE_BONUS
+        if doc.updated:
+            age_days = max(0.0, (time.time() - float(doc.updated)) / 86400.0)
+            factor *= 0.85 + 0.15 * math.pow(0.5, age_days / FRESH_HALF_LIFE_DAYS)
+        return factor, notes
+
+    # ------------------------------------------------------------------ explanation
+
+    def _explain(self, query: Doc, qparts: dict, qf: _Features, doc: Doc, pos: int, notes: dict) -> dict:
+        kn = self.kn
+        dparts = self._parts(doc)  # clause cache makes this cheap
+        df = self._feat[pos]
+        shared = [c for c in dict.fromkeys(qparts["title"]["concepts"] + qparts["keywords"]["concepts"]
+                                           + qparts["node"]["concepts"] + qparts["description"]["concepts"])
+                  if c in df.all_c]
+        matched = [kn.display.get(c, c) for c in shared]
+        qw = {t[2:] for p in ("title", "keywords", "node", "description") for t in qparts[p]["terms"] if t[0] == "w"}
+        dw = {t[2:] for p in ("title", "keywords", "node", "description") for t in dparts[p]["terms"] if t[0] == "w"}
+        matched += sorted(qw & dw, key=len, reverse=True)[:6]
+        synonyms = []
+        for c in shared:
+            qs = {s for s in self._surfaces(qparts, c)}
+            ds = {s for s in self._surfaces(dparts, c)}
+            if qs and ds and not (qs & ds):
+                synonyms.append(f"{'/'.join(sorted(qs))} = {'/'.join(sorted(ds))}")
+        same_chain = bool(query.chain) and query.chain == doc.chain
+        same_zone = bool(query.zone) and normalize(query.zone) == normalize(doc.zone) and normalize(query.zone) != "其他"
+        stage_rel = None
+        if query.stage is not None and doc.stage is not None:
+            d = doc.stage - query.stage
+            stage_rel = "同环节" if d == 0 else ("上游环节" if d < 0 else "下游环节")
+        elif query.node and doc.node:
+            stage_rel = "同一环节" if normalize(query.node) == normalize(doc.node) else None
+        fresh = None
+        if doc.updated:
+            fresh = round(max(0.0, (time.time() - float(doc.updated)) / 86400.0), 1)
+        bits = []
+        if matched:
+            bits.append("匹配词：" + "、".join(matched[:8]))
+        if synonyms:
+            bits.append("同义：" + "；".join(synonyms[:3]))
+        if same_chain:
+            bits.append("同一产业链" + (stage_rel or ""))
+        elif stage_rel:
+            bits.append(stage_rel)
+        if same_zone:
+            bits.append(f"同在{doc.zone}园区")
+        for k in ("grade", "role", "conflict", "missing", "extra", "gate"):
+            if k in notes:
+                bits.append(notes[k])
+        return {
+            "matched_terms": matched,
+            "synonyms": synonyms,
+            "node_relation": stage_rel,
+            "same_chain": same_chain,
+            "same_zone": same_zone,
+            "freshness_days": fresh,
+            "notes": dict(notes),
+            "summary": "；".join(bits) if bits else "文本相近",
+        }
+
+    def _surfaces(self, parts: dict, concept: str) -> set[str]:
+        out = set()
+        for p in ("title", "keywords", "node", "description"):
+            for clause in parts[p]["clauses"]:
+                for s in self.kn.surfaces_of.get(concept, ()):
+                    if s and s in clause:
+                        out.add(s)
+        # keep the longest surfaces only (avoid 尼龙 inside 尼龙66)
+        return {s for s in out if not any(s != o and s in o for o in out)}

@@ -1,0 +1,40 @@
+from django.apps import AppConfig
+
+
+class OrgsConfig(AppConfig):
+    name = "liantong.orgs"
+    label = "orgs"
+    verbose_name = "组织固链"
+
+    def ready(self):
+        from liantong.core import demo, dicts, stats
+
+        from . import demo as orgs_demo
+        from . import models
+
+        from liantong.core.registry import register_specs
+
+        from .excel import SPECS
+
+        register_specs(SPECS)
+        stats.register(models.org_stats)
+        demo.register(10, "组织固链（三个园区、企业、党组织、党员、账号）", orgs_demo.load)
+        dicts.register("org_kind", "党组织类别", [
+            ("zone_committee", "党工委", "danger"), ("chain_committee", "联合党委", "danger"),
+            ("committee", "党委", "primary"), ("general_branch", "党总支", "primary"),
+            ("branch", "党支部", "info"), ("joint_branch", "联合党支部", "info"),
+            ("project_branch", "项目党支部", "warning")])
+        dicts.register("member_status", "党员类别", [("full", "正式党员", "danger"),
+                                                   ("probationary", "预备党员", "warning")])
+        dicts.register("chain_role", "链上角色", [("master", "链主", "danger"), ("member", "配套", "secondary")])
+        dicts.register("stage", "链段", [("up", "上游", "info"), ("mid", "中游", "primary"),
+                                        ("down", "下游", "success")])
+        dicts.register("scale", "企业规模", models.Scale)
+        dicts.register("gender", "性别", models.Gender)
+        dicts.register("institution_kind", "高校/院所类型", models.InstitutionKind)
+        dicts.register("pairing_kind", "共建类型", [("campus", "校地共建", "primary"), ("vertical", "条块结对", "success"),
+                                                  ("paired", "结对共建", "info"), ("alliance", "党建联建", "warning")])
+        dicts.register("vanguard_kind", "先锋队类型", [("tech", "技术攻坚", "danger"), ("education", "产教融合", "primary"),
+                                                   ("supply", "供需对接", "success")])
+        dicts.register("cultivation_track", "培养方向", models.CultivationTrack)
+        dicts.register("cultivation_stage", "培养阶段", models.CultivationStage)

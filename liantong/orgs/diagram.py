@@ -1,0 +1,41 @@
+"""The "1+2+N" picture of a chain, drawn from data (never stored).
+
+1 hub: the chain committee. 2 (core partners): the chain-master firms, and the paired bodies —
+universities and paired committees. N: the party orgs of the chain's member firms.
+"""
+
+from django.db.models import Q
+
+from .models import ChainMembership, ChainRole, OrgKind, Pairing, PartyOrg
+
+
+def one_plus_two_plus_n(chain, *, limit_n: int = 60) -> dict:
+    hub = PartyOrg.objects.filter(chain=chain, kind=OrgKind.CHAIN_COMMITTEE).first()
+    masters = list(ChainMembership.objects.filter(chain=chain, role=ChainRole.MASTER).select_related("enterprise"))
+    pairings = list(Pairing.objects.filter(Q(chain=chain) | Q(party_org=hub) if hub else Q(chain=chain)))
+    firm_orgs_qs = PartyOrg.objects.filter(chain=chain, enterprise__isnull=False).exclude(
+        enterprise__in=[m.enterprise_id for m in masters])
+    n_total = firm_orgs_qs.count()
+    firm_orgs = list(firm_orgs_qs.order_by("name")[:limit_n])
+    nodes = [{"id": "hub", "name": hub.name if hub else f"{chain.name}（未建联合党委）", "category": 0,
+              "symbolSize": 64}]
+    links = []
+    for m in masters:
+        nid = f"m{m.enterprise_id}"
+        nodes.append({"id": nid, "name": m.enterprise.name, "category": 1, "symbolSize": 44})
+        links.append({"source": "hub", "target": nid})
+    for p in pairings:
+        nid = f"p{p.pk}"
+        nodes.append({"id": nid, "name": p.partner_name, "category": 2, "symbolSize": 40})
+        links.append({"source": "hub", "target": nid})
+    for o in firm_orgs:
+        nid = f"o{o.pk}"
+        nodes.append({"id": nid, "name": o.name, "category": 3, "symbolSize": 18})
+        links.append({"source": "hub", "target": nid})
+    return {
+        "categories": [{"name": "1 联合党委"}, {"name": "链主企业"}, {"name": "结对共建单位"}, {"name": "N 链上企业党组织"}],
+        "nodes": nodes,
+        "links": links,
+        "counts": {"hub": 1 if hub else 0, "core": len(masters) + len(pairings), "n": n_total,
+                   "shown_n": len(firm_orgs)},
+    }

@@ -1,0 +1,296 @@
+"""Excel columns of the organisation strand: enterprises, party orgs, members (issue #2 headers, in order)."""
+
+from __future__ import annotations
+
+from liantong.core.excel import CellError, Spec, XCol, choice_parser, clean_text, parse_bool, parse_date
+from liantong.core.identifiers import PHONE_RE, id_error, id_gender, id_birth_date, normalise, uscc_error
+from liantong.core.models import Zone
+from liantong.core import pii
+
+from . import services
+from .models import (
+    Chain,
+    ChainMembership,
+    ChainNode,
+    ChainRole,
+    Enterprise,
+    Gender,
+    Member,
+    MemberStatus,
+    OrgKind,
+    PartyOrg,
+    Scale,
+)
+
+
+def _choices(enum):
+    return lambda: [(v, str(lbl)) for v, lbl in enum.choices]
+
+
+def _credit_code(value):
+    code = normalise(value)
+    err = uscc_error(code)
+    if err:
+        raise CellError(err)
+    return code
+
+
+def _id_number(value):
+    number = normalise(value)
+    err = id_error(number)
+    if err:
+        raise CellError(err)
+    return number
+
+
+def _phone(value):
+    text = normalise(value)
+    if text and not PHONE_RE.match(text):
+        raise CellError("手机/电话号码格式不正确")
+    return text
+
+
+def _writable_zones(actor):
+    return Zone.objects.visible_to(actor, for_write=True) if not actor.is_superuser else Zone.objects.all()
+
+
+def _zone(row, ctx, errors):
+    name = row.get("zone_name") or ""
+    zones = ctx.setdefault("_zones", {})
+    if name not in zones:
+        from django.db.models import Q
+
+        zones[name] = _writable_zones(ctx["actor"]).filter(Q(name=name) | Q(short_name=name)).first()
+    zone = zones[name]
+    if zone is None:
+        errors["所属园区"] = f"园区“{name}”不存在或您无权导入"
+    return zone
+
+
+# --- 企业 -------------------------------------------------------------------------------------------
+
+def _resolve_enterprise(row, ctx):
+    errors: dict[str, str] = {}
+    zone = row["zone"] = _zone(row, ctx, errors)
+    row["chain"] = row["node"] = None
+    if zone and row.get("chain_name"):
+        row["chain"] = Chain.objects.filter(zone=zone, name=row["chain_name"]).first()
+        if row["chain"] is None:
+            errors["所属产业链"] = f"产业链“{row['chain_name']}”不存在"
+        elif row.get("node_name"):
+            row["node"] = ChainNode.objects.filter(chain=row["chain"], name=row["node_name"]).first()
+            if row["node"] is None:
+                errors["所在环节"] = f"环节“{row['node_name']}”不在该产业链上"
+    elif row.get("role") or row.get("node_name"):
+        errors["所属产业链"] = "填写了链上角色或环节时，须填写所属产业链"
+    existing = Enterprise.objects.filter(credit_code=row["credit_code"]).first()
+    if existing is not None and zone is not None:
+        if existing.zone_id != zone.pk:
+            errors["统一社会信用代码"] = "该代码已登记在其他园区"
+        elif not Enterprise.objects.visible_to(ctx["actor"], for_write=True).filter(pk=existing.pk).exists():
+            errors["统一社会信用代码"] = "该企业已存在，您无权修改"
+    return errors
+
+
+def _save_enterprise(row, actor, ctx):
+    ent, state = services.save_enterprise(
+        actor=actor, zone=row["zone"], credit_code=row["credit_code"], name=row["name"], address=row["address"],
+        scale=row["scale"] or "", is_hightech=bool(row["is_hightech"]), contact_name=row["contact_name"],
+        contact_phone=row["contact_phone"])
+    if row["chain"] is not None:
+        _, mstate = services.set_membership(actor=actor, enterprise=ent, chain=row["chain"],
+                                            role=row["role"] or ChainRole.MEMBER, node=row["node"])
+        if state == "unchanged" and mstate != "unchanged":
+            state = "updated"
+    return state
+
+
+def _enterprise_chain(obj, user):
+    m = obj.memberships.all()[:1]
+    return m[0] if m else None
+
+
+ENTERPRISE = Spec(
+    kind="enterprises",
+    title="企业",
+    key_title="统一社会信用代码",
+    columns=[
+        XCol("企业名称", "name", required=True, width=30),
+        XCol("统一社会信用代码", "credit_code", required=True, parse=_credit_code, width=22),
+        XCol("所属园区", "zone_name", required=True, export=lambda o, u: o.zone.name),
+        XCol("所属产业链", "chain_name",
+             export=lambda o, u: (m.chain.name if (m := _enterprise_chain(o, u)) else "")),
+        XCol("链上角色", "role", parse=choice_parser(_choices(ChainRole)), choices=_choices(ChainRole),
+             export=lambda o, u: (m.get_role_display() if (m := _enterprise_chain(o, u)) else "")),
+        XCol("所在环节", "node_name",
+             export=lambda o, u: (m.node.name if (m := _enterprise_chain(o, u)) and m.node else "")),
+        XCol("注册地址", "address", width=30),
+        XCol("企业规模", "scale", parse=choice_parser(_choices(Scale)), choices=_choices(Scale),
+             export=lambda o, u: o.get_scale_display()),
+        XCol("是否高新技术企业", "is_hightech", parse=parse_bool, choices=lambda: [("是", "是"), ("否", "否")]),
+        XCol("联系人", "contact_name"),
+        XCol("联系电话", "contact_phone", parse=_phone),
+    ],
+    key=lambda row: row.get("credit_code"),
+    resolve=_resolve_enterprise,
+    save=_save_enterprise,
+    queryset=lambda user: Enterprise.objects.visible_to(user).select_related("zone").prefetch_related(
+        "memberships__chain", "memberships__node"),
+)
+
+
+# --- 党组织 -----------------------------------------------------------------------------------------
+
+def _resolve_party_org(row, ctx):
+    errors: dict[str, str] = {}
+    zone = row["zone"] = _zone(row, ctx, errors)
+    if zone is None:
+        return errors
+    row["parent"] = PartyOrg.objects.filter(zone=zone, name=row["parent_name"]).first()
+    if row["parent"] is None:
+        # the parent may be created by an earlier row of the same file
+        pending = ctx.setdefault("_pending_orgs", set())
+        if (zone.pk, row["parent_name"]) not in pending:
+            errors["上级组织"] = f"上级组织“{row['parent_name']}”不存在"
+    if row["kind"] == OrgKind.ZONE_COMMITTEE:
+        errors["组织类别"] = "党工委随园区创建，不能导入"
+    row["enterprise"] = row["department"] = row["institution"] = None
+    unit = row.get("unit_name")
+    if unit:
+        row["enterprise"] = Enterprise.objects.filter(zone=zone, name=unit).first()
+        if row["enterprise"] is None:
+            from .models import Department, Institution
+
+            row["department"] = Department.objects.filter(zone=zone, name=unit).first()
+            row["institution"] = None if row["department"] else Institution.objects.filter(zone=zone, name=unit).first()
+            if not (row["department"] or row["institution"]):
+                errors["所属单位"] = f"单位“{unit}”不存在（应为本园区的企业、部门或高校）"
+    row["chain"] = None
+    if row.get("chain_name"):
+        row["chain"] = Chain.objects.filter(zone=zone, name=row["chain_name"]).first()
+        if row["chain"] is None:
+            errors["所属产业链"] = f"产业链“{row['chain_name']}”不存在"
+    if row["kind"] == OrgKind.CHAIN_COMMITTEE and not row.get("chain_name"):
+        errors["所属产业链"] = "联合党委须填写所属产业链"
+    if row.get("established_on") and row.get("term_end") and row["term_end"] < row["established_on"]:
+        errors["换届日期"] = "换届日期早于成立日期"
+    existing = PartyOrg.objects.filter(zone=zone, name=row["name"]).first()
+    if existing and not PartyOrg.objects.visible_to(ctx["actor"], for_write=True).filter(pk=existing.pk).exists():
+        errors["组织名称"] = "该组织已存在，您无权修改"
+    if not errors:
+        ctx.setdefault("_pending_orgs", set()).add((zone.pk, row["name"]))
+    return errors
+
+
+def _save_party_org(row, actor, ctx):
+    zone = row["zone"]
+    parent = row["parent"] or PartyOrg.objects.get(zone=zone, name=row["parent_name"])
+    existing = PartyOrg.objects.filter(zone=zone, name=row["name"]).first()
+    before = None if existing is None else services.audit.snapshot(existing)
+    org = services.save_party_org(
+        actor=actor, zone=zone, name=row["name"], kind=row["kind"], parent=parent, org=existing,
+        chain=row["chain"], enterprise=row["enterprise"], department=row["department"],
+        institution=row["institution"], established_on=row["established_on"], term_end=row["term_end"],
+        secretary_name=row["secretary_name"])
+    if existing is None:
+        return "created"
+    return "unchanged" if services.audit.snapshot(org) == before else "updated"
+
+
+PARTY_ORG = Spec(
+    kind="party-orgs",
+    title="党组织",
+    key_title="组织名称",
+    columns=[
+        XCol("组织名称", "name", required=True, width=34),
+        XCol("组织类别", "kind", required=True, parse=choice_parser(_choices(OrgKind)), choices=_choices(OrgKind),
+             export=lambda o, u: o.get_kind_display()),
+        XCol("上级组织", "parent_name", required=True, width=30,
+             export=lambda o, u: o.parent.name if o.parent_id else ""),
+        XCol("所属园区", "zone_name", required=True, export=lambda o, u: o.zone.name),
+        XCol("所属单位", "unit_name", width=26,
+             export=lambda o, u: str(o.enterprise or o.department or o.institution or "")),
+        XCol("所属产业链", "chain_name", export=lambda o, u: o.chain.name if o.chain_id else ""),
+        XCol("成立日期", "established_on", parse=parse_date),
+        XCol("书记", "secretary_name"),
+        XCol("换届日期", "term_end", parse=parse_date),
+    ],
+    key=lambda row: (row.get("zone_name"), row.get("name")),
+    resolve=_resolve_party_org,
+    save=_save_party_org,
+    queryset=lambda user: PartyOrg.objects.visible_to(user).select_related(
+        "zone", "parent", "enterprise", "department", "institution", "chain"),
+)
+
+
+# --- 党员 -------------------------------------------------------------------------------------------
+
+def _resolve_member(row, ctx):
+    errors: dict[str, str] = {}
+    actor = ctx["actor"]
+    orgs = PartyOrg.objects.visible_to(actor, for_write=True).filter(name=row["org_name"])[:2]
+    orgs = list(orgs)
+    if not orgs:
+        errors["所在党组织"] = f"党组织“{row['org_name']}”不存在或您无权管理"
+    elif len(orgs) > 1:
+        errors["所在党组织"] = f"有多个名为“{row['org_name']}”的党组织，请联系管理员"
+    else:
+        row["party_org"] = orgs[0]
+    number = row["id_number"]
+    if row.get("gender") and row["gender"] != id_gender(number):
+        errors["性别"] = "与公民身份号码不符"
+    born = id_birth_date(number)
+    if row.get("birth_date") and row["birth_date"] != born:
+        errors["出生日期"] = "与公民身份号码不符"
+    if row.get("joined_on") and born and row["joined_on"] < born:
+        errors["入党日期"] = "早于出生日期"
+    existing = Member.objects.filter(id_hash=pii.keyed_hash(number)).select_related("party_org").first()
+    if existing and not Member.objects.visible_to(actor, for_write=True).filter(pk=existing.pk).exists():
+        errors["公民身份号码"] = "该党员已在其他组织登记，请办理组织关系转接"
+    return errors
+
+
+def _save_member(row, actor, ctx):
+    _, state = services.save_member(
+        actor=actor, party_org=row["party_org"], name=row["name"], id_number=row["id_number"],
+        gender=row["gender"], status=row["status"], phone=row["phone"] or "", joined_on=row["joined_on"],
+        post=row["post"], is_tech_backbone=bool(row["is_tech_backbone"]),
+        is_mgmt_backbone=bool(row["is_mgmt_backbone"]))
+    return state
+
+
+def _member_personal(key):
+    def export(obj, user):
+        return services.personal_data_quiet(user, obj)[key]
+
+    return export
+
+
+MEMBER = Spec(
+    kind="members",
+    title="党员",
+    key_title="公民身份号码",
+    columns=[
+        XCol("姓名", "name", required=True),
+        XCol("性别", "gender", required=True, parse=choice_parser(_choices(Gender)), choices=_choices(Gender),
+             export=lambda o, u: o.get_gender_display()),
+        XCol("公民身份号码", "id_number", required=True, parse=_id_number, width=22,
+             export=_member_personal("id_number")),
+        XCol("所在党组织", "org_name", required=True, width=30, export=lambda o, u: o.party_org.name),
+        XCol("人员类别", "status", required=True, parse=choice_parser(_choices(MemberStatus)),
+             choices=_choices(MemberStatus), export=lambda o, u: o.get_status_display()),
+        XCol("出生日期", "birth_date", parse=parse_date, export=_member_personal("birth_date")),
+        XCol("手机号码", "phone", parse=_phone, export=_member_personal("phone")),
+        XCol("入党日期", "joined_on", parse=parse_date),
+        XCol("工作岗位", "post"),
+        XCol("是否技术骨干", "is_tech_backbone", parse=parse_bool, choices=lambda: [("是", "是"), ("否", "否")]),
+        XCol("是否管理骨干", "is_mgmt_backbone", parse=parse_bool, choices=lambda: [("是", "是"), ("否", "否")]),
+    ],
+    key=lambda row: row.get("id_number"),
+    resolve=_resolve_member,
+    save=_save_member,
+    queryset=lambda user: Member.objects.visible_to(user).select_related("party_org", "zone"),
+)
+
+SPECS = {s.kind: s for s in (ENTERPRISE, PARTY_ORG, MEMBER)}
+

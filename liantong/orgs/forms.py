@@ -1,0 +1,210 @@
+"""Forms of the organisation strand. Each form limits its choices to what the user may see and
+saves through the services (``save(actor=…)``); field errors come back in Chinese."""
+
+from django import forms
+
+from liantong.core import services as core
+
+
+from . import services
+from .models import (
+    Chain,
+    ChainNode,
+    Cultivation,
+    Department,
+    Enterprise,
+    Institution,
+    Member,
+    Pairing,
+    PartyOrg,
+    VanguardTeam,
+)
+
+
+class ScopedModelForm(forms.ModelForm):
+    """A ModelForm that knows its user, narrows every choice to what that user may see or write,
+    and renders with Bootstrap classes."""
+
+    writable_fks: dict[str, type] = {}
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        for name, field in self.fields.items():
+            if isinstance(field, forms.ModelChoiceField):
+                model = field.queryset.model
+                write = name in self.writable_fks or name == "zone"
+                field.queryset = model.objects.visible_to(user, for_write=write)
+            css = "form-check-input" if isinstance(field.widget, forms.CheckboxInput) else (
+                "form-select" if isinstance(field.widget, forms.Select) else "form-control")
+            field.widget.attrs.setdefault("class", css)
+            if isinstance(field, forms.DateField):
+                field.widget = forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d")
+
+    def save(self, *, actor):  # noqa: D401 - services do the write
+        data = {k: v for k, v in self.cleaned_data.items()}
+        if self.instance.pk:
+            return core.update(self.instance, actor=actor, **data)
+        return core.create(self._meta.model, actor=actor, **data)
+
+
+class ZoneFieldMixin:
+    """New rows default to the user's zone; users of one zone do not see the zone field."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "zone" in self.fields and self.user is not None and self.user.zone_id and not self.user.is_platform_admin:
+            self.fields["zone"].initial = self.user.zone_id
+            self.fields["zone"].widget = forms.HiddenInput()
+
+
+class ChainForm(ZoneFieldMixin, ScopedModelForm):
+    class Meta:
+        model = Chain
+        fields = ["zone", "name", "chief_name", "chief_department", "description"]
+
+    def save(self, *, actor):
+        d = self.cleaned_data
+        return services.save_chain(actor=actor, chain=self.instance if self.instance.pk else None, zone=d["zone"],
+                                   name=d["name"], chief_name=d["chief_name"], chief_department=d["chief_department"],
+                                   description=d["description"])
+
+
+class EnterpriseForm(ZoneFieldMixin, ScopedModelForm):
+    class Meta:
+        model = Enterprise
+        fields = ["zone", "name", "credit_code", "scale", "is_hightech", "address", "contact_name", "contact_phone"]
+
+    def clean_credit_code(self):
+        from liantong.core.identifiers import normalise, uscc_error
+
+        code = normalise(self.cleaned_data["credit_code"])
+        err = uscc_error(code)
+        if err:
+            raise forms.ValidationError(err)
+        return code
+
+    def save(self, *, actor):
+        d = dict(self.cleaned_data)
+        ent, _ = services.save_enterprise(actor=actor, enterprise=self.instance if self.instance.pk else None, **d)
+        return ent
+
+
+class PartyOrgForm(ZoneFieldMixin, ScopedModelForm):
+    writable_fks = {"parent": PartyOrg}
+
+    class Meta:
+        model = PartyOrg
+        fields = ["zone", "name", "kind", "parent", "chain", "enterprise", "department", "institution",
+                  "project_name", "established_on", "term_end", "secretary_name"]
+
+    def clean(self):
+        d = super().clean()
+        owners = [k for k in ("enterprise", "department", "institution") if d.get(k)]
+        if len(owners) > 1:
+            raise forms.ValidationError("所属单位只能选择企业、部门、高校中的一个")
+        if d.get("established_on") and d.get("term_end") and d["term_end"] < d["established_on"]:
+            self.add_error("term_end", "换届日期早于成立日期")
+        return d
+
+    def save(self, *, actor):
+        d = dict(self.cleaned_data)
+        return services.save_party_org(actor=actor, org=self.instance if self.instance.pk else None, **d)
+
+
+class MemberForm(ScopedModelForm):
+    writable_fks = {"party_org": PartyOrg}
+    id_number = forms.CharField(label="公民身份号码", max_length=18, required=False,
+                                help_text="修改已有党员时留空表示不变")
+    phone = forms.CharField(label="手机号码", max_length=20, required=False)
+
+    class Meta:
+        model = Member
+        fields = ["name", "party_org", "status", "joined_on", "post", "is_tech_backbone", "is_mgmt_backbone"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.instance.pk:
+            self.fields["id_number"].required = True
+            self.fields["id_number"].help_text = ""
+
+    def clean_id_number(self):
+        from liantong.core.identifiers import id_error, normalise
+
+        number = normalise(self.cleaned_data.get("id_number"))
+        if number:
+            err = id_error(number)
+            if err:
+                raise forms.ValidationError(err)
+        return number
+
+    def clean_phone(self):
+        from liantong.core.identifiers import PHONE_RE, normalise
+
+        phone = normalise(self.cleaned_data.get("phone"))
+        if phone and not PHONE_RE.match(phone):
+            raise forms.ValidationError("手机号码格式不正确")
+        return phone
+
+    def save(self, *, actor):
+        from liantong.core import pii
+
+        d = dict(self.cleaned_data)
+        member = self.instance if self.instance.pk else None
+        number = d.pop("id_number") or (pii.decrypt(member.id_encrypted) if member else "")
+        phone = d.pop("phone") or (pii.decrypt(member.phone_encrypted) if member else "")
+        m, _ = services.save_member(actor=actor, member=member, id_number=number, phone=phone, **d)
+        return m
+
+
+class DepartmentForm(ZoneFieldMixin, ScopedModelForm):
+    class Meta:
+        model = Department
+        fields = ["zone", "name", "short_name", "duties", "contact_name", "contact_phone"]
+
+
+class InstitutionForm(ZoneFieldMixin, ScopedModelForm):
+    class Meta:
+        model = Institution
+        fields = ["zone", "name", "kind", "address", "contact_name", "contact_phone"]
+
+
+class PairingForm(ZoneFieldMixin, ScopedModelForm):
+    writable_fks = {"party_org": PartyOrg}
+
+    class Meta:
+        model = Pairing
+        fields = ["zone", "kind", "party_org", "chain", "partner_org", "partner_institution", "partner_name",
+                  "signed_on", "content"]
+
+
+class VanguardTeamForm(ZoneFieldMixin, ScopedModelForm):
+    writable_fks = {"lead_org": PartyOrg}
+
+    class Meta:
+        model = VanguardTeam
+        fields = ["zone", "name", "kind", "chain", "lead_org", "leader_name", "established_on", "focus"]
+
+
+class CultivationForm(ScopedModelForm):
+    writable_fks = {"party_org": PartyOrg}
+
+    class Meta:
+        model = Cultivation
+        fields = ["person_name", "party_org", "track", "stage", "post", "mentor_name", "started_on", "stage_since"]
+
+    def save(self, *, actor):
+        d = dict(self.cleaned_data)
+        d["zone_id"] = d["party_org"].zone_id
+        if self.instance.pk:
+            return core.update(self.instance, actor=actor, **d)
+        return core.create(Cultivation, actor=actor, **d)
+
+
+class ChainNodeForm(ScopedModelForm):
+    class Meta:
+        model = ChainNode
+        fields = ["name", "stage", "parent", "sort"]
+
+
+

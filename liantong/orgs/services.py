@@ -1,0 +1,259 @@
+"""Every write of the organisation strand. Views, the API, imports, the demo and ``gen`` call these."""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from liantong.core import audit, pii
+from liantong.core import services as core
+from liantong.core.identifiers import id_birth_date, id_error, id_gender, mask_id, mask_phone, normalise, uscc_error
+from liantong.core.models import Zone
+from liantong.core.services import ServiceError
+
+from .models import (
+    Chain,
+    ChainMembership,
+    ChainNode,
+    Department,
+    Enterprise,
+    Institution,
+    Member,
+    OrgKind,
+    PartyOrg,
+)
+
+_UNCHANGED = "unchanged"
+
+
+def _apply(model, obj, *, actor, **fields):
+    """Create ``model(**fields)`` or update ``obj``; report 'created', 'updated' or 'unchanged'."""
+    if obj is None:
+        return core.create(model, actor=actor, **fields), "created"
+    if all(getattr(obj, k) == v for k, v in fields.items()):
+        return obj, _UNCHANGED
+    return core.update(obj, actor=actor, **fields), "updated"
+
+
+# --- zones --------------------------------------------------------------------------------------------
+
+@transaction.atomic
+def save_zone(*, actor, name: str, short_name: str, **fields) -> Zone:
+    """Create or update a zone by name, with its zone committee (党工委) as the root of its org tree."""
+    zone = Zone.objects.filter(name=name).first()
+    zone, _ = _apply(Zone, zone, actor=actor, name=name, short_name=short_name, **fields)
+    if not PartyOrg.objects.filter(zone=zone, kind=OrgKind.ZONE_COMMITTEE).exists():
+        save_party_org(actor=actor, zone=zone, name=f"{zone.name}党工委", kind=OrgKind.ZONE_COMMITTEE, parent=None,
+                       is_demo=zone.is_demo)
+    return zone
+
+
+def zone_committee(zone) -> PartyOrg:
+    return PartyOrg.objects.get(zone=zone, kind=OrgKind.ZONE_COMMITTEE)
+
+
+# --- chains -------------------------------------------------------------------------------------------
+
+@transaction.atomic
+def save_chain(*, actor, zone, name: str, chain: Chain | None = None, with_committee: bool = True, **fields) -> Chain:
+    """Create or update a chain; a new chain gets its joint committee (一链一党委) under the zone committee."""
+    chain = chain or Chain.objects.filter(zone=zone, name=name).first()
+    chain, _ = _apply(Chain, chain, actor=actor, zone=zone, name=name, **fields)
+    if with_committee and not PartyOrg.objects.filter(chain=chain, kind=OrgKind.CHAIN_COMMITTEE).exists():
+        save_party_org(actor=actor, zone=zone, name=f"{name}产业链联合党委", kind=OrgKind.CHAIN_COMMITTEE,
+                       parent=zone_committee(zone), chain=chain, is_demo=chain.is_demo)
+    return chain
+
+
+@transaction.atomic
+def save_chain_node(*, actor, chain: Chain, name: str, stage: str, parent: ChainNode | None = None,
+                    sort: int = 0) -> ChainNode:
+    node = ChainNode.objects.filter(chain=chain, name=name).first()
+    if parent is not None and parent.chain_id != chain.pk:
+        raise ServiceError("上级环节必须属于同一产业链")
+    node, state = _apply(ChainNode, node, actor=actor, zone_id=chain.zone_id, chain=chain, name=name, stage=stage,
+                         parent=parent, sort=sort)
+    path = (parent.path if parent else "/") + f"{node.pk}/"
+    if node.path != path:
+        ChainNode.objects.filter(pk=node.pk).update(path=path, depth=path.count("/") - 2)
+        node.path, node.depth = path, path.count("/") - 2
+    return node
+
+
+# --- departments and institutions --------------------------------------------------------------------
+
+@transaction.atomic
+def save_department(*, actor, zone, name: str, **fields) -> Department:
+    existing = Department.objects.filter(zone=zone, name=name).first()
+    return _apply(Department, existing, actor=actor, zone=zone, name=name, **fields)[0]
+
+
+@transaction.atomic
+def save_institution(*, actor, zone, name: str, **fields) -> Institution:
+    existing = Institution.objects.filter(zone=zone, name=name).first()
+    return _apply(Institution, existing, actor=actor, zone=zone, name=name, **fields)[0]
+
+
+# --- enterprises ------------------------------------------------------------------------------------
+
+@transaction.atomic
+def save_enterprise(*, actor, zone, credit_code: str, name: str, enterprise: Enterprise | None = None,
+                    **fields) -> tuple[Enterprise, str]:
+    """Create or update a firm; the unified social credit code is its natural key (GB 32100 checked)."""
+    code = normalise(credit_code)
+    err = uscc_error(code)
+    if err:
+        raise ServiceError(err, field="credit_code")
+    existing = enterprise or Enterprise.objects.filter(credit_code=code).first()
+    if existing is not None and existing.zone_id != zone.pk:
+        raise ServiceError("该统一社会信用代码已登记在其他园区", field="credit_code")
+    if existing is None and actor is not None and getattr(actor, "pk", None):
+        fields.setdefault("created_by", actor)
+    return _apply(Enterprise, existing, actor=actor, zone=zone, credit_code=code, name=name.strip(), **fields)
+
+
+@transaction.atomic
+def set_membership(*, actor, enterprise: Enterprise, chain: Chain, role: str, node: ChainNode | None = None):
+    if chain.zone_id != enterprise.zone_id:
+        raise ServiceError("企业与产业链不在同一园区")
+    if node is not None and node.chain_id != chain.pk:
+        raise ServiceError("所在环节不属于该产业链")
+    m = ChainMembership.objects.filter(enterprise=enterprise, chain=chain).first()
+    return _apply(ChainMembership, m, actor=actor, zone_id=enterprise.zone_id, enterprise=enterprise, chain=chain,
+                  role=role, node=node)
+
+
+# --- party organisations -----------------------------------------------------------------------------
+
+def _path_for(org: PartyOrg) -> str:
+    return (org.parent.path if org.parent_id else "/") + f"{org.pk}/"
+
+
+@transaction.atomic
+def save_party_org(*, actor, zone, name: str, kind: str, parent: PartyOrg | None, org: PartyOrg | None = None,
+                   **fields) -> PartyOrg:
+    """Create or update a party org (natural key: name within its zone) and keep the tree's paths."""
+    if parent is not None and parent.zone_id != zone.pk:
+        raise ServiceError("上级组织必须在同一园区")
+    if kind == OrgKind.ZONE_COMMITTEE and parent is not None:
+        raise ServiceError("党工委是园区组织树的根，不能有上级组织")
+    if kind != OrgKind.ZONE_COMMITTEE and parent is None:
+        raise ServiceError("请选择上级组织")
+    if kind == OrgKind.CHAIN_COMMITTEE:
+        chain = fields.get("chain")
+        dup = PartyOrg.objects.filter(chain=chain, kind=OrgKind.CHAIN_COMMITTEE)
+        if org is not None:
+            dup = dup.exclude(pk=org.pk)
+        if chain is None:
+            raise ServiceError("联合党委须指定所属产业链")
+        if dup.exists():
+            raise ServiceError(f"产业链“{chain}”已有联合党委（一链一党委）")
+    existing = org or PartyOrg.objects.filter(zone=zone, name=name).first()
+    if existing is not None and parent is not None and parent.path.startswith(existing.path or "\0"):
+        raise ServiceError("不能把组织移到它自己或它的下级之下")
+    old_path = existing.path if existing else None
+    obj, _ = _apply(PartyOrg, existing, actor=actor, zone=zone, name=name.strip(), kind=kind, parent=parent,
+                    **fields)
+    new_path = _path_for(obj)
+    if old_path != new_path:
+        _rewrite_paths(obj, old_path, new_path)
+    return obj
+
+
+def _rewrite_paths(org: PartyOrg, old_path: str | None, new_path: str) -> None:
+    """Move a subtree: rewrite this org's path and every descendant's prefix in one pass."""
+    PartyOrg.objects.filter(pk=org.pk).update(path=new_path, depth=new_path.count("/") - 2)
+    org.path, org.depth = new_path, new_path.count("/") - 2
+    if old_path:
+        for child in PartyOrg.objects.filter(path__startswith=old_path).exclude(pk=org.pk).only("pk", "path"):
+            p = new_path + child.path[len(old_path):]
+            PartyOrg.objects.filter(pk=child.pk).update(path=p, depth=p.count("/") - 2)
+
+
+# --- members ------------------------------------------------------------------------------------------
+
+def member_by_id_number(id_number: str) -> Member | None:
+    return Member.objects.filter(id_hash=pii.keyed_hash(normalise(id_number))).first()
+
+
+@transaction.atomic
+def save_member(*, actor, party_org: PartyOrg, name: str, id_number: str, status: str, gender: str | None = None,
+                phone: str = "", member: Member | None = None, **fields) -> tuple[Member, str]:
+    """Create or update a member; the ID number (GB 11643) is the natural key, kept hashed and encrypted."""
+    number = normalise(id_number)
+    err = id_error(number)
+    if err:
+        raise ServiceError(err, field="id_number")
+    derived = id_gender(number)
+    if gender and gender != derived:
+        raise ServiceError("性别与公民身份号码不符", field="gender")
+    birth = id_birth_date(number)
+    if fields.get("birth_date") and fields["birth_date"] != birth:
+        raise ServiceError("出生日期与公民身份号码不符", field="birth_date")
+    fields["birth_date"] = birth
+    joined = fields.get("joined_on")
+    if joined and birth and joined < birth:
+        raise ServiceError("入党日期早于出生日期", field="joined_on")
+    phone = normalise(phone)
+    h = pii.keyed_hash(number)
+    existing = member or Member.objects.filter(id_hash=h).first()
+    values = dict(zone_id=party_org.zone_id, party_org=party_org, name=name.strip(), gender=derived, status=status,
+                  id_hash=h, id_masked=mask_id(number), phone_masked=mask_phone(phone), **fields)
+    if existing is None or pii.decrypt(existing.phone_encrypted) != phone:
+        values["phone_encrypted"] = pii.encrypt(phone)
+    if existing is None:
+        values["id_encrypted"] = pii.encrypt(number)
+    return _apply(Member, existing, actor=actor, **values)
+
+
+def can_see_personal(user, member: Member) -> bool:
+    """Full ID number, phone and birth date: platform admins, the member's own org's secretary and the
+    organisation staff above it (users whose party org is the member's org or an ancestor of it)."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if user.is_platform_admin:
+        return True
+    from liantong.core.scoping import _org_path
+
+    path = _org_path(user)
+    return bool(path) and member.party_org.path.startswith(path)
+
+
+def personal_data(user, member: Member) -> dict:
+    """What ``user`` may see of ``member``'s personal data; a full view is audited."""
+    data = personal_data_quiet(user, member)
+    if not data["masked"]:
+        audit.record(user, audit.AuditAction.VIEW_PERSONAL, member)
+    return data
+
+
+def personal_data_quiet(user, member: Member) -> dict:
+    """As ``personal_data`` but without a per-row audit row: for exports, which audit once as a whole."""
+    if can_see_personal(user, member):
+        return {"id_number": pii.decrypt(member.id_encrypted), "phone": pii.decrypt(member.phone_encrypted),
+                "birth_date": member.birth_date.isoformat() if member.birth_date else "", "masked": False}
+    return {"id_number": member.id_masked, "phone": member.phone_masked,
+            "birth_date": f"{member.birth_date.year}-**-**" if member.birth_date else "", "masked": True}
+
+
+# --- pairings and vanguard teams --------------------------------------------------------------------
+
+@transaction.atomic
+def save_pairing(*, actor, zone, party_org: PartyOrg, partner_name: str, **fields):
+    """Create or update a pairing (natural key: our org + partner name)."""
+    from .models import Pairing
+
+    if party_org.zone_id != zone.pk:
+        raise ServiceError("本方党组织不在该园区")
+    existing = Pairing.objects.filter(party_org=party_org, partner_name=partner_name).first()
+    return _apply(Pairing, existing, actor=actor, zone=zone, party_org=party_org, partner_name=partner_name,
+                  **fields)[0]
+
+
+@transaction.atomic
+def save_vanguard_team(*, actor, zone, name: str, lead_org: PartyOrg, **fields):
+    from .models import VanguardTeam
+
+    if lead_org.zone_id != zone.pk:
+        raise ServiceError("牵头党组织不在该园区")
+    existing = VanguardTeam.objects.filter(zone=zone, name=name).first()
+    return _apply(VanguardTeam, existing, actor=actor, zone=zone, name=name, lead_org=lead_org, **fields)[0]

@@ -1,0 +1,83 @@
+"""List-page columns and filters of the organisation strand."""
+
+from liantong.core.models import Zone
+from liantong.core.tables import Column, Filter
+
+from .models import Chain, PartyOrg
+
+
+def zone_choices(user):
+    return list(Zone.objects.visible_to(user).values_list("pk", "name"))
+
+
+def chain_choices(user):
+    return [(pk, f"{name}（{zone}）") for pk, name, zone in
+            Chain.objects.visible_to(user).values_list("pk", "name", "zone__short_name")[:300]]
+
+
+def org_choices(user):
+    return list(PartyOrg.objects.visible_to(user).filter(depth__lte=1).values_list("pk", "name")[:300])
+
+
+ZONE = Filter("zone", "园区", "zone_id", zone_choices)
+CHAIN = Filter("chain", "产业链", "chain_id", chain_choices)
+
+CHAIN_COLUMNS = [
+    Column("产业链", "name", link="orgs:chain_detail", order="name"),
+    Column("园区", "zone.name"),
+    Column("链长", "chief_name"),
+    Column("链长部门", "chief_department.name"),
+    Column("链上企业", "n_firms", order="n_firms"),
+    Column("党组织", "n_orgs"),
+]
+
+ENTERPRISE_COLUMNS = [
+    Column("企业名称", "name", link="orgs:enterprise_detail", order="name"),
+    Column("统一社会信用代码", "credit_code"),
+    Column("园区", "zone.name"),
+    Column("规模", "scale", dict_code="scale"),
+    Column("高企", "is_hightech"),
+    Column("联系人", "contact_name"),
+]
+ENTERPRISE_FILTERS = [
+    ZONE,
+    Filter("chain", "产业链", "memberships__chain_id", chain_choices),
+    Filter("role", "链上角色", "memberships__role", "chain_role"),
+    Filter("scale", "规模", "scale", "scale"),
+    Filter("hightech", "高企", "is_hightech", lambda u: [("true", "是"), ("false", "否")]),
+]
+
+PARTYORG_COLUMNS = [
+    Column("组织名称", "name", link="orgs:partyorg_detail", order="name"),
+    Column("类别", "kind", dict_code="org_kind"),
+    Column("上级组织", "parent.name"),
+    Column("所属单位", "owner"),
+    Column("书记", "secretary_name"),
+    Column("换届日期", "term_end", order="term_end"),
+]
+PARTYORG_FILTERS = [
+    ZONE,
+    CHAIN,
+    Filter("kind", "类别", "kind", "org_kind"),
+    Filter("under", "上级组织", "parent_id", org_choices),
+]
+
+MEMBER_COLUMNS = [
+    Column("姓名", "name", link="orgs:member_detail", order="name"),
+    Column("性别", "gender", dict_code="gender"),
+    Column("公民身份号码", "id_masked"),
+    Column("手机号码", "phone_masked"),
+    Column("所在党组织", "party_org.name"),
+    Column("类别", "status", dict_code="member_status"),
+    Column("入党日期", "joined_on", order="joined_on"),
+    Column("技术骨干", "is_tech_backbone"),
+    Column("管理骨干", "is_mgmt_backbone"),
+]
+MEMBER_FILTERS = [
+    ZONE,
+    Filter("chain", "产业链", "party_org__chain_id", chain_choices),
+    Filter("party_org", "党组织", "party_org_id", org_choices),
+    Filter("enterprise", "企业", "party_org__enterprise_id", None),
+    Filter("status", "类别", "status", "member_status"),
+    Filter("tech", "技术骨干", "is_tech_backbone", lambda u: [("true", "是"), ("false", "否")]),
+]

@@ -1,0 +1,30 @@
+from django.urls import path
+
+from . import views
+
+app_name = "orgs"
+
+
+def crud(prefix, list_view, edit_view, detail_view=None):
+    out = [path(f"{prefix}/", list_view.as_view(), name=f"{prefix}_list"),
+           path(f"{prefix}/new/", edit_view.as_view(), name=f"{prefix}_create"),
+           path(f"{prefix}/<int:pk>/edit/", edit_view.as_view(), name=f"{prefix}_edit")]
+    if detail_view is not None:
+        out.append(path(f"{prefix}/<int:pk>/", detail_view.as_view(), name=f"{prefix}_detail"))
+    return out
+
+
+urlpatterns = [
+    *crud("chain", views.ChainList, views.ChainEdit, views.ChainDetail),
+    *crud("enterprise", views.EnterpriseList, views.EnterpriseEdit, views.EnterpriseDetail),
+    *crud("partyorg", views.PartyOrgList, views.PartyOrgEdit, views.PartyOrgDetail),
+    path("partyorg/tree/", views.partyorg_tree, name="partyorg_tree"),
+    *crud("member", views.MemberList, views.MemberEdit, views.MemberDetail),
+    *crud("cultivation", views.CultivationList, views.CultivationEdit),
+    *crud("pairing", views.PairingList, views.PairingEdit),
+    *crud("vanguard", views.VanguardList, views.VanguardEdit),
+    *crud("department", views.DepartmentList, views.DepartmentEdit),
+    *crud("institution", views.InstitutionList, views.InstitutionEdit),
+    path("import/", views.import_view, name="import"),
+    path("import/template/<slug:kind>/", views.import_template, name="import_template"),
+]

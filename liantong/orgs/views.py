@@ -1,0 +1,353 @@
+"""Pages of the organisation strand, built on the shared base views (scoped, searchable, exportable)."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+
+from liantong.core.excel import import_workbook, template_workbook
+
+from liantong.core.tables import Column
+from liantong.core.views_generic import ObjectDetailView, ObjectEditView, ObjectListView
+
+from . import diagram, excel, forms, services, tables
+from .models import (
+    Chain,
+    ChainMembership,
+    Cultivation,
+    Department,
+    Enterprise,
+    Institution,
+    Member,
+    Pairing,
+    PartyOrg,
+    VanguardTeam,
+)
+
+# --- chains ------------------------------------------------------------------------------------------
+
+
+class ChainList(ObjectListView):
+    model = Chain
+    title = "产业链"
+    columns = tables.CHAIN_COLUMNS
+    filters = [tables.ZONE]
+    search_fields = ["name", "chief_name"]
+    select_related = ["zone", "chief_department"]
+    ordering = "id"
+    create_url = "orgs:chain_create"
+    create_perm = "orgs.manage"
+
+    def get_queryset(self):
+        return super().get_queryset().annotate(
+            n_firms=Count("memberships", distinct=True), n_orgs=Count("party_orgs", distinct=True))
+
+
+class ChainDetail(ObjectDetailView):
+    model = Chain
+    template_name = "orgs/chain_detail.html"
+    select_related = ["zone", "chief_department"]
+
+    def extra_context(self, chain):
+        user = self.request.user
+        memberships = (ChainMembership.objects.filter(chain=chain).select_related("enterprise", "node")
+                       .order_by("-role", "enterprise__name"))
+        nodes = list(chain.nodes.all())
+        by_node = {n.pk: [] for n in nodes}
+        unplaced = []
+        for m in memberships[:500]:
+            (by_node.get(m.node_id) if m.node_id in by_node else unplaced).append(m)
+        return {
+            "nodes": [(n, by_node[n.pk]) for n in nodes],
+            "unplaced": unplaced,
+            "n_firms": memberships.count(),
+            "party_orgs": PartyOrg.objects.visible_to(user).filter(chain=chain).select_related("parent")[:50],
+            "vanguard_teams": VanguardTeam.objects.visible_to(user).filter(chain=chain).select_related("lead_org"),
+            "pairings": Pairing.objects.visible_to(user).filter(
+                Q(chain=chain) | Q(party_org__chain=chain)).select_related("party_org"),
+            "diagram": diagram.one_plus_two_plus_n(chain),
+        }
+
+
+class ChainEdit(ObjectEditView):
+    model = Chain
+    form_class = forms.ChainForm
+    success_url_name = "orgs:chain_detail"
+    create_perm = "orgs.manage"
+
+
+# --- enterprises -------------------------------------------------------------------------------------
+
+
+class EnterpriseList(ObjectListView):
+    model = Enterprise
+    title = "企业"
+    columns = tables.ENTERPRISE_COLUMNS
+    filters = tables.ENTERPRISE_FILTERS
+    search_fields = ["name", "credit_code", "contact_name"]
+    select_related = ["zone"]
+    excel_spec = excel.ENTERPRISE
+    create_url = "orgs:enterprise_create"
+    create_perm = "orgs.manage"
+
+
+class EnterpriseDetail(ObjectDetailView):
+    model = Enterprise
+    template_name = "orgs/enterprise_detail.html"
+    select_related = ["zone"]
+
+    def extra_context(self, ent):
+        user = self.request.user
+        orgs = PartyOrg.objects.visible_to(user).filter(enterprise=ent)
+        return {
+            "memberships": ent.memberships.select_related("chain", "node"),
+            "party_orgs": orgs,
+            "members_count": Member.objects.visible_to(user).filter(party_org__enterprise=ent).count(),
+        }
+
+
+class EnterpriseEdit(ObjectEditView):
+    model = Enterprise
+    form_class = forms.EnterpriseForm
+    success_url_name = "orgs:enterprise_detail"
+    create_perm = "orgs.manage"
+
+
+# --- party organisations -----------------------------------------------------------------------------
+
+
+class PartyOrgList(ObjectListView):
+    model = PartyOrg
+    perm = "orgs.view_party"
+    title = "党组织"
+    columns = tables.PARTYORG_COLUMNS
+    filters = tables.PARTYORG_FILTERS
+    search_fields = ["name", "secretary_name"]
+    select_related = ["parent", "enterprise", "department", "institution", "chain", "zone"]
+    ordering = "path"
+    excel_spec = excel.PARTY_ORG
+    create_url = "orgs:partyorg_create"
+    create_perm = "orgs.manage_party"
+
+
+class PartyOrgDetail(ObjectDetailView):
+    model = PartyOrg
+    perm = "orgs.view_party"
+    template_name = "orgs/partyorg_detail.html"
+    select_related = ["parent", "zone", "chain", "enterprise", "department", "institution"]
+
+    def extra_context(self, org):
+        user = self.request.user
+        return {
+            "children": PartyOrg.objects.visible_to(user).filter(parent=org).annotate(n=Count("members")),
+            "members_direct": Member.objects.visible_to(user).filter(party_org=org).count(),
+            "members_total": Member.objects.visible_to(user).filter(party_org__path__startswith=org.path).count(),
+            "ancestors": PartyOrg.objects.filter(pk__in=[int(p) for p in org.path.strip("/").split("/")[:-1]
+                                                         if p]).order_by("depth"),
+        }
+
+
+class PartyOrgEdit(ObjectEditView):
+    model = PartyOrg
+    form_class = forms.PartyOrgForm
+    success_url_name = "orgs:partyorg_detail"
+    create_perm = "orgs.manage_party"
+
+
+@login_required
+def partyorg_tree(request):
+    """The party organisation tree, lazily expanded with htmx (one level per request)."""
+    if not request.user.has_perm_code("orgs.view_party"):
+        raise Http404
+    visible = PartyOrg.objects.visible_to(request.user)
+    parent = request.GET.get("parent")
+    if parent:
+        qs = visible.filter(parent_id=parent)
+    else:
+        # the user's top-most visible orgs: those whose parent is not visible to them
+        qs = visible.exclude(parent__in=visible.values("pk")) if not request.user.is_platform_admin else visible.filter(
+            parent__isnull=True)
+    nodes = qs.annotate(n_children=Count("children", distinct=True)).order_by("kind", "name")[:300]
+    template = "orgs/_tree_nodes.html" if parent else "orgs/partyorg_tree.html"
+    return render(request, template, {"nodes": nodes, "title": "党组织树"})
+
+
+# --- members -----------------------------------------------------------------------------------------
+
+
+class MemberList(ObjectListView):
+    model = Member
+    perm = "orgs.view_party"
+    title = "党员"
+    columns = tables.MEMBER_COLUMNS
+    filters = tables.MEMBER_FILTERS
+    search_fields = ["name", "post"]
+    select_related = ["party_org"]
+    excel_spec = excel.MEMBER
+    create_url = "orgs:member_create"
+    create_perm = "orgs.manage_party"
+
+
+class MemberDetail(ObjectDetailView):
+    model = Member
+    perm = "orgs.view_party"
+    template_name = "orgs/member_detail.html"
+    select_related = ["party_org", "zone"]
+
+    def extra_context(self, member):
+        return {"personal": services.personal_data(self.request.user, member)}
+
+
+class MemberEdit(ObjectEditView):
+    model = Member
+    form_class = forms.MemberForm
+    success_url_name = "orgs:member_detail"
+    create_perm = "orgs.manage_party"
+
+
+# --- the smaller lists -------------------------------------------------------------------------------
+
+
+class CultivationList(ObjectListView):
+    model = Cultivation
+    perm = "orgs.view_party"
+    title = "双培养"
+    columns = [Column("姓名", "person_name", link="orgs:cultivation_edit"),
+               Column("培养方向", "track", dict_code="cultivation_track"),
+               Column("当前阶段", "stage", dict_code="cultivation_stage"),
+               Column("党组织", "party_org.name"), Column("岗位", "post"), Column("培养联系人", "mentor_name"),
+               Column("进入本阶段", "stage_since", order="stage_since")]
+    filters = [tables.ZONE, tables.Filter("track", "方向", "track", "cultivation_track"),
+               tables.Filter("stage", "阶段", "stage", "cultivation_stage")]
+    search_fields = ["person_name", "post"]
+    select_related = ["party_org"]
+    create_url = "orgs:cultivation_create"
+    create_perm = "orgs.manage_party"
+
+
+class CultivationEdit(ObjectEditView):
+    model = Cultivation
+    form_class = forms.CultivationForm
+    success_url_name = "orgs:cultivation_edit"
+    create_perm = "orgs.manage_party"
+
+
+class PairingList(ObjectListView):
+    model = Pairing
+    title = "结对共建"
+    columns = [Column("本方党组织", "party_org.name", link="orgs:pairing_edit"),
+               Column("类型", "kind", dict_code="pairing_kind"), Column("结对单位", "partner_name"),
+               Column("产业链", "chain.name"), Column("签约日期", "signed_on", order="signed_on")]
+    filters = [tables.ZONE, tables.CHAIN, tables.Filter("kind", "类型", "kind", "pairing_kind")]
+    search_fields = ["partner_name", "content"]
+    select_related = ["party_org", "chain"]
+    create_url = "orgs:pairing_create"
+    create_perm = "orgs.manage"
+
+
+class PairingEdit(ObjectEditView):
+    model = Pairing
+    form_class = forms.PairingForm
+    success_url_name = "orgs:pairing_edit"
+    create_perm = "orgs.manage"
+
+
+class VanguardList(ObjectListView):
+    model = VanguardTeam
+    title = "党员先锋队"
+    columns = [Column("队伍名称", "name", link="orgs:vanguard_edit"), Column("类型", "kind", dict_code="vanguard_kind"),
+               Column("产业链", "chain.name"), Column("牵头党组织", "lead_org.name"), Column("队长", "leader_name"),
+               Column("成立日期", "established_on", order="established_on")]
+    filters = [tables.ZONE, tables.CHAIN, tables.Filter("kind", "类型", "kind", "vanguard_kind")]
+    search_fields = ["name", "focus"]
+    select_related = ["chain", "lead_org"]
+    create_url = "orgs:vanguard_create"
+    create_perm = "orgs.manage"
+
+
+class VanguardEdit(ObjectEditView):
+    model = VanguardTeam
+    form_class = forms.VanguardTeamForm
+    success_url_name = "orgs:vanguard_edit"
+    create_perm = "orgs.manage"
+
+
+class DepartmentList(ObjectListView):
+    model = Department
+    title = "职能部门"
+    columns = [Column("部门名称", "name", link="orgs:department_edit", order="name"), Column("园区", "zone.name"),
+               Column("简称", "short_name"), Column("联系人", "contact_name"), Column("联系电话", "contact_phone")]
+    filters = [tables.ZONE]
+    search_fields = ["name", "duties"]
+    select_related = ["zone"]
+    create_url = "orgs:department_create"
+    create_perm = "orgs.manage"
+
+
+class DepartmentEdit(ObjectEditView):
+    model = Department
+    form_class = forms.DepartmentForm
+    success_url_name = "orgs:department_edit"
+    create_perm = "orgs.manage"
+
+
+class InstitutionList(ObjectListView):
+    model = Institution
+    title = "高校/院所"
+    columns = [Column("名称", "name", link="orgs:institution_edit", order="name"),
+               Column("类型", "kind", dict_code="institution_kind"), Column("合作园区", "zone.name"),
+               Column("联系人", "contact_name")]
+    filters = [tables.ZONE, tables.Filter("kind", "类型", "kind", "institution_kind")]
+    search_fields = ["name"]
+    select_related = ["zone"]
+    create_url = "orgs:institution_create"
+    create_perm = "orgs.manage"
+
+
+class InstitutionEdit(ObjectEditView):
+    model = Institution
+    form_class = forms.InstitutionForm
+    success_url_name = "orgs:institution_edit"
+    create_perm = "orgs.manage"
+
+
+# --- Excel import ------------------------------------------------------------------------------------
+
+
+@login_required
+def import_view(request):
+    """Upload a workbook: every row is checked; any problem imports nothing and is listed per row and column."""
+    if not request.user.has_perm_code("orgs.import"):
+        raise Http404
+    kind = request.POST.get("kind") or request.GET.get("kind") or "enterprises"
+    if kind not in excel.SPECS:
+        raise Http404
+    result = None
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        if upload is None:
+            messages.error(request, "请选择要导入的 Excel 文件")
+        elif upload.size > 10 * 1024 * 1024:
+            messages.error(request, "文件超过 10 MB")
+        else:
+            result = import_workbook(excel.SPECS[kind], upload, actor=request.user,
+                                     dry_run=request.POST.get("dry_run") == "on")
+    return render(request, "orgs/import.html", {"kind": kind, "specs": excel.SPECS, "result": result,
+                                                "title": "Excel 导入"})
+
+
+@login_required
+def import_template(request, kind):
+    spec = excel.SPECS.get(kind)
+    if spec is None:
+        raise Http404
+    from urllib.parse import quote
+
+    resp = HttpResponse(template_workbook(spec),
+                        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    resp["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(spec.title + '导入模板')}.xlsx"
+    return resp
+
+
+
