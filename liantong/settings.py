@@ -93,6 +93,8 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # A file, not memory, so that ``pytest --reuse-db`` keeps the loaded demo between runs.
+    DATABASES["default"]["TEST"] = {"NAME": envstr("TEST_SQLITE_PATH", str(PROJECT_DIR / "test_db.sqlite3"))}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

@@ -1,4 +1,16 @@
+"""The page shell's context: the user's menu plus whatever apps add (e.g. the inbox's unread count).
+
+Apps register ``provider(request) -> dict`` with ``register`` from their AppConfig.ready.
+"""
+
 from liantong.navigation import menu_for
+
+_PROVIDERS: list = []
+
+
+def register(provider) -> None:
+    if provider not in _PROVIDERS:
+        _PROVIDERS.append(provider)
 
 
 def shell(request):
@@ -6,9 +18,6 @@ def shell(request):
     if user is None or not user.is_authenticated:
         return {}
     ctx = {"nav_menu": menu_for(user)}
-    try:
-        from liantong.services.notify import unread_count
-    except ImportError:  # the services app supplies the inbox
-        return ctx
-    ctx["unread_count"] = unread_count(user)
+    for provider in _PROVIDERS:
+        ctx.update(provider(request))
     return ctx

@@ -143,3 +143,11 @@ class DictItem(models.Model):
     def __str__(self) -> str:
         return self.label
 
+
+
+class JobLease(models.Model):
+    """A short lease on a periodic job, so that ticks on several servers do not run it together."""
+
+    name = models.CharField(max_length=60, unique=True)
+    owner = models.CharField(max_length=120)
+    expires_at = models.DateTimeField()

@@ -141,12 +141,13 @@ class Knowledge:
         self.rewrites = []
         for line in self._lines(data_dir / "rewrite.tsv"):
             pat, _, rep = line.partition("\t")
-            self.rewrites.append((re.compile(pat), rep))
-        # multi-word surfaces (with spaces or punctuation) are rewritten to their canonical form
+            self.rewrites.append((re.compile(pat), rep, _literal_hint(pat)))
+        # multi-word surfaces (with spaces or punctuation) are rewritten to their canonical form,
+        # all in one alternation
+        multiword = [(s, self._clean_canon(c)) for s, c in multiword if self._clean_canon(c)]
         multiword.sort(key=lambda x: -len(x[0]))
-        self.rewrites.extend(
-            (re.compile(re.escape(s)), self._clean_canon(c)) for s, c in multiword if self._clean_canon(c)
-        )
+        self.multiword = dict(multiword)
+        self.multiword_re = re.compile("|".join(re.escape(s) for s, _ in multiword)) if multiword else None
         # role concepts: anything that takes part in an input relation
         self.role_concepts = set(self.inputs)
         for v in self.inputs.values():
@@ -169,7 +170,10 @@ class Knowledge:
             if len(w) >= 2:
                 tk.add_word(w, freq=3000)
         self.tokenizer = tk
+        self.vocab: dict[str, int] = {}  # process-wide term ids (shared by all engines)
+        self.terms: list[str] = []
         self.cache: dict[str, tuple] = {}
+        self.memo: dict[str, dict] = {}
         self.cache_limit = 400_000
 
     @staticmethod
@@ -202,6 +206,14 @@ class Knowledge:
                         nxt.add(i)
             frontier = nxt
         return seen
+
+    def term_id(self, t: str) -> int:
+        i = self.vocab.get(t)
+        if i is None:
+            i = len(self.terms)
+            self.vocab[t] = i
+            self.terms.append(t)
+        return i
 
     def concept(self, tok: str) -> str | None:
         c = self.surface.get(tok)
@@ -243,9 +255,22 @@ _TRANS = str.maketrans({"–": "-", "—": "-", "―": "-", "−": "-", "～": "
                         "₄": "4", "₆": "6", "·": "·"})
 
 
+def _literal_hint(pattern: str) -> str:
+    """The longest run of plain characters a regex needs (to skip it cheaply when absent)."""
+    if re.search(r"[|?*]|\\[dsw]|\[", pattern) and not re.fullmatch(r"[^|?*\[\]()\\]+", pattern):
+        runs = re.findall(r"(?<!\\)[\u4e00-\u9fffa-z0-9]{2,}", re.sub(r"\(\?<?[!=][^)]*\)|\[[^\]]*\]\??", "", pattern))
+        runs = [r for r in runs if not re.search(r"[sdwb]$", r)] or runs
+        return max(runs, key=len) if runs and "|" not in pattern else ""
+    return re.sub(r"\\(.)", r"\1", pattern.split("(")[0]) if "(" in pattern else re.sub(r"\\(.)", r"\1", pattern)
+
+
 def _rewrite(text: str, kn: Knowledge) -> str:
-    for pat, rep in kn.rewrites:
+    for pat, rep, hint in kn.rewrites:
+        if hint and hint not in text:
+            continue
         text = pat.sub(rep, text)
+    if kn.multiword_re is not None:
+        text = kn.multiword_re.sub(lambda m: kn.multiword[m.group(0)], text)
     return text
 
 
@@ -270,9 +295,7 @@ def _analyze_clause(clause: str, kn: Knowledge) -> tuple:
         seq.append((tok, None))
         if tok in kn.stop or _NUMERIC.match(tok):
             continue
-        if len(tok) == 1 and not tok.isalnum():
-            continue
-        if len(tok) == 1 and "\u4e00" <= tok <= "\u9fff":
+        if len(tok) == 1:
             continue
         terms.append("w:" + tok)
     # bigrams over CJK runs
@@ -307,7 +330,11 @@ def _analyze_clause(clause: str, kn: Knowledge) -> tuple:
         if j < len(seq) and seq[j][0] in CTX_SUFFIX and j - i <= 3:
             ctx.append(c)
     concepts = [c for _, c in seq if c is not None]
-    out = (tuple(terms), tuple(concepts), tuple(ctx), tuple(neg))
+    main = [kn.term_id(t) for t in terms if t[0] != "p"]
+    par = [kn.term_id("c:" + t[2:]) for t in terms if t[0] == "p"]
+    nb = sum(1 for t in terms if t[0] == "b")
+    out = (tuple(terms), tuple(concepts), tuple(ctx), tuple(neg),
+           np.asarray(main, dtype=np.int32), np.asarray(par, dtype=np.int32), nb)
     if len(kn.cache) > kn.cache_limit:
         kn.cache.clear()
     kn.cache[clause] = out
@@ -315,8 +342,24 @@ def _analyze_clause(clause: str, kn: Knowledge) -> tuple:
 
 
 def analyze(text, kn: Knowledge | None = None) -> dict:
-    """Full analysis of one text: terms (c:/w:/b: prefixed), concepts, context and negated concepts."""
+    """Full analysis of one text: terms (c:/w:/b: prefixed), concepts, context and negated concepts.
+
+    Results of short texts (titles, nodes, keywords, enterprise names) are memoised; treat the
+    returned dict as read-only."""
     kn = kn or knowledge()
+    text = "" if text is None else str(text)
+    if len(text) <= 64:
+        hit = kn.memo.get(text)
+        if hit is None:
+            hit = _analyze(text, kn)
+            if len(kn.memo) > 200_000:
+                kn.memo.clear()
+            kn.memo[text] = hit
+        return hit
+    return _analyze(text, kn)
+
+
+def _analyze(text: str, kn: Knowledge) -> dict:
     t = normalize(text)
     if len(t) > 20000:
         t = t[:20000]  # a listing is a few hundred characters; cap pathological input
@@ -326,17 +369,51 @@ def analyze(text, kn: Knowledge | None = None) -> dict:
     ctx: list[str] = []
     neg: list[str] = []
     clauses = []
+    main, par = [], []
+    nb = 0
     for clause in _PUNCT_SPLIT.split(t):
         clause = clause.strip()
         if not clause:
             continue
-        r = _analyze_clause(clause, kn)
+        r = _analyze_clause(_mask_quantities(clause), kn)
         terms.extend(r[0])
         concepts.extend(r[1])
         ctx.extend(r[2])
         neg.extend(r[3])
+        main.append(r[4])
+        par.append(r[5])
+        nb += r[6]
         clauses.append(clause)
-    return {"terms": terms, "concepts": concepts, "ctx": ctx, "neg": neg, "text": t, "clauses": clauses}
+    return {"terms": terms, "concepts": concepts, "ctx": ctx, "neg": neg, "text": t, "clauses": clauses,
+            "ids": main, "parent_ids": par, "n_bigrams": nb}
+
+
+_QTY = re.compile(r"(?<![a-z0-9.#])(\d+(?:\.\d+)?)(?=(?:[^a-z0-9.\u4e00-\u9fff]|$|[吨万台套件只根米个条辆批次元年月日天小倍]|"
+                  r"(?:mm|kg|km|μm|um|mpa|ppm|kwh|mwh|gwh|kw|mw|gw|ml|nm|m2|m3|m³|wh|nm³)(?![a-z])))")
+_HAS_DIGIT = re.compile(r"\d")
+
+
+_QTY_BEFORE = set("约供需产为至达量于超近共计每均仅年月日")
+
+
+def _mask_quantities(clause: str) -> str:
+    """Replace plain quantities (>= 3 digits or decimals) by '#' so that listings differing
+    only in figures share one cached segmentation.  Codes (AH36, 470dtex, PA66, 32140 圆柱)
+    are kept: they are short, glued to letters, or followed by a non-unit character."""
+    if not _HAS_DIGIT.search(clause):
+        return clause
+
+    def rep(m):
+        v = m.group(1)
+        after = clause[m.end() : m.end() + 1]
+        if len(v) < 3 and "." not in v and (not after or not after.isalnum()):
+            return v  # short bare numbers are often codes or counts that matter (尼龙66, 36)
+        before = clause[m.start() - 1 : m.start()] if m.start() else ""
+        if (not after or not (after.isalnum())) and "\u4e00" <= before <= "\u9fff" and before not in _QTY_BEFORE:
+            return v  # e.g. 尼龙1010: a code glued to a word, not a figure
+        return "#"
+
+    return _QTY.sub(rep, clause)
 
 
 def tokenize(text) -> list[str]:
@@ -389,7 +466,7 @@ def steel_grades(text: str) -> tuple[tuple[int, int], ...]:
 def grade_factor(req: tuple, offer: tuple) -> tuple[float, str]:
     if not req or not offer:
         return 1.0, ""
-    best, label = 0.3, "强度等级低于要求"
+    best, label = 0.15, "强度等级低于要求"
     for ql, qs in req:
         for cl, cs in offer:
             if cs == qs and cl == ql:
@@ -461,7 +538,7 @@ CTX_QUERY_WEIGHT = 0.3
 PEN_UNRELATED = 0.6
 PEN_SERVICE = 0.45
 PEN_NO_GRADE = 0.85
-RERANK_DEPTH = 200
+RERANK_DEPTH = 120
 PEN_UPSTREAM = 0.3
 PEN_COMPETITOR = 0.3
 PEN_DOWNSTREAM = 0.35
@@ -500,12 +577,13 @@ class _Segment:
         n = len(self.rows)
         out = np.zeros(n, dtype=np.float32)
         if n == 0 or len(qterms) == 0:
-            return out
+            return out, np.zeros(n, dtype=bool)
         ncols = self.csc.shape[1]
         indptr, indices, data = self.csc.indptr, self.csc.indices, self.csc.data
         kw = K1 * (1 - B + B * self.lens[:, 0] / max(avg[0], 1e-6))
         kb = K1 * (1 - B + B * self.lens[:, 1] / max(avg[1], 1e-6))
         rows_l, vals_l = [], []
+        wrows_l = []
         for t, w, isb in zip(qterms, qweights, is_bigram):
             if t >= ncols:
                 continue
@@ -517,9 +595,14 @@ class _Segment:
             k = kb[r] if isb else kw[r]
             rows_l.append(r)
             vals_l.append(w * tf * (K1 + 1) / (tf + k))
+            if not isb:
+                wrows_l.append(r)
         if rows_l:
             out = np.bincount(np.concatenate(rows_l), weights=np.concatenate(vals_l), minlength=n).astype(np.float32)
-        return out
+        words = np.zeros(n, dtype=bool)
+        if wrows_l:
+            words[np.concatenate(wrows_l)] = True
+        return out, words
 
 
 class MatchEngine:
@@ -527,8 +610,8 @@ class MatchEngine:
 
     def __init__(self, merge_threshold: int | None = None):
         self.kn = knowledge()
-        self.vocab: dict[str, int] = {}
-        self.terms: list[str] = []
+        self.vocab = self.kn.vocab
+        self.terms = self.kn.terms
         self._docs: list[Doc | None] = []
         self._feat: list[_Features | None] = []
         self._wtf: list[tuple[np.ndarray, np.ndarray]] = []
@@ -552,12 +635,7 @@ class MatchEngine:
     # ------------------------------------------------------------------ building
 
     def _term_id(self, t: str) -> int:
-        i = self.vocab.get(t)
-        if i is None:
-            i = len(self.terms)
-            self.vocab[t] = i
-            self.terms.append(t)
-        return i
+        return self.kn.term_id(t)
 
     def _parts(self, doc: Doc) -> dict:
         kws = doc.keywords or []
@@ -572,24 +650,32 @@ class MatchEngine:
         }
 
     def _doc_vector(self, parts: dict) -> tuple[tuple[np.ndarray, np.ndarray], tuple[float, float]]:
-        acc: dict[int, float] = {}
+        arrs, lens_, wts = [], [], []
         lw = lb = 0.0
         for fname, fw in FIELD_WEIGHTS.items():
-            for t in parts[fname]["terms"]:
-                if t[0] == "p":
-                    tid = self._term_id("c:" + t[2:])
-                    acc[tid] = acc.get(tid, 0.0) + fw * PARENT_DOC_WEIGHT
-                    continue
-                tid = self._term_id(t)
-                acc[tid] = acc.get(tid, 0.0) + fw
-                if t[0] == "b":
-                    lb += fw
-                else:
-                    lw += fw
-        ids = np.fromiter(acc.keys(), dtype=np.int32, count=len(acc))
-        vals = np.fromiter(acc.values(), dtype=np.float32, count=len(acc))
-        order = np.argsort(ids)
-        return (ids[order], vals[order]), (lw, lb)
+            p = parts[fname]
+            n_main = 0
+            for arr in p["ids"]:
+                if len(arr):
+                    arrs.append(arr)
+                    lens_.append(len(arr))
+                    wts.append(fw)
+                    n_main += len(arr)
+            for arr in p["parent_ids"]:
+                if len(arr):
+                    arrs.append(arr)
+                    lens_.append(len(arr))
+                    wts.append(fw * PARENT_DOC_WEIGHT)
+            lb += fw * p["n_bigrams"]
+            lw += fw * (n_main - p["n_bigrams"])
+        if not arrs:
+            return (np.zeros(0, np.int32), np.zeros(0, np.float32)), (lw, lb)
+        ids = np.concatenate(arrs)
+        w = np.repeat(np.asarray(wts, dtype=np.float32), lens_)
+        order = np.argsort(ids, kind="stable")
+        ids, w = ids[order], w[order]
+        start = np.flatnonzero(np.concatenate(([True], ids[1:] != ids[:-1])))
+        return (ids[start], np.add.reduceat(w, start).astype(np.float32)), (lw, lb)
 
     def _append(self, doc: Doc) -> int:
         parts = self._parts(doc)
@@ -721,15 +807,17 @@ class MatchEngine:
     def _score_all(self, weighted_terms: dict[str, float]) -> tuple[np.ndarray, np.ndarray]:
         """-> (positions, scores) over main + delta segments."""
         tids, ws, isb = self._query_vector(weighted_terms)
-        pos_parts, sc_parts = [], []
+        pos_parts, sc_parts, w_parts = [], [], []
         for seg in (self._main, self._delta_segment()):
             if seg is None or len(seg.rows) == 0:
                 continue
             pos_parts.append(seg.rows)
-            sc_parts.append(seg.scores(tids, ws, isb, self._avg))
+            sc, wd = seg.scores(tids, ws, isb, self._avg)
+            sc_parts.append(sc)
+            w_parts.append(wd)
         if not pos_parts:
-            return np.zeros(0, np.int64), np.zeros(0, np.float32)
-        return np.concatenate(pos_parts), np.concatenate(sc_parts)
+            return np.zeros(0, np.int64), np.zeros(0, np.float32), np.zeros(0, bool)
+        return np.concatenate(pos_parts), np.concatenate(sc_parts), np.concatenate(w_parts)
 
     def _query_terms(self, qparts: dict, qfeat: _Features) -> dict[str, float]:
         """Query term weights: field weight, parents and the poster's own context count less."""
@@ -757,7 +845,7 @@ class MatchEngine:
             weighted = self._query_terms(qparts, qfeat)
             if not weighted:
                 return []
-            positions, scores = self._score_all(weighted)
+            positions, scores, has_word = self._score_all(weighted)
             if len(positions) == 0:
                 return []
             # scenario items: add the best single-item score
@@ -773,7 +861,7 @@ class MatchEngine:
                             it[t] = 1.0
                     if not it:
                         continue
-                    _, s = self._score_all(it)
+                    _, s, _ = self._score_all(it)
                     np.maximum(best, s, out=best)
                 scores = scores + ITEM_WEIGHT * best
             # pool mask
@@ -792,12 +880,11 @@ class MatchEngine:
             top = cand[np.argpartition(-scores[cand], depth - 1)[:depth]] if len(cand) > depth else cand
             base_max = float(scores[top].max()) or 1.0
             results = []
-            qwords = {t for t in weighted if t[0] in "cw"}
             for j in top:
                 pos = int(positions[j])
                 doc = self._docs[pos]
                 feat = self._feat[pos]
-                f, why = self._rerank(query, qfeat, qwords, doc, feat, pos)
+                f, why = self._rerank(query, qfeat, bool(has_word[j]), doc, feat, pos)
                 results.append((float(scores[j]) * f, pos, why, float(scores[j])))
             results.sort(key=lambda x: -x[0])
             out = []
@@ -862,7 +949,7 @@ class MatchEngine:
             return PEN_UNRELATED, "产品不对口"
         return 1.0, ""
 
-    def _rerank(self, query: Doc, qf: _Features, qwords: set, doc: Doc, f: _Features, pos: int):
+    def _rerank(self, query: Doc, qf: _Features, has_word: bool, doc: Doc, f: _Features, pos: int):
         kn = self.kn
         factor = 1.0
         notes: dict = {}
@@ -906,18 +993,8 @@ class MatchEngine:
             factor *= g
             if label:
                 notes["grade"] = label
-        # domain gate: at least one shared word or concept
-        dterms = self.vocab
-        tids = self._wtf[pos][0]
-        shared = 0
-        for t in qwords:
-            tid = dterms.get(t)
-            if tid is not None:
-                k = np.searchsorted(tids, tid)
-                if k < len(tids) and tids[k] == tid:
-                    shared += 1
-                    break
-        if not shared:
+        # domain gate: at least one shared word or concept, not only character pairs
+        if not has_word:
             factor *= PEN_NO_WORD
             notes["gate"] = "仅字面相近"
         # locality and freshness

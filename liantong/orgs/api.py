@@ -1,6 +1,5 @@
 """API of the organisation strand: chains, enterprises, party orgs, members — all through the scoping layer."""
 
-from __future__ import annotations
 
 import datetime
 

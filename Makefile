@@ -1,0 +1,40 @@
+# 链通 Liantong — two commands: `make run` (demo on SQLite at http://127.0.0.1:8000) and `make test`.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test install demo lint clean browser-deps
+
+$(BIN)/python:
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+$(STAMP): $(BIN)/python pyproject.toml
+	$(BIN)/pip install -q -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: install
+	$(BIN)/liantong migrate --noinput -v0
+	$(BIN)/liantong demo
+	@echo "打开 http://127.0.0.1:8000 ，用上面的演示账号登录（Ctrl-C 停止）"
+	$(BIN)/liantong run 127.0.0.1:8000
+
+demo: install
+	$(BIN)/liantong migrate --noinput -v0
+	$(BIN)/liantong demo
+
+# Debian's chromium for the browser tests (never `playwright install`: it downloads a browser).
+browser-deps:
+	@command -v chromium >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq chromium >/dev/null)
+
+test: install browser-deps
+	FAST_PASSWORD_HASHER=1 $(BIN)/python -m pytest --create-db $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check liantong
+
+clean:
+	rm -rf $(VENV) db.sqlite3* test_db*.sqlite3* staticfiles

@@ -1,0 +1,93 @@
+"""Browser tests: Playwright driving Debian's chromium against a real server.
+
+The server is ``liantong run`` on its own SQLite file, migrated and loaded with the demo once per
+session (so the test database's flushes never touch it). Chromium is Debian's (/usr/bin/chromium,
+installed by ``make test``); Playwright never downloads a browser.
+"""
+
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = "/usr/bin/chromium"
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def live_url():
+    if not os.path.exists(CHROMIUM):
+        pytest.fail("Debian chromium is missing: `make test` installs it (apt-get install -y chromium)")
+    tmp = tempfile.mkdtemp(prefix="liantong-browser-")
+    env = dict(os.environ, SQLITE_PATH=os.path.join(tmp, "db.sqlite3"), DEBUG="1", AXES_ENABLED="0",
+               FAST_PASSWORD_HASHER="1", MEDIA_ROOT=os.path.join(tmp, "media"))
+    env.pop("DATABASE_URL", None)
+    cli = [sys.executable, "-m", "liantong.cli"]
+    subprocess.run([*cli, "migrate", "--noinput", "-v0"], env=env, cwd=ROOT, check=True)
+    subprocess.run([*cli, "demo"], env=env, cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+    port = _free_port()
+    server = subprocess.Popen([*cli, "runserver", f"127.0.0.1:{port}", "--noreload", "--insecure"], env=env,
+                              cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(url + "/accounts/login/", timeout=1)
+            break
+        except OSError:
+            time.sleep(0.2)
+    else:
+        server.terminate()
+        pytest.fail("the test server did not start")
+    yield url
+    server.terminate()
+    server.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, headless=True,
+                              args=["--no-sandbox", "--disable-background-networking", "--disable-gpu",
+                                    "--disable-component-update", "--disable-sync", "--no-first-run"])
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
+    pg = context.new_page()
+    pg.set_default_timeout(15000)
+    yield pg
+    context.close()
+
+
+@pytest.fixture
+def login(live_url):
+    """``login(page, username)``: sign in through the real login form with the demo password."""
+
+    def do(page, username, password=None):
+        from django.conf import settings
+
+        page.goto(live_url + "/accounts/login/")
+        page.fill("#id_username", username)
+        page.fill("#id_password", password or settings.DEMO_PASSWORD)
+        page.click("button[type=submit]")
+        page.wait_for_url(lambda u: "/accounts/login/" not in u)
+        return page
+
+    return do
