@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "liantong.accounts",
     "liantong.orgs",
     "liantong.services",
+    "liantong.resources",
     "liantong.matching",
     "liantong.insights",
 ]

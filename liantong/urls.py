@@ -9,6 +9,7 @@ urlpatterns = [
     path("accounts/", include("liantong.accounts.urls")),
     path("orgs/", include("liantong.orgs.urls")),
     path("services/", include("liantong.services.urls")),
+    path("resources/", include("liantong.resources.urls")),
     path("matching/", include("liantong.matching.urls")),
     path("insights/", include("liantong.insights.urls")),
     path("api/v1/", api.urls),
