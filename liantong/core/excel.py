@@ -192,17 +192,18 @@ def import_workbook(spec: Spec, fileobj, *, actor, dry_run: bool = False, ctx: d
             except CellError as exc:
                 result.errors.append((n, col.title, str(exc)))
                 row_ok = False
+        # duplicates within the file are reported even when the row has other problems
+        k = spec.key(row)
+        if k is not None and all(v not in (None, "") for v in (k if isinstance(k, tuple) else (k,))):
+            if k in seen:
+                result.errors.append((n, spec.key_title, f"与第{seen[k]}行重复"))
+                continue
+            seen[k] = n
         if not row_ok:
             continue
         for title, msg in spec.resolve(row, ctx).items():
             result.errors.append((n, title, msg))
             row_ok = False
-        k = spec.key(row)
-        if row_ok and k is not None:
-            if k in seen:
-                result.errors.append((n, spec.key_title, f"与第{seen[k]}行重复"))
-                continue
-            seen[k] = n
         if row_ok:
             parsed.append((n, row))
     result.rows = len(rows)

@@ -1,0 +1,154 @@
+"""Member workbooks: messy input accepted, every problem named by row and column, all or nothing."""
+
+import datetime
+import io
+import subprocess
+import sys
+
+import pytest
+from openpyxl import Workbook
+
+from liantong.core.excel import import_workbook, template_workbook
+from liantong.core.identifiers import id_check_char
+from liantong.core.models import AuditLog
+from liantong.orgs.excel import MEMBER
+from liantong.orgs.models import Member
+
+HEADERS = ["姓名*", "性别*", "公民身份号码*", "所在党组织*", "人员类别*", "出生日期", "手机号码", "入党日期", "工作岗位",
+           "是否技术骨干", "是否管理骨干"]
+ORG = "镇江船厂设计所党支部"
+
+
+def idn(first17: str) -> str:
+    return first17 + id_check_char(first17)
+
+
+GOOD_1 = idn("32119119880315123")  # male (odd 17th digit), born 1988-03-15
+GOOD_2 = idn("32119119920704124")  # female
+GOOD_3 = idn("32119119791111002")  # female
+
+
+def workbook(rows) -> io.BytesIO:
+    wb = Workbook()
+    ws = wb.active
+    ws.append(HEADERS)
+    for r in rows:
+        ws.append(r)
+    buf = io.BytesIO()
+    wb.save(buf)
+    buf.seek(0)
+    return buf
+
+
+def bad_rows():
+    bad_check = GOOD_1[:-1] + ("0" if GOOD_1[-1] != "0" else "1")
+    return [
+        ["测试甲", "男", bad_check, ORG, "正式党员", "", "13800000001", "2010-07-01", "工程师", "是", "否"],
+        ["测试乙", "女", GOOD_2, "不存在的党支部", "预备党员", "", "", "2024-06-01", "", "", ""],
+        ["测试丙", "女", GOOD_3, ORG, "正式党员", "", "", "2023-02-30", "", "否", "否"],
+        ["测试丁", "女", GOOD_2, ORG, "预备党员", "", "", "", "", "", ""],
+    ]
+
+
+def good_rows():
+    return [
+        # messy but valid: full-width digits, stray spaces, an Excel date cell, 2010年7月1日 spelling
+        ["测试甲 ", "男", " " + GOOD_1.translate(str.maketrans("0123456789", "０１２３４５６７８９")), ORG, "正式党员",
+         datetime.datetime(1988, 3, 15), "138 0000 0001", "2010年7月1日", "工程师", "是", "否"],
+        ["测试乙", "女", GOOD_2, ORG, "预备党员", "1992/07/04", "", "2024.6.1", "", "", ""],
+        ["测试丙", "女", GOOD_3, ORG, "正式党员", "", "", "20030228", "", "否", "否"],
+    ]
+
+
+def test_a_bad_workbook_imports_nothing_and_names_each_row_and_column(personas):
+    before = Member.objects.count()
+    result = import_workbook(MEMBER, workbook(bad_rows()), actor=personas["firm_a"])
+    lines = result.error_lines()
+    assert not result.ok
+    assert "第2行 公民身份号码: 公民身份号码校验位错误" in lines
+    assert "第3行 所在党组织: 党组织“不存在的党支部”不存在或您无权管理" in lines
+    assert "第4行 入党日期: 日期“2023-02-30”不存在" in lines
+    assert "第5行 公民身份号码: 与第3行重复" in lines
+    assert len(lines) == 4
+    assert Member.objects.count() == before
+
+
+def test_the_corrected_workbook_imports_and_importing_it_again_changes_nothing(personas):
+    actor = personas["firm_a"]
+    before = Member.objects.count()
+    first = import_workbook(MEMBER, workbook(good_rows()), actor=actor)
+    assert first.ok, first.error_lines()
+    assert (first.created, first.updated, first.unchanged) == (3, 0, 0)
+    assert Member.objects.count() == before + 3
+    m = Member.objects.get(name="测试甲")
+    assert m.gender == "male" and m.birth_date == datetime.date(1988, 3, 15)
+    assert m.joined_on == datetime.date(2010, 7, 1) and m.is_tech_backbone
+    assert m.id_masked == GOOD_1[:4] + "*" * 10 + GOOD_1[-4:] and m.phone_masked == "138****0001"
+    assert GOOD_1 not in str(Member.objects.filter(pk=m.pk).values().first())  # never stored in clear
+    audits = AuditLog.objects.count()
+    again = import_workbook(MEMBER, workbook(good_rows()), actor=actor)
+    assert again.ok and (again.created, again.updated, again.unchanged) == (0, 0, 3)
+    assert Member.objects.count() == before + 3
+    assert AuditLog.objects.count() == audits + 1  # only the import itself is audited: no row changed
+
+
+def test_a_member_of_another_firm_cannot_be_imported_over(personas):
+    rows = good_rows()[:1]
+    assert import_workbook(MEMBER, workbook(rows), actor=personas["firm_a"]).ok
+    rows[0][3] = "镇江海帆船舶配件党支部"
+    result = import_workbook(MEMBER, workbook(rows), actor=personas["firm_b"])
+    assert result.error_lines() == ["第2行 公民身份号码: 该党员已在其他组织登记，请办理组织关系转接"]
+
+
+def test_gender_and_birth_date_must_agree_with_the_id_number(personas):
+    rows = good_rows()[:1]
+    rows[0][1] = "女"
+    rows[0][5] = "1990-01-01"
+    result = import_workbook(MEMBER, workbook(rows), actor=personas["firm_a"])
+    assert set(result.error_lines()) == {"第2行 性别: 与公民身份号码不符", "第2行 出生日期: 与公民身份号码不符"}
+
+
+def test_a_file_that_is_not_excel_or_lacks_a_required_column_is_refused(personas):
+    result = import_workbook(MEMBER, io.BytesIO(b"not a workbook"), actor=personas["firm_a"])
+    assert result.error_lines() == ["第1行 文件: 无法读取：请上传 .xlsx 格式的 Excel 文件"]
+    wb = Workbook()
+    wb.active.append(["姓名", "性别"])
+    buf = io.BytesIO()
+    wb.save(buf)
+    buf.seek(0)
+    lines = import_workbook(MEMBER, buf, actor=personas["firm_a"]).error_lines()
+    assert "第1行 表头: 缺少必填列“公民身份号码”" in lines
+
+
+def test_the_template_has_the_headers_in_order(db):
+    from openpyxl import load_workbook
+
+    ws = load_workbook(io.BytesIO(template_workbook(MEMBER))).active
+    assert [c.value for c in ws[1]] == HEADERS
+
+
+def test_the_import_page_shows_the_problems_as_a_table(personas, client_for):
+    upload = workbook(bad_rows())
+    upload.name = "members.xlsx"
+    resp = client_for(personas["firm_a"]).post("/orgs/import/", {"kind": "members", "file": upload})
+    body = resp.content.decode()
+    assert resp.status_code == 200
+    assert "未导入任何数据" in body and "公民身份号码校验位错误" in body and "第2行" in body
+
+
+def test_the_cli_prints_each_problem_and_exits_1(personas, tmp_path):
+    from django.core.management import call_command
+
+    path = tmp_path / "bad.xlsx"
+    path.write_bytes(workbook(bad_rows()).getvalue())
+    out = io.StringIO()
+    with pytest.raises(SystemExit) as exit_info:
+        call_command("import_data", "members", str(path), "--user", "zj_firm", stdout=out)
+    assert exit_info.value.code == 1
+    assert "第2行 公民身份号码: 公民身份号码校验位错误" in out.getvalue()
+    assert "未导入任何数据" in out.getvalue()
+
+
+def test_the_console_script_maps_import_to_the_management_command():
+    proc = subprocess.run([sys.executable, "-m", "liantong.cli", "import", "--help"], capture_output=True, text=True)
+    assert proc.returncode == 0 and "--dry-run" in proc.stdout
