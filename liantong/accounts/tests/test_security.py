@@ -1,0 +1,93 @@
+"""Passwords, lockout, idle timeout, the audit trail and personal-data masking."""
+
+import pytest
+from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+
+from liantong.core.models import AuditLog
+from liantong.orgs.models import Member
+
+
+@pytest.mark.parametrize("password", ["short1A!", "alllowercase1", "ALLUPPER123", "NoDigitsHere"])
+def test_weak_passwords_are_refused_in_chinese(password, db):
+    if password == "short1A!":
+        validate_password(password)  # 8 characters with 4 classes is fine
+        return
+    with pytest.raises(ValidationError) as exc:
+        validate_password(password)
+    assert "至少" in " ".join(exc.value.messages)
+
+
+def test_passwords_are_hashed_with_argon2(personas):
+    settings_hashers = settings.PASSWORD_HASHERS
+    assert "Argon2PasswordHasher" in " ".join(settings_hashers)
+    assert personas["zone_staff"].password.startswith("argon2")
+
+
+def test_five_failed_logins_lock_the_account_for_fifteen_minutes(client, personas):
+    url = "/accounts/login/"
+    for _ in range(5):
+        resp = client.post(url, {"username": "zj_zone", "password": "wrong-Password1"})
+    assert resp.status_code == 429
+    assert "锁定 15 分钟" in resp.content.decode()
+    resp = client.post(url, {"username": "zj_zone", "password": settings.DEMO_PASSWORD})
+    assert resp.status_code == 429  # even the right password while locked
+    assert AuditLog.objects.filter(action="login_failed", object_repr="zj_zone").count() >= 5
+    assert settings.AXES_COOLOFF_TIME == 0.25
+
+
+def test_a_successful_login_is_audited_with_the_address(client, personas):
+    resp = client.post("/accounts/login/", {"username": "zj_chain", "password": settings.DEMO_PASSWORD},
+                       REMOTE_ADDR="10.1.2.3")
+    assert resp.status_code == 302
+    log = AuditLog.objects.filter(action="login", actor=personas["chain_staff"]).latest("pk")
+    assert log.ip == "10.1.2.3"
+
+
+def test_sessions_expire_after_thirty_idle_minutes():
+    assert settings.SESSION_COOKIE_AGE == 1800 and settings.SESSION_SAVE_EVERY_REQUEST
+
+
+def test_nobody_can_edit_or_delete_the_audit_log(personas):
+    log = AuditLog.objects.latest("pk")
+    with pytest.raises(PermissionError):
+        log.save()
+    with pytest.raises(PermissionError):
+        log.delete()
+    with pytest.raises(PermissionError):
+        AuditLog.objects.filter(pk=log.pk).update(actor_name="x")
+    with pytest.raises(PermissionError):
+        AuditLog.objects.all().delete()
+
+
+def test_only_admins_open_the_logs_and_the_django_admin(personas, client_for):
+    for persona, expected in [("admin", 200), ("zone_staff", 200), ("firm_a", 404), ("dept_staff", 404)]:
+        assert client_for(personas[persona]).get("/system/login-log/").status_code == expected
+    assert client_for(personas["admin"]).get("/django-admin/").status_code == 200
+    assert client_for(personas["zone_staff"]).get("/django-admin/").status_code == 302
+
+
+def _branch_member():
+    return Member.objects.filter(party_org__name="镇江船厂设计所党支部").first()
+
+
+@pytest.mark.parametrize("persona, full", [
+    ("firm_a", True),  # the branch's own secretary
+    ("chain_staff", True), ("zone_staff", True), ("admin", True),  # organisation staff above it
+])
+def test_personal_data_is_shown_in_full_only_to_the_secretary_and_staff_above(personas, client_for, persona, full):
+    m = _branch_member()
+    body = client_for(personas[persona]).get(f"/orgs/member/{m.pk}/").content.decode()
+    assert (m.id_masked in body) != full
+    assert AuditLog.objects.filter(action="view_personal", object_id=str(m.pk), actor=personas[persona]).exists() == full
+
+
+def test_a_member_of_another_branch_of_the_same_firm_is_masked_for_that_secretary(personas, client_for):
+    m = Member.objects.filter(party_org__name="镇江船厂总装车间党支部").first()
+    resp = client_for(personas["firm_a"]).get(f"/orgs/member/{m.pk}/")
+    assert resp.status_code == 200  # the firm's own member: visible…
+    body = resp.content.decode()
+    assert m.id_masked in body and m.phone_masked in body  # …but masked: not this secretary's branch
+    api = client_for(personas["firm_a"]).get(f"/api/v1/members/{m.pk}").json()
+    assert api["id_number"] == m.id_masked and api["phone"] == m.phone_masked and "**" in api["birth_date"]

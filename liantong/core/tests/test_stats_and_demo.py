@@ -1,0 +1,48 @@
+"""The seed's figures are counted from data, and the demo is idempotent."""
+
+from liantong.core import demo
+from liantong.core.models import AuditLog, Zone
+from liantong.orgs.models import Member, PartyOrg
+
+
+def stats(client, zone):
+    resp = client.get(f"/api/v1/zones/{zone.pk}/stats")
+    assert resp.status_code == 200
+    return resp.json()
+
+
+def test_baiyin_stats_are_the_articles_figures(personas, client_for):
+    s = stats(client_for(personas["by_zone"]), Zone.objects.get(short_name="白银"))
+    assert [s[k] for k in ("chains", "chain_committees", "enterprises", "party_orgs", "members")] == [
+        12, 12, 117, 243, 5333]
+
+
+def test_zhenjiang_has_three_vanguard_teams_and_its_two_pairings(personas, client_for):
+    s = stats(client_for(personas["zone_staff"]), Zone.objects.get(short_name="镇江"))
+    assert s["vanguard_teams"] == 3
+    assert s["pairings"] == 2
+
+
+def test_figures_are_computed_not_stored(personas, client_for):
+    zone = Zone.objects.get(short_name="白银")
+    c = client_for(personas["by_zone"])
+    Member.objects.filter(zone=zone).order_by("pk").first().delete()
+    assert stats(c, zone)["members"] == 5332
+
+
+def test_running_the_demo_again_changes_nothing(personas, client_for):
+    zone = Zone.objects.get(short_name="白银")
+    c = client_for(personas["by_zone"])
+    before = stats(c, zone)
+    counts = (Member.objects.count(), PartyOrg.objects.count())
+    last_audit = AuditLog.objects.order_by("-pk").values_list("pk", flat=True).first()
+    demo.run(log=lambda s: None)
+    assert stats(c, zone) == before
+    assert (Member.objects.count(), PartyOrg.objects.count()) == counts
+    writes = AuditLog.objects.filter(pk__gt=last_audit, action__in=["create", "update", "delete"])
+    assert list(writes.values_list("object_type", "object_repr")) == []
+
+
+def test_the_stats_of_another_zone_answer_404(personas, client_for):
+    resp = client_for(personas["zone_staff"]).get(f"/api/v1/zones/{Zone.objects.get(short_name='白银').pk}/stats")
+    assert resp.status_code == 404
