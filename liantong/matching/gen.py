@@ -1,0 +1,5 @@
+"""placeholder"""
+
+
+def generate(scale, log):
+    return {}

@@ -1,0 +1,186 @@
+"""The bridge between the database and the matching engine.
+
+* ``doc_for(listing)`` builds the engine's ``Doc`` (zone short name, chain and node names, stage index).
+* One engine per process, built lazily from the matchable listings (open, not past ``valid_until``).
+* Services call ``apply_change`` after commit, so this process's index follows a create, edit, close or
+  delete at once (``engine.update`` / ``engine.remove``, no rebuild).
+* Other processes notice through ``IndexState.version``, bumped in the same transaction as the change:
+  when the version moved, ``get_engine`` applies the listings changed since its last look (by the indexed
+  ``updated_at``) and, after deletions, drops ids that are no longer in the database.
+* Expired listings are never matched: ``match_listing`` re-checks status and validity in SQL.
+"""
+
+from __future__ import annotations
+
+import datetime
+import threading
+import time
+from dataclasses import dataclass
+
+from django.db.models import Q
+from django.utils import timezone
+
+from .engine import Doc, MatchEngine
+from .models import IndexState, Listing, ListingKind, ListingStatus
+
+STAGE_INDEX = {"up": 0, "mid": 1, "down": 2}
+_RELATED = ("zone", "chain", "node", "enterprise")
+
+_lock = threading.RLock()
+_state: dict = {"engine": None, "version": None, "removals": None, "since": None, "built_at": None}
+
+
+def matchable(qs=None, today: datetime.date | None = None):
+    """Listings that may be matched: open and not past their validity."""
+    today = today or timezone.localdate()
+    qs = Listing.objects.all() if qs is None else qs
+    return qs.filter(status=ListingStatus.OPEN).filter(Q(valid_until__isnull=True) | Q(valid_until__gte=today))
+
+
+def doc_for(listing: Listing) -> Doc:
+    """The engine's view of a listing (related zone, chain, node and firm should be selected)."""
+    node = listing.node
+    updated = listing.updated_at.timestamp() if listing.updated_at else None
+    return Doc(id=listing.pk, kind=listing.kind, chain=listing.chain.name if listing.chain_id else "",
+               node=node.name if node else "", zone=listing.zone.short_name if listing.zone_id else "",
+               enterprise=listing.enterprise.name if listing.enterprise_id else "", title=listing.title,
+               description=listing.description, keywords=list(listing.keywords or []), quantity=listing.quantity,
+               active=listing.is_matchable, updated=updated, stage=STAGE_INDEX.get(node.stage) if node else None)
+
+
+def build(qs=None) -> MatchEngine:
+    """A new engine over the matchable listings of ``qs`` (default: all)."""
+    engine = MatchEngine()
+    rows = matchable(qs).select_related(*_RELATED).order_by("pk")
+    engine.index(doc_for(listing) for listing in rows.iterator(chunk_size=5000))
+    return engine
+
+
+def _db_state() -> tuple[int, int]:
+    row = IndexState.objects.filter(pk=1).values_list("version", "removals").first()
+    return row or (0, 0)
+
+
+def reset() -> None:
+    """Forget this process's engine (tests, or after bulk generation)."""
+    with _lock:
+        _state.update(engine=None, version=None, removals=None, since=None, built_at=None)
+
+
+def get_engine() -> MatchEngine:
+    """This process's engine, built on first use and brought up to date when the version moved."""
+    with _lock:
+        version, removals = _db_state()
+        if _state["engine"] is None:
+            started = timezone.now()
+            engine = build()
+            _state.update(engine=engine, version=version, removals=removals,
+                          since=started - datetime.timedelta(seconds=2), built_at=time.time())
+            return engine
+        if version != _state["version"]:
+            _sync(removals)
+            _state["version"] = version
+        return _state["engine"]
+
+
+def _sync(removals: int) -> None:
+    """Apply the listings changed since the last look; after deletions, drop vanished ids."""
+    engine: MatchEngine = _state["engine"]
+    started = timezone.now()
+    changed = Listing.objects.filter(updated_at__gte=_state["since"]).select_related(*_RELATED)
+    for listing in changed.iterator(chunk_size=2000):
+        _apply(engine, listing)
+    if removals != _state["removals"]:
+        alive = set(matchable().values_list("pk", flat=True))
+        for pk in [pk for pk in list(engine._pos) if pk not in alive]:
+            engine.remove(pk)
+        _state["removals"] = removals
+    _state["since"] = started - datetime.timedelta(seconds=2)
+
+
+def _apply(engine: MatchEngine, listing: Listing) -> None:
+    if listing.is_matchable:
+        engine.update(doc_for(listing))
+    else:
+        engine.remove(listing.pk)
+
+
+def apply_change(listing_id: int) -> None:
+    """Called by the services after commit: apply one listing's change to this process's engine."""
+    with _lock:
+        engine = _state["engine"]
+        if engine is None:
+            return
+        listing = Listing.objects.select_related(*_RELATED).filter(pk=listing_id).first()
+        if listing is None:
+            engine.remove(listing_id)
+        else:
+            _apply(engine, listing)
+
+
+# --- matching a listing ------------------------------------------------------------------------------
+
+@dataclass
+class Result:
+    listing: Listing
+    score: float
+    why: dict
+    reasons: list[str]
+
+
+def reasons_for(why: dict, query: Listing, other: Listing) -> list[str]:
+    """The engine's reasons in plain Chinese, one short sentence each (shown escaped in the UI)."""
+    out: list[str] = []
+    terms = why.get("matched_terms") or []
+    if terms:
+        out.append("匹配词：" + "、".join(str(t) for t in terms[:8]))
+    syn = why.get("synonyms") or []
+    if syn:
+        out.append("同义词：" + "；".join(str(s) for s in syn[:3]))
+    rel = why.get("node_relation")
+    other_node = other.node.name if other.node_id else ""
+    if rel in ("上游环节", "下游环节"):
+        out.append(f"对方在{rel}" + (f"（{other_node}）" if other_node else ""))
+    elif rel:
+        out.append("双方在同一环节" + (f"（{other_node}）" if other_node else ""))
+    if why.get("same_chain"):
+        out.append(f"同属{other.chain.name}产业链")
+    if why.get("same_zone"):
+        out.append(f"同在{other.zone.name}，就近配套")
+    elif other.zone_id != query.zone_id:
+        out.append(f"对方在{other.zone.name}")
+    notes = why.get("notes") or {}
+    for key in ("role", "grade", "conflict", "missing", "extra", "gate"):
+        if notes.get(key):
+            out.append(str(notes[key]))
+    days = why.get("freshness_days")
+    if days is not None:
+        out.append("今天更新" if days < 1 else f"{int(days)} 天前更新")
+    return out
+
+
+def match_listing(listing: Listing, *, limit: int = 10, user=None, engine: MatchEngine | None = None) -> list[Result]:
+    """Ranked matches of ``listing`` that ``user`` may see: never the firm's own, never closed or expired."""
+    limit = max(1, min(int(limit), 50))
+    engine = engine or get_engine()
+    query = Listing.objects.select_related(*_RELATED).get(pk=listing.pk)
+    found = engine.match(doc_for(query), limit=limit * 3 + 10)
+    if not found:
+        return []
+    qs = matchable().filter(pk__in=[m.id for m in found]).exclude(enterprise_id=query.enterprise_id)
+    if query.kind == ListingKind.SUPPLY:
+        qs = qs.filter(kind__in=[ListingKind.DEMAND, ListingKind.SCENARIO])
+    else:
+        qs = qs.filter(kind=ListingKind.SUPPLY)
+    if user is not None:
+        qs = qs.visible_to(user)
+    rows = {o.pk: o for o in qs.select_related(*_RELATED)}
+    out = []
+    for m in found:
+        other = rows.get(m.id)
+        if other is None:
+            continue
+        out.append(Result(other, float(m.score), m.why, reasons_for(m.why, query, other)))
+        if len(out) >= limit:
+            break
+    return out

@@ -1,0 +1,446 @@
+"""Every write of the supply–demand strand. Views, the API, Excel imports, the demo, ``match-eval``
+and the tick job call these; each write is audited and bumps the match index's version so that every
+process's in-memory index follows the change (``index.py``)."""
+
+from __future__ import annotations
+
+import datetime
+import re
+from decimal import Decimal, InvalidOperation
+
+from django.db import transaction
+from django.db.models import F, Q, Sum
+from django.utils import timezone
+
+from liantong.core import audit
+from liantong.core import services as core
+from liantong.core.models import AuditAction
+from liantong.core.services import ServiceError
+from liantong.orgs.models import Chain, ChainMembership, ChainNode, ChainRole, Enterprise
+
+from .models import (
+    DESCRIPTION_MAX,
+    ContactRequest,
+    ContactStatus,
+    ContractStatus,
+    Deal,
+    EnterpriseRevenue,
+    IndexState,
+    Listing,
+    ListingKind,
+    ListingStatus,
+    MatchmakingMeeting,
+)
+
+TITLE_MAX = 120
+KEYWORDS_MAX = 20
+DEFAULT_VALID_DAYS = 180
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+# --- helpers -----------------------------------------------------------------------------------------
+
+def clean_text(value, *, multiline: bool = False) -> str:
+    """Text as stored: control characters (NUL breaks PostgreSQL) removed, surrounding space trimmed."""
+    text = _CONTROL.sub("", "" if value is None else str(value))
+    if not multiline:
+        text = re.sub(r"\s+", " ", text)
+    return text.strip()
+
+
+def parse_keywords(value) -> list[str]:
+    """Keywords from a list or a string separated by 、，,；; or spaces; trimmed, de-duplicated."""
+    if value is None:
+        return []
+    if isinstance(value, str):
+        parts = re.split(r"[、，,；;\s]+", value)
+    elif isinstance(value, (list, tuple)):
+        parts = [str(v) for v in value]
+    else:
+        raise ServiceError("关键词格式不正确：应为以顿号或逗号分隔的词语", field="keywords")
+    out: list[str] = []
+    for p in parts:
+        p = clean_text(p)
+        if not p:
+            continue
+        if len(p) > 30:
+            raise ServiceError(f"关键词“{p[:10]}…”过长（每个不超过 30 个字）", field="keywords")
+        if p not in out:
+            out.append(p)
+    if len(out) > KEYWORDS_MAX:
+        raise ServiceError(f"关键词最多 {KEYWORDS_MAX} 个", field="keywords")
+    return out
+
+
+def listing_tokens(title: str, keywords: list[str], description: str) -> str:
+    """The pre-segmented search text stored beside the listing: engine tokens (jieba with the domain
+    dictionary, synonyms folded to one concept) separated and surrounded by spaces."""
+    from .engine import tokenize
+
+    toks = tokenize(" ".join([title, " ".join(keywords), description]))
+    seen = dict.fromkeys(t for t in toks if t.strip())
+    return " " + " ".join(seen) + " " if seen else ""
+
+
+def acting_enterprise(actor) -> Enterprise | None:
+    """The firm a user acts for (enterprise contacts), else None."""
+    if actor is None or not getattr(actor, "enterprise_id", None):
+        return None
+    return actor.enterprise
+
+
+def _check_writes_for(actor, enterprise: Enterprise) -> None:
+    """A user may post or answer only for a firm they may write (own firm; zone/chain staff for theirs)."""
+    if actor is None or not getattr(actor, "pk", None):
+        return  # system jobs: demo, match-eval, tick
+    if not Enterprise.objects.visible_to(actor, for_write=True).filter(pk=enterprise.pk).exists():
+        raise ServiceError(f"您无权代表“{enterprise}”操作")
+
+
+def is_chain_master(enterprise: Enterprise, chain: Chain) -> bool:
+    return ChainMembership.objects.filter(enterprise=enterprise, chain=chain, role=ChainRole.MASTER).exists()
+
+
+def _bump(*, removal: bool = False) -> None:
+    """Move the index version (in the caller's transaction) so every process applies the change."""
+    state, _ = IndexState.objects.get_or_create(pk=1)
+    fields = {"version": F("version") + 1}
+    if removal:
+        fields["removals"] = F("removals") + 1
+    IndexState.objects.filter(pk=state.pk).update(**fields)
+
+
+def _after_commit(listing_id: int) -> None:
+    def apply():
+        from . import index
+
+        index.apply_change(listing_id)
+
+    transaction.on_commit(apply)
+
+
+# --- listings ----------------------------------------------------------------------------------------
+
+@transaction.atomic
+def save_listing(*, actor, enterprise: Enterprise, chain: Chain, kind: str, title: str, description: str = "",
+                 keywords=None, node: ChainNode | None = None, category: str = "", quantity: str = "",
+                 region: str = "", valid_until: datetime.date | None = None, ref: str = "",
+                 listing: Listing | None = None, is_demo: bool = False) -> Listing:
+    """Post or edit a listing. Scenarios (开放场景) only by the chain's master firm; the text is checked
+    (title required, description at most 5,000 characters) and segmented for search and matching."""
+    title = clean_text(title)
+    description = clean_text(description, multiline=True)
+    keywords = parse_keywords(keywords)
+    if kind not in ListingKind.values:
+        raise ServiceError("类型应为：供给/产能、需求/采购或开放场景", field="kind")
+    if not title:
+        raise ServiceError("请填写标题", field="title")
+    if len(title) > TITLE_MAX:
+        raise ServiceError(f"标题不能超过 {TITLE_MAX} 个字（当前 {len(title)} 个）", field="title")
+    if len(description) > DESCRIPTION_MAX:
+        raise ServiceError(f"详细说明不能超过 {DESCRIPTION_MAX} 个字（当前 {len(description)} 个）", field="description")
+    if chain.zone_id != enterprise.zone_id:
+        raise ServiceError("发布企业与产业链不在同一园区", field="chain")
+    if node is not None and node.chain_id != chain.pk:
+        raise ServiceError("所在环节不属于该产业链", field="node")
+    if kind == ListingKind.SCENARIO and not is_chain_master(enterprise, chain):
+        raise ServiceError(f"只有“{chain}”的链主企业可以发布开放场景", field="kind")
+    _check_writes_for(actor, enterprise)
+    if listing is not None and listing.enterprise_id != enterprise.pk:
+        _check_writes_for(actor, listing.enterprise)
+    ref = clean_text(ref)[:40]
+    if listing is None and ref:
+        listing = Listing.objects.filter(zone_id=enterprise.zone_id, ref=ref).first()
+    if valid_until is None and listing is None:
+        valid_until = timezone.localdate() + datetime.timedelta(days=DEFAULT_VALID_DAYS)
+    fields = dict(zone_id=enterprise.zone_id, enterprise=enterprise, chain=chain, node=node, kind=kind, title=title,
+                  description=description, keywords=keywords, category=clean_text(category)[:30],
+                  quantity=clean_text(quantity)[:100], region=clean_text(region)[:60], ref=ref,
+                  tokens=listing_tokens(title, keywords, description), is_demo=is_demo)
+    if valid_until is not None:
+        fields["valid_until"] = valid_until
+    if listing is None:
+        if actor is not None and getattr(actor, "pk", None):
+            fields["created_by"] = actor
+        obj = core.create(Listing, actor=actor, **fields)
+    else:
+        if all(getattr(listing, k if k != "zone_id" else "zone_id") == v for k, v in fields.items()):
+            return listing
+        obj = core.update(listing, actor=actor, **fields)
+    _bump()
+    _after_commit(obj.pk)
+    return obj
+
+
+@transaction.atomic
+def close_listing(listing: Listing, *, actor, reason: str = "") -> Listing:
+    """Close a listing: it leaves the match index at once."""
+    _check_writes_for(actor, listing.enterprise)
+    if listing.status == ListingStatus.CLOSED:
+        raise ServiceError("该信息已关闭")
+    obj = core.update(listing, actor=actor, status=ListingStatus.CLOSED)
+    if reason:
+        audit.record(actor, AuditAction.TRANSITION, obj, changes={"close_reason": clean_text(reason)[:200]})
+    _bump()
+    _after_commit(obj.pk)
+    return obj
+
+
+@transaction.atomic
+def renew_listing(listing: Listing, *, actor, days: int = DEFAULT_VALID_DAYS) -> Listing:
+    """Renew (续期) a listing: open again, valid for ``days`` more days from today."""
+    _check_writes_for(actor, listing.enterprise)
+    if not 1 <= int(days) <= 730:
+        raise ServiceError("续期天数应在 1 到 730 天之间")
+    if listing.kind == ListingKind.SCENARIO and not is_chain_master(listing.enterprise, listing.chain):
+        raise ServiceError("该企业已不是链主，不能重新开放场景")
+    obj = core.update(listing, actor=actor, status=ListingStatus.OPEN,
+                      valid_until=timezone.localdate() + datetime.timedelta(days=int(days)))
+    _bump()
+    _after_commit(obj.pk)
+    return obj
+
+
+@transaction.atomic
+def delete_listing(listing: Listing, *, actor) -> None:
+    """Delete a listing that no contact request refers to (otherwise close it instead)."""
+    _check_writes_for(actor, listing.enterprise)
+    if listing.contacts.exists():
+        raise ServiceError("该信息已有对接意向，不能删除，请改为关闭")
+    pk = listing.pk
+    core.delete(listing, actor=actor)
+    _bump(removal=True)
+    _after_commit(pk)
+
+
+def expire_listings(now=None) -> dict:
+    """Tick job: open listings whose validity ended become 已过期 (idempotent)."""
+    today = timezone.localdate(now) if now else timezone.localdate()
+    with transaction.atomic():
+        qs = Listing.objects.filter(status=ListingStatus.OPEN, valid_until__lt=today)
+        ids = list(qs.values_list("pk", flat=True)[:50000])
+        if ids:
+            Listing.objects.filter(pk__in=ids).update(status=ListingStatus.EXPIRED, updated_at=timezone.now())
+            audit.record(None, AuditAction.UPDATE, None, object_type="matching.listing",
+                         object_repr=f"{len(ids)} 条供需信息到期", changes={"expired": ids[:200]})
+            _bump()
+    return {"expired": len(ids)}
+
+
+# --- contacts (有意向) -------------------------------------------------------------------------------
+
+# from-state, action -> to-state, who may (the party of the contact)
+TRANSITIONS: dict[tuple[str, str], tuple[str, str]] = {
+    (ContactStatus.PENDING, "accept"): (ContactStatus.ACCEPTED, "responder"),
+    (ContactStatus.PENDING, "decline"): (ContactStatus.DECLINED, "responder"),
+    (ContactStatus.PENDING, "withdraw"): (ContactStatus.WITHDRAWN, "requester"),
+}
+ACTION_LABELS = {"accept": "接受", "decline": "婉拒", "withdraw": "撤回"}
+
+
+@transaction.atomic
+def express_interest(*, actor, listing: Listing, requester: Enterprise | None = None,
+                     from_listing: Listing | None = None, message: str = "", is_demo: bool = False) -> ContactRequest:
+    """有意向: the requester's firm opens a contact request that the listing's firm answers."""
+    requester = requester or (from_listing.enterprise if from_listing else None) or acting_enterprise(actor)
+    if requester is None:
+        raise ServiceError("只有企业用户可以表达对接意向")
+    _check_writes_for(actor, requester)
+    if requester.pk == listing.enterprise_id:
+        raise ServiceError("不能对本企业发布的信息表达意向")
+    if not listing.is_matchable:
+        raise ServiceError("该信息已关闭或已过期，不能发起对接")
+    if from_listing is not None and from_listing.enterprise_id != requester.pk:
+        raise ServiceError("“我方供需信息”须为本企业发布")
+    if ContactRequest.objects.filter(listing=listing, requester=requester, status=ContactStatus.PENDING).exists():
+        raise ServiceError("已向对方发出意向，请等待回复")
+    fields = dict(zone_id=listing.zone_id, listing=listing, from_listing=from_listing, requester=requester,
+                  responder=listing.enterprise, message=clean_text(message)[:500], is_demo=is_demo)
+    if actor is not None and getattr(actor, "pk", None):
+        fields["created_by"] = actor
+    return core.create(ContactRequest, actor=actor, **fields)
+
+
+def party_of(actor, contact: ContactRequest) -> set[str]:
+    """Which side(s) of the contact ``actor`` may act for."""
+    if actor is None or not getattr(actor, "pk", None) or getattr(actor, "is_platform_admin", False):
+        return {"requester", "responder"}
+    writable = set(Enterprise.objects.visible_to(actor, for_write=True)
+                   .filter(pk__in=[contact.requester_id, contact.responder_id]).values_list("pk", flat=True))
+    sides = set()
+    if contact.requester_id in writable:
+        sides.add("requester")
+    if contact.responder_id in writable:
+        sides.add("responder")
+    return sides
+
+
+@transaction.atomic
+def transition_contact(contact: ContactRequest, action: str, *, actor, reply: str = "") -> ContactRequest:
+    """Move a contact request along ``TRANSITIONS`` (row locked; audited)."""
+    contact = ContactRequest.objects.select_for_update().get(pk=contact.pk)
+    move = TRANSITIONS.get((contact.status, action))
+    if move is None:
+        raise ServiceError(f"当前状态“{contact.get_status_display()}”不能执行“{ACTION_LABELS.get(action, action)}”")
+    to_state, who = move
+    if who not in party_of(actor, contact):
+        raise ServiceError("只有{}可以{}".format("被联系方" if who == "responder" else "发起方",
+                                             ACTION_LABELS.get(action, action)))
+    old = contact.status
+    contact.status = to_state
+    contact.reply = clean_text(reply)[:500] or contact.reply
+    if who == "responder":
+        contact.answered_at = timezone.now()
+    contact.save(update_fields=["status", "reply", "answered_at"])
+    audit.record(actor, AuditAction.TRANSITION, contact, changes={"status": [old, to_state], "action": action})
+    return contact
+
+
+# --- deals and meetings ------------------------------------------------------------------------------
+
+def _amount(value) -> Decimal:
+    try:
+        amount = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        raise ServiceError("金额应为数字（万元）", field="amount") from None
+    if not amount.is_finite() or amount < 0 or amount >= Decimal("1e10"):
+        raise ServiceError("金额应为 0 到 99 亿万元之间的数字", field="amount")
+    return amount.quantize(Decimal("0.01"))
+
+
+@transaction.atomic
+def make_deal(*, actor, contact: ContactRequest | None = None, title: str, amount, signed_on: datetime.date,
+              contract_status: str = ContractStatus.SIGNED, meeting: MatchmakingMeeting | None = None,
+              supplier: Enterprise | None = None, buyer: Enterprise | None = None, chain: Chain | None = None,
+              is_demo: bool = False) -> Deal:
+    """Record a deal. From an accepted contact the supplier and buyer follow from the listings' kinds."""
+    if contact is not None:
+        if contact.status != ContactStatus.ACCEPTED:
+            raise ServiceError("只有对方已接受的对接意向才能登记签约")
+        if Deal.objects.filter(contact=contact).exists():
+            raise ServiceError("该对接意向已登记签约")
+        if not party_of(actor, contact):
+            raise ServiceError("只有对接双方可以登记签约")
+        if contact.listing.kind == ListingKind.SUPPLY:
+            supplier, buyer = contact.responder, contact.requester
+        else:
+            supplier, buyer = contact.requester, contact.responder
+        chain = chain or contact.listing.chain
+    if supplier is None or buyer is None:
+        raise ServiceError("请指定供方和需方企业")
+    if supplier.pk == buyer.pk:
+        raise ServiceError("供方与需方不能是同一企业")
+    if contact is None and actor is not None and getattr(actor, "pk", None):
+        if not Enterprise.objects.visible_to(actor, for_write=True).filter(pk__in=[supplier.pk, buyer.pk]).exists():
+            raise ServiceError("您无权为这两家企业登记签约")
+    if contract_status not in ContractStatus.values:
+        raise ServiceError("合同状态不正确", field="contract_status")
+    if signed_on is None:
+        raise ServiceError("请填写签约日期", field="signed_on")
+    if signed_on > timezone.localdate() + datetime.timedelta(days=366):
+        raise ServiceError("签约日期不能晚于明年", field="signed_on")
+    if meeting is not None and meeting.zone_id != buyer.zone_id and meeting.zone_id != supplier.zone_id:
+        raise ServiceError("对接会不在双方所在园区", field="meeting")
+    title = clean_text(title)
+    if not title:
+        raise ServiceError("请填写签约内容", field="title")
+    existing = Deal.objects.filter(zone_id=buyer.zone_id, supplier=supplier, buyer=buyer, title=title[:120]).first()
+    fields = dict(zone_id=buyer.zone_id, contact=contact, chain=chain, supplier=supplier, buyer=buyer, title=title[:120],
+                  amount=_amount(amount), signed_on=signed_on, contract_status=contract_status, meeting=meeting,
+                  is_demo=is_demo)
+    if existing is not None:
+        if all(getattr(existing, k) == v for k, v in fields.items()):
+            return existing
+        return core.update(existing, actor=actor, **fields)
+    if actor is not None and getattr(actor, "pk", None):
+        fields["created_by"] = actor
+    return core.create(Deal, actor=actor, **fields)
+
+
+@transaction.atomic
+def update_deal_status(deal: Deal, *, actor, contract_status: str) -> Deal:
+    if contract_status not in ContractStatus.values:
+        raise ServiceError("合同状态不正确", field="contract_status")
+    return core.update(deal, actor=actor, contract_status=contract_status)
+
+
+@transaction.atomic
+def save_meeting(*, actor, zone, title: str, held_on: datetime.date, chain: Chain | None = None,
+                 **fields) -> MatchmakingMeeting:
+    """Create or update a matchmaking meeting (natural key: title within the zone)."""
+    title = clean_text(title)
+    if not title:
+        raise ServiceError("请填写会议名称", field="title")
+    if chain is not None and chain.zone_id != zone.pk:
+        raise ServiceError("产业链不在该园区", field="chain")
+    existing = MatchmakingMeeting.objects.filter(zone=zone, title=title).first()
+    values = dict(zone=zone, title=title, held_on=held_on, chain=chain, **fields)
+    if existing is None:
+        return core.create(MatchmakingMeeting, actor=actor, **values)
+    if all(getattr(existing, k) == v for k, v in values.items()):
+        return existing
+    return core.update(existing, actor=actor, **values)
+
+
+# --- revenues and growth -----------------------------------------------------------------------------
+
+@transaction.atomic
+def save_revenue(*, actor, enterprise: Enterprise, year: int, revenue) -> EnterpriseRevenue:
+    """Record (or correct) a firm's annual revenue in 万元."""
+    _check_writes_for(actor, enterprise)
+    try:
+        year = int(year)
+    except (TypeError, ValueError):
+        raise ServiceError("年度应为四位数字", field="year") from None
+    if not 1990 <= year <= timezone.localdate().year:
+        raise ServiceError("年度应在 1990 年到今年之间", field="year")
+    amount = _amount(revenue)
+    existing = EnterpriseRevenue.objects.filter(enterprise=enterprise, year=year).first()
+    if existing is None:
+        fields = dict(zone_id=enterprise.zone_id, enterprise=enterprise, year=year, revenue=amount)
+        if actor is not None and getattr(actor, "pk", None):
+            fields["created_by"] = actor
+        return core.create(EnterpriseRevenue, actor=actor, **fields)
+    if existing.revenue == amount:
+        return existing
+    return core.update(existing, actor=actor, revenue=amount)
+
+
+def supporting_growth(chain: Chain, year: int | None = None, *, revenues=None) -> dict:
+    """Supporting firms' (配套, not the chain master) revenue growth on ``chain`` from ``year - 1`` to
+    ``year``: per firm and in total, over the firms with revenue recorded for both years."""
+    revenues = EnterpriseRevenue.objects.all() if revenues is None else revenues
+    firm_ids = ChainMembership.objects.filter(chain=chain, role=ChainRole.MEMBER).values("enterprise_id")
+    rows = revenues.filter(enterprise_id__in=firm_ids)
+    if year is None:
+        year = rows.order_by("-year").values_list("year", flat=True).first()
+    if year is None:
+        return {"year": None, "previous": None, "firms": [], "total_previous": 0, "total": 0, "growth": None}
+    by_firm: dict[int, dict] = {}
+    for r in rows.filter(year__in=[year - 1, year]).select_related("enterprise"):
+        by_firm.setdefault(r.enterprise_id, {"enterprise": r.enterprise})[r.year] = r.revenue
+    firms = []
+    for d in by_firm.values():
+        if year - 1 in d and year in d:
+            prev, cur = d[year - 1], d[year]
+            growth = float((cur - prev) / prev * 100) if prev else None
+            firms.append({"enterprise": d["enterprise"], "previous": prev, "current": cur,
+                          "growth": round(growth, 1) if growth is not None else None})
+    firms.sort(key=lambda f: f["enterprise"].name)
+    tp = sum((f["previous"] for f in firms), Decimal(0))
+    tc = sum((f["current"] for f in firms), Decimal(0))
+    return {"year": year, "previous": year - 1, "firms": firms, "total_previous": tp, "total": tc,
+            "growth": round(float((tc - tp) / tp * 100), 1) if tp else None}
+
+
+def matching_stats(zone) -> dict:
+    """The strand's zone figures: open listings, deals and their amount (万元), counted from the data."""
+    today = timezone.localdate()
+    deals = Deal.objects.filter(zone=zone)
+    amount = deals.aggregate(s=Sum("amount"))["s"] or Decimal(0)
+    return {
+        "listings": Listing.objects.filter(zone=zone, status=ListingStatus.OPEN).filter(
+            Q(valid_until__isnull=True) | Q(valid_until__gte=today)).count(),
+        "deals": deals.count(),
+        "deal_amount": float(amount),
+    }

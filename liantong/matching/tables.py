@@ -1,0 +1,73 @@
+"""List-page columns and filters of the supply–demand strand."""
+
+from django.utils.html import format_html
+
+from liantong.core.tables import Column, Filter
+from liantong.orgs.tables import CHAIN, ZONE
+
+
+def _title(obj):
+    from django.urls import reverse
+
+    return format_html('<a href="{}">{}</a>', reverse("matching:listing_detail", args=[obj.pk]), obj.title)
+
+
+LISTING_COLUMNS = [
+    Column("标题", "title", render=_title, order="title"),
+    Column("类型", "kind", dict_code="listing_kind"),
+    Column("发布企业", "enterprise.name"),
+    Column("产业链", "chain.name"),
+    Column("环节", "node.name"),
+    Column("数量/规模", "quantity"),
+    Column("有效期至", "valid_until", order="valid_until"),
+    Column("状态", "status", dict_code="listing_status"),
+    Column("更新时间", "updated_at", order="updated_at"),
+]
+LISTING_FILTERS = [
+    ZONE,
+    CHAIN,
+    Filter("kind", "类型", "kind", "listing_kind"),
+    Filter("status", "状态", "status", "listing_status"),
+    Filter("category", "类别", "category", "listing_category"),
+    Filter("enterprise", "企业", "enterprise_id", None),
+]
+
+CONTACT_COLUMNS = [
+    Column("对方供需信息", "listing.title", link="matching:contact_detail"),
+    Column("发起企业", "requester.name"),
+    Column("回复企业", "responder.name"),
+    Column("状态", "status", dict_code="contact_status"),
+    Column("发起时间", "created_at", order="created_at"),
+]
+CONTACT_FILTERS = [ZONE, Filter("status", "状态", "status", "contact_status")]
+
+DEAL_COLUMNS = [
+    Column("签约内容", "title", link="matching:deal_detail", order="title"),
+    Column("供方企业", "supplier.name"),
+    Column("需方企业", "buyer.name"),
+    Column("产业链", "chain.name"),
+    Column("金额（万元）", "amount", order="amount"),
+    Column("签约日期", "signed_on", order="signed_on"),
+    Column("合同状态", "contract_status", dict_code="contract_status"),
+    Column("对接会", "meeting.title"),
+]
+DEAL_FILTERS = [ZONE, CHAIN, Filter("contract_status", "合同状态", "contract_status", "contract_status"),
+                Filter("meeting", "对接会", "meeting_id", None)]
+
+MEETING_COLUMNS = [
+    Column("会议名称", "title", link="matching:meeting_detail", order="title"),
+    Column("产业链", "chain.name"),
+    Column("举办日期", "held_on", order="held_on"),
+    Column("地点", "venue"),
+    Column("参会人次", "attendance"),
+    Column("签约项目", "n_deals"),
+]
+MEETING_FILTERS = [ZONE, CHAIN]
+
+REVENUE_COLUMNS = [
+    Column("企业", "enterprise.name", link="matching:revenue_edit"),
+    Column("年度", "year", order="year"),
+    Column("营业收入（万元）", "revenue", order="revenue"),
+]
+REVENUE_FILTERS = [ZONE, Filter("chain", "产业链", "enterprise__memberships__chain_id", CHAIN.choices),
+                   Filter("year", "年度", "year", None)]
