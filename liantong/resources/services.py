@@ -1,0 +1,628 @@
+"""Every write of the resources app (department resources, action projects, shared resources and
+bookings, squads and visits, joint meetings and resolutions, order citations).
+
+Views, the API, the demo and ``gen`` call these; each takes a keyword-only ``actor``, runs in one
+transaction, writes its audit row and refuses bad input with a Chinese ``ServiceError``.
+"""
+
+from __future__ import annotations
+
+import datetime
+import decimal
+import os
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from liantong.core import audit, calendar, dicts
+from liantong.core import services as core
+from liantong.core.services import ServiceError
+from liantong.orgs.models import Chain, ChainMembership, Department, Enterprise, Member, PartyOrg
+
+from .models import (
+    ActionProject,
+    Booking,
+    BookingState,
+    CardLevel,
+    DepartmentResource,
+    JointMeeting,
+    Milestone,
+    OrderCitation,
+    Resolution,
+    ResolutionCard,
+    ResolutionState,
+    ServiceSquad,
+    ServiceVisit,
+    SharedResource,
+    SharedStatus,
+    VisitPhoto,
+)
+
+
+def _apply(model, obj, *, actor, **fields):
+    """Create ``model(**fields)`` or update ``obj``; report 'created', 'updated' or 'unchanged'."""
+    if obj is None:
+        return core.create(model, actor=actor, **fields), "created"
+    if all(getattr(obj, k) == v for k, v in fields.items()):
+        return obj, "unchanged"
+    return core.update(obj, actor=actor, **fields), "updated"
+
+
+def _same_zone(zone_id: int, *objs, message: str) -> None:
+    for o in objs:
+        if o is not None and o.zone_id != zone_id:
+            raise ServiceError(message)
+
+
+def _check_dict(code: str, value: str, label: str, field: str) -> None:
+    if value not in {v for v, _ in dicts.choices(code, include_inactive=True)}:
+        raise ServiceError(f"{label}“{value}”不在字典中，请从列表中选择", field=field)
+
+
+def _is_system(actor) -> bool:
+    return actor is None or not getattr(actor, "pk", None) or getattr(actor, "is_superuser", False)
+
+
+def _require(actor, code: str, message: str) -> None:
+    """Users need the permission code; system jobs (actor None) and the demo do not."""
+    if not _is_system(actor) and not actor.has_perm_code(code):
+        raise ServiceError(message)
+
+
+def _can_write(actor, model, pk) -> bool:
+    if _is_system(actor):
+        return True
+    return model.objects.visible_to(actor, for_write=True).filter(pk=pk).exists()
+
+
+# --- 部门资源清单 ---------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def save_department_resource(*, actor, department: Department, title: str, kind: str,
+                             resource: DepartmentResource | None = None, **fields) -> DepartmentResource:
+    """Create or update a department's resource (natural key: department + title)."""
+    title = (title or "").strip()
+    if not title:
+        raise ServiceError("请填写资源名称", field="title")
+    _check_dict("dept_resource_kind", kind, "资源类别", "kind")
+    amount = fields.get("quota_amount")
+    if amount is not None and decimal.Decimal(amount) < 0:
+        raise ServiceError("额度/数量不能为负数", field="quota_amount")
+    if fields.get("valid_from") and fields.get("valid_until") and fields["valid_until"] < fields["valid_from"]:
+        raise ServiceError("有效期止不能早于有效期起", field="valid_until")
+    _require(actor, "resources.publish", "您无权发布部门资源")
+    if resource is not None and not _can_write(actor, DepartmentResource, resource.pk):
+        raise ServiceError("只能修改本部门发布的资源")
+    if not _can_write(actor, Department, department.pk):
+        raise ServiceError("只能以本部门名义发布资源", field="department")
+    existing = resource or DepartmentResource.objects.filter(department=department, title=title).first()
+    if existing is None and getattr(actor, "pk", None):
+        fields.setdefault("created_by", actor)
+    return _apply(DepartmentResource, existing, actor=actor, zone_id=department.zone_id, department=department,
+                  title=title, kind=kind, **fields)[0]
+
+
+# --- 行动项目清单 ---------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def save_action_project(*, actor, zone, title: str, owner_name: str, project: ActionProject | None = None,
+                        enterprise: Enterprise | None = None, department: Department | None = None,
+                        party_org: PartyOrg | None = None, chain: Chain | None = None,
+                        **fields) -> ActionProject:
+    """Create or update an action project (natural key: zone + title); exactly one responsible unit."""
+    title = (title or "").strip()
+    if not title:
+        raise ServiceError("请填写项目名称", field="title")
+    units = [u for u in (enterprise, department, party_org) if u is not None]
+    if len(units) != 1:
+        raise ServiceError("责任单位须在企业、部门、党组织中选择且只选择一个", field="enterprise")
+    _same_zone(zone.pk, enterprise, department, party_org, chain, message="责任单位和产业链必须属于该园区")
+    _require(actor, "resources.project", "您无权维护行动项目")
+    if project is not None and not _can_write(actor, ActionProject, project.pk):
+        raise ServiceError("您无权修改该行动项目")
+    unit = units[0]
+    if not _can_write(actor, type(unit), unit.pk):
+        raise ServiceError("只能为本级及下级单位立项", field="enterprise")
+    existing = project or ActionProject.objects.filter(zone=zone, title=title).first()
+    return _apply(ActionProject, existing, actor=actor, zone=zone, title=title, owner_name=owner_name.strip(),
+                  enterprise=enterprise, department=department, party_org=party_org, chain=chain, **fields)[0]
+
+
+@transaction.atomic
+def save_milestone(*, actor, project: ActionProject, title: str, due_on: datetime.date,
+                   done_on: datetime.date | None = None, sort: int = 0,
+                   milestone: Milestone | None = None) -> Milestone:
+    """Create or update one milestone of a project (natural key: project + title)."""
+    title = (title or "").strip()
+    if not title:
+        raise ServiceError("请填写节点名称", field="title")
+    if due_on is None:
+        raise ServiceError("请填写计划完成日期", field="due_on")
+    if done_on and project.started_on and done_on < project.started_on:
+        raise ServiceError("实际完成日期早于项目开始日期", field="done_on")
+    _require(actor, "resources.project", "您无权维护行动项目")
+    if not _can_write(actor, ActionProject, project.pk):
+        raise ServiceError("您无权修改该行动项目")
+    existing = milestone or Milestone.objects.filter(project=project, title=title).first()
+    return _apply(Milestone, existing, actor=actor, zone_id=project.zone_id, project=project, title=title,
+                  due_on=due_on, done_on=done_on, sort=sort)[0]
+
+
+# --- 资源共享清单 ---------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def save_shared_resource(*, actor, owner: Enterprise, name: str, category: str, chain: Chain | None = None,
+                         resource: SharedResource | None = None, **fields) -> SharedResource:
+    """Create or update a firm's shared resource (natural key: owner firm + name)."""
+    name = (name or "").strip()
+    if not name:
+        raise ServiceError("请填写资源名称", field="name")
+    _check_dict("shared_category", category, "资源类别", "category")
+    if chain is not None:
+        if chain.zone_id != owner.zone_id:
+            raise ServiceError("产业链必须与提供企业同属一个园区", field="chain")
+        if not ChainMembership.objects.filter(chain=chain, enterprise=owner).exists():
+            raise ServiceError(f"提供企业不在产业链“{chain}”上", field="chain")
+    _require(actor, "resources.share", "您无权发布共享资源")
+    if resource is not None and not _can_write(actor, SharedResource, resource.pk):
+        raise ServiceError("只能修改本企业共享的资源")
+    if resource is None and not _is_system(actor) and not _can_write(actor, Enterprise, owner.pk):
+        raise ServiceError("只能以本企业名义共享资源", field="owner")
+    existing = resource or SharedResource.objects.filter(owner=owner, name=name).first()
+    return _apply(SharedResource, existing, actor=actor, zone_id=owner.zone_id, owner=owner, name=name,
+                  category=category, chain=chain, **fields)[0]
+
+
+def _overlapping(resource: SharedResource, start_on, end_on, *, exclude_pk=None):
+    qs = Booking.objects.filter(resource=resource, state=BookingState.APPROVED, start_on__lte=end_on,
+                                end_on__gte=start_on)
+    if exclude_pk:
+        qs = qs.exclude(pk=exclude_pk)
+    return qs.order_by("start_on").first()
+
+
+def _overlap_error(other: Booking) -> ServiceError:
+    return ServiceError(f"该时段与已同意的预约（{other.start_on:%Y-%m-%d}至{other.end_on:%Y-%m-%d}）冲突，请另选日期",
+                        field="start_on")
+
+
+MAX_BOOKING_DAYS = 366
+
+
+@transaction.atomic
+def request_booking(*, actor, resource: SharedResource, requester: Enterprise, start_on: datetime.date,
+                    end_on: datetime.date, purpose: str, allow_past: bool = False) -> Booking:
+    """A firm asks to use a shared resource from ``start_on`` to ``end_on`` (inclusive).
+
+    Refused when the resource is not open for booking, the dates are reversed or in the past, the firm
+    books its own resource, or the span overlaps an approved booking."""
+    purpose = (purpose or "").strip()
+    if not purpose:
+        raise ServiceError("请填写用途", field="purpose")
+    if start_on is None or end_on is None:
+        raise ServiceError("请填写开始和结束日期", field="start_on")
+    if end_on < start_on:
+        raise ServiceError("结束日期不能早于开始日期", field="end_on")
+    if (end_on - start_on).days + 1 > MAX_BOOKING_DAYS:
+        raise ServiceError("单次预约不能超过一年", field="end_on")
+    if not allow_past and start_on < timezone.localdate():
+        raise ServiceError("开始日期不能早于今天", field="start_on")
+    if requester.zone_id != resource.zone_id:
+        raise ServiceError("只能预约本园区的共享资源")
+    if requester.pk == resource.owner_id:
+        raise ServiceError("不能预约本企业共享的资源")
+    _require(actor, "resources.book", "您无权预约共享资源")
+    if not _is_system(actor) and actor.enterprise_id != requester.pk:
+        raise ServiceError("只能以本企业名义提交预约")
+    res = SharedResource.objects.select_for_update().get(pk=resource.pk)
+    if res.status != SharedStatus.AVAILABLE:
+        raise ServiceError(f"该资源当前状态为“{res.get_status_display()}”，暂不接受预约")
+    other = _overlapping(res, start_on, end_on)
+    if other is not None:
+        raise _overlap_error(other)
+    return core.create(Booking, actor=actor, zone_id=res.zone_id, resource=res, requester=requester,
+                       start_on=start_on, end_on=end_on, purpose=purpose,
+                       requested_by=actor if getattr(actor, "pk", None) else None)
+
+
+@dataclass(frozen=True)
+class Move:
+    to: str
+    who: str  # "owner": the resource's firm; "requester": the booking firm; "either": both
+    label: str
+
+
+# The booking state machine, as data: (from, action) -> move.
+BOOKING_TRANSITIONS: dict[tuple[str, str], Move] = {
+    (BookingState.PENDING, "approve"): Move(BookingState.APPROVED, "owner", "同意"),
+    (BookingState.PENDING, "decline"): Move(BookingState.DECLINED, "owner", "拒绝"),
+    (BookingState.PENDING, "withdraw"): Move(BookingState.WITHDRAWN, "requester", "撤回"),
+    (BookingState.APPROVED, "cancel"): Move(BookingState.CANCELLED, "either", "取消"),
+}
+BOOKING_ACTIONS = {"approve": "同意", "decline": "拒绝", "withdraw": "撤回", "cancel": "取消"}
+
+
+def booking_actions_for(user, booking: Booking) -> list[tuple[str, str]]:
+    """The moves ``user`` may make on ``booking`` now (for buttons)."""
+    out = []
+    for (frm, action), move in BOOKING_TRANSITIONS.items():
+        if frm == booking.state and _booking_role_ok(user, booking, move.who):
+            out.append((action, move.label))
+    return out
+
+
+def _booking_role_ok(actor, booking: Booking, who: str) -> bool:
+    if actor is None or not getattr(actor, "pk", None):
+        return True  # system jobs and the demo
+    firm = actor.enterprise_id
+    owner = firm is not None and firm == booking.resource.owner_id
+    requester = firm is not None and firm == booking.requester_id
+    return {"owner": owner, "requester": requester, "either": owner or requester}[who]
+
+
+@transaction.atomic
+def transition_booking(*, actor, booking: Booking, action: str, reason: str = "",
+                       now: datetime.datetime | None = None) -> Booking:
+    """Move a booking through ``BOOKING_TRANSITIONS``: locks the resource and the booking, checks the move
+    and who makes it, refuses an approval that would overlap an approved booking, writes the audit row."""
+    if action not in BOOKING_ACTIONS:
+        raise ServiceError(f"未知的操作“{action}”")
+    reason = (reason or "").strip()[:200]
+    SharedResource.objects.select_for_update().filter(pk=booking.resource_id).first()
+    b = Booking.objects.select_for_update().select_related("resource").get(pk=booking.pk)
+    move = BOOKING_TRANSITIONS.get((b.state, action))
+    if move is None:
+        raise ServiceError(f"预约当前状态为“{b.get_state_display()}”，不能{BOOKING_ACTIONS[action]}")
+    if not _booking_role_ok(actor, b, move.who):
+        who = {"owner": "资源提供企业", "requester": "申请企业", "either": "资源提供企业或申请企业"}[move.who]
+        raise ServiceError(f"只有{who}可以{move.label}该预约")
+    if action == "decline" and not reason:
+        raise ServiceError("拒绝预约须填写理由", field="reason")
+    if action == "approve":
+        other = _overlapping(b.resource, b.start_on, b.end_on, exclude_pk=b.pk)
+        if other is not None:
+            raise _overlap_error(other)
+    old = b.state
+    b.state = move.to
+    if reason:
+        b.reason = reason
+    if move.who in ("owner",) or action == "cancel":
+        b.decided_by = actor if getattr(actor, "pk", None) else None
+        b.decided_at = now or timezone.now()
+    b.save(update_fields=["state", "reason", "decided_by", "decided_at"])
+    audit.record(actor, audit.AuditAction.TRANSITION, b, changes={"state": [old, b.state], "action": action,
+                                                                  "reason": reason})
+    booking.state, booking.reason, booking.decided_at = b.state, b.reason, b.decided_at
+    return b
+
+
+def month_grid(resource: SharedResource, year: int, month: int, *, user=None) -> dict:
+    """A month calendar of one resource: weeks of days, each with the approved and pending bookings on it.
+
+    Occupancy (which days are taken) is a property of the visible resource; who booked and why is shown
+    only for bookings the user may see."""
+    import calendar as pycal
+
+    first = datetime.date(year, month, 1)
+    last = datetime.date(year, month, pycal.monthrange(year, month)[1])
+    rows = list(Booking.objects.filter(resource=resource, start_on__lte=last, end_on__gte=first,
+                                       state__in=[BookingState.APPROVED, BookingState.PENDING])
+                .select_related("requester").order_by("start_on"))
+    visible = set(Booking.objects.visible_to(user).filter(pk__in=[b.pk for b in rows]).values_list("pk", flat=True)) \
+        if user is not None else set()
+    weeks = []
+    for week in pycal.Calendar(firstweekday=0).monthdatescalendar(year, month):
+        days = []
+        for d in week:
+            on = [b for b in rows if b.start_on <= d <= b.end_on]
+            days.append({"date": d, "in_month": d.month == month, "workday": calendar.is_workday(d),
+                         "approved": [b for b in on if b.state == BookingState.APPROVED],
+                         "pending": [b for b in on if b.state == BookingState.PENDING],
+                         "visible": visible})
+        weeks.append(days)
+    prev = (first - datetime.timedelta(days=1)).replace(day=1)
+    nxt = last + datetime.timedelta(days=1)
+    return {"weeks": weeks, "first": first, "prev": prev, "next": nxt, "visible": visible,
+            "approved_days": sum(1 for w in weeks for d in w if d["in_month"] and d["approved"])}
+
+
+# --- 帮办服务小分队 -------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def save_squad(*, actor, zone, name: str, leader_name: str, chain: Chain | None = None,
+               members: list[Member] | None = None, squad: ServiceSquad | None = None, **fields) -> ServiceSquad:
+    """Create or update a help-service squad (natural key: zone + name) and set its party-member members."""
+    name = (name or "").strip()
+    if not name:
+        raise ServiceError("请填写小分队名称", field="name")
+    if not (leader_name or "").strip():
+        raise ServiceError("请填写队长", field="leader_name")
+    _same_zone(zone.pk, chain, message="产业链必须属于该园区")
+    if members and any(m.zone_id != zone.pk for m in members):
+        raise ServiceError("队员必须是本园区党员", field="members")
+    _require(actor, "resources.squad", "您无权维护帮办服务小分队")
+    if squad is not None and not _can_write(actor, ServiceSquad, squad.pk):
+        raise ServiceError("您无权修改该小分队")
+    if squad is None:
+        unit_ok = _can_write(actor, Chain, chain.pk) if chain else _can_write(actor, type(zone), zone.pk)
+        if not unit_ok:
+            raise ServiceError("只能为本级组建小分队", field="chain")
+    existing = squad or ServiceSquad.objects.filter(zone=zone, name=name).first()
+    obj = _apply(ServiceSquad, existing, actor=actor, zone=zone, name=name, leader_name=leader_name.strip(),
+                 chain=chain, **fields)[0]
+    if members is not None:
+        before = set(obj.members.values_list("pk", flat=True))
+        after = {m.pk for m in members}
+        if before != after:
+            obj.members.set(members)
+            audit.record(actor, audit.AuditAction.UPDATE, obj, changes={"members": [sorted(before), sorted(after)]})
+    return obj
+
+
+@transaction.atomic
+def record_visit(*, actor, squad: ServiceSquad, enterprise: Enterprise, kind: str, visited_on: datetime.date,
+                 hours=0, participants: int = 0, result: str = "", visit: ServiceVisit | None = None,
+                 photos=(), is_demo: bool = False) -> ServiceVisit:
+    """Record (or update) one help service to a firm (natural key: squad, firm, kind, date), with photos."""
+    _check_dict("visit_kind", kind, "服务类型", "kind")
+    if visited_on is None:
+        raise ServiceError("请填写服务日期", field="visited_on")
+    if visited_on > timezone.localdate():
+        raise ServiceError("服务日期不能晚于今天", field="visited_on")
+    hours = decimal.Decimal(str(hours or 0))
+    if hours < 0 or hours > 24:
+        raise ServiceError("服务时长应在 0 到 24 小时之间", field="hours")
+    if participants is None or int(participants) < 0:
+        raise ServiceError("参与人次不能为负数", field="participants")
+    if enterprise.zone_id != squad.zone_id:
+        raise ServiceError("服务企业必须与小分队同属一个园区", field="enterprise")
+    _require(actor, "resources.squad", "您无权登记帮办服务记录")
+    if not _can_write(actor, ServiceSquad, squad.pk):
+        raise ServiceError("只能为本级小分队登记服务记录", field="squad")
+    for f in photos:
+        check_attachment(f)
+    existing = visit or ServiceVisit.objects.filter(squad=squad, enterprise=enterprise, kind=kind,
+                                                    visited_on=visited_on).first()
+    fields = dict(zone_id=squad.zone_id, squad=squad, enterprise=enterprise, kind=kind, visited_on=visited_on,
+                  hours=hours, participants=int(participants), result=(result or "").strip(), is_demo=is_demo)
+    if existing is None and getattr(actor, "pk", None):
+        fields["created_by"] = actor
+    obj = _apply(ServiceVisit, existing, actor=actor, **fields)[0]
+    for f in photos:
+        add_visit_photo(actor=actor, visit=obj, upload=f)
+    return obj
+
+
+IMAGE_MAGIC = {".jpg": (b"\xff\xd8\xff",), ".jpeg": (b"\xff\xd8\xff",), ".png": (b"\x89PNG\r\n\x1a\n",)}
+
+
+def check_attachment(upload) -> None:
+    """Refuse a file whose extension is not allowed, that is empty or too large, or whose content does not
+    match its image extension (settings.ATTACHMENT_EXTENSIONS / ATTACHMENT_MAX_BYTES)."""
+    name = os.path.basename(getattr(upload, "name", "") or "")
+    ext = os.path.splitext(name)[1].lower()
+    allowed = [e.lower() for e in settings.ATTACHMENT_EXTENSIONS]
+    if ext not in allowed:
+        raise ServiceError(f"不支持的文件类型“{ext or '无扩展名'}”，仅允许：{'、'.join(allowed)}", field="photos")
+    size = getattr(upload, "size", None) or 0
+    limit = settings.ATTACHMENT_MAX_BYTES
+    if size <= 0:
+        raise ServiceError(f"文件“{name}”为空", field="photos")
+    if size > limit:
+        raise ServiceError(f"文件“{name}”大小 {size / 1048576:.1f} MB，超过上限 {limit / 1048576:.0f} MB",
+                           field="photos")
+    if ext in IMAGE_MAGIC:
+        upload.seek(0)
+        head = upload.read(16)
+        upload.seek(0)
+        if not any(head.startswith(m) for m in IMAGE_MAGIC[ext]):
+            raise ServiceError(f"文件“{name}”的内容不是有效的图片", field="photos")
+
+
+@transaction.atomic
+def add_visit_photo(*, actor, visit: ServiceVisit, upload) -> VisitPhoto:
+    """Attach a checked file to a visit."""
+    check_attachment(upload)
+    name = os.path.basename(upload.name)[:200]
+    return core.create(VisitPhoto, actor=actor, zone_id=visit.zone_id, visit=visit, file=upload, name=name,
+                       size=upload.size, uploaded_by=actor if getattr(actor, "pk", None) else None)
+
+
+# --- 联席会议 -------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def save_meeting(*, actor, chain: Chain, title: str, held_on: datetime.date, attending_orgs=None,
+                 meeting: JointMeeting | None = None, **fields) -> JointMeeting:
+    """Create or update a chain's joint meeting (natural key: chain, title, date) and its attending orgs."""
+    title = (title or "").strip()
+    if not title:
+        raise ServiceError("请填写会议名称", field="title")
+    if held_on is None:
+        raise ServiceError("请填写会议日期", field="held_on")
+    orgs = list(attending_orgs or [])
+    if any(o.zone_id != chain.zone_id for o in orgs):
+        raise ServiceError("参会党组织必须属于该园区", field="attending_orgs")
+    _require(actor, "resources.meeting", "您无权维护联席会议")
+    if meeting is not None and not _can_write(actor, JointMeeting, meeting.pk):
+        raise ServiceError("您无权修改该联席会议")
+    if meeting is None and not _can_write(actor, Chain, chain.pk):
+        raise ServiceError("只能为本级产业链召开联席会议", field="chain")
+    existing = meeting or JointMeeting.objects.filter(chain=chain, title=title, held_on=held_on).first()
+    obj = _apply(JointMeeting, existing, actor=actor, zone_id=chain.zone_id, chain=chain, title=title,
+                 held_on=held_on, **fields)[0]
+    if attending_orgs is not None:
+        before = set(obj.attending_orgs.values_list("pk", flat=True))
+        after = {o.pk for o in orgs}
+        if before != after:
+            obj.attending_orgs.set(orgs)
+            audit.record(actor, audit.AuditAction.UPDATE, obj,
+                         changes={"attending_orgs": [sorted(before), sorted(after)]})
+    return obj
+
+
+def _times(starts_at: datetime.datetime, workdays: int) -> tuple[datetime.datetime, datetime.datetime]:
+    due = calendar.deadline(starts_at, workdays)
+    return starts_at + (due - starts_at) * 3 / 4, due
+
+
+@transaction.atomic
+def save_resolution(*, actor, meeting: JointMeeting, content: str, workdays: int, seq: int | None = None,
+                    owner_enterprise: Enterprise | None = None, owner_department: Department | None = None,
+                    owner_party_org: PartyOrg | None = None, owner_name: str = "",
+                    starts_at: datetime.datetime | None = None, resolution: Resolution | None = None,
+                    is_demo: bool = False) -> Resolution:
+    """Add (or edit) a resolution of a meeting: one owner unit and a deadline of ``workdays`` Chinese working
+    days from ``starts_at`` (default: the end of the meeting day)."""
+    content = (content or "").strip()
+    if not content:
+        raise ServiceError("请填写议定事项", field="content")
+    owners = [o for o in (owner_enterprise, owner_department, owner_party_org) if o is not None]
+    if len(owners) != 1:
+        raise ServiceError("责任单位须在企业、部门、党组织中选择且只选择一个", field="owner_enterprise")
+    _same_zone(meeting.zone_id, *owners, message="责任单位必须属于会议所在园区")
+    if workdays is None or not 1 <= int(workdays) <= 250:
+        raise ServiceError("办理时限应为 1 到 250 个工作日", field="workdays")
+    _require(actor, "resources.meeting", "您无权为联席会议添加议定事项")
+    if not _can_write(actor, JointMeeting, meeting.pk):
+        raise ServiceError("您无权为该联席会议添加议定事项")
+    if starts_at is None:
+        starts_at = datetime.datetime.combine(meeting.held_on, datetime.time(18, 0), tzinfo=calendar.SHANGHAI)
+    yellow_at, due_at = _times(starts_at, int(workdays))
+    existing = resolution
+    if existing is None and seq is not None:
+        existing = Resolution.objects.filter(meeting=meeting, seq=seq).first()
+    if seq is None:
+        seq = existing.seq if existing else (meeting.resolutions.order_by("-seq").values_list("seq", flat=True)
+                                             .first() or 0) + 1
+    return _apply(Resolution, existing, actor=actor, zone_id=meeting.zone_id, meeting=meeting, seq=seq,
+                  content=content, owner_enterprise=owner_enterprise, owner_department=owner_department,
+                  owner_party_org=owner_party_org, owner_name=(owner_name or "").strip(), workdays=int(workdays),
+                  starts_at=starts_at, yellow_at=yellow_at, due_at=due_at, is_demo=is_demo)[0]
+
+
+RESOLUTION_TRANSITIONS: dict[tuple[str, str], str] = {
+    (ResolutionState.OPEN, "start"): ResolutionState.IN_PROGRESS,
+    (ResolutionState.OPEN, "complete"): ResolutionState.DONE,
+    (ResolutionState.IN_PROGRESS, "complete"): ResolutionState.DONE,
+    (ResolutionState.OVERDUE, "start"): ResolutionState.OVERDUE,  # late work begins; it stays overdue
+    (ResolutionState.OVERDUE, "complete"): ResolutionState.DONE,
+    (ResolutionState.DONE, "reopen"): ResolutionState.IN_PROGRESS,
+}
+RESOLUTION_ACTIONS = {"start": "开始办理", "complete": "办结", "reopen": "重新办理"}
+
+
+def resolution_actions_for(user, resolution: Resolution) -> list[tuple[str, str]]:
+    if not _can_write(user, Resolution, resolution.pk):
+        return []
+    return [(a, RESOLUTION_ACTIONS[a]) for (frm, a) in RESOLUTION_TRANSITIONS if frm == resolution.state]
+
+
+@transaction.atomic
+def transition_resolution(*, actor, resolution: Resolution, action: str, result: str = "",
+                          now: datetime.datetime | None = None) -> Resolution:
+    """Move a resolution (start, complete, reopen) under a row lock; only its owner unit or the chain/zone
+    staff above it may. Completing requires a result; reopening recomputes nothing (the deadline stands)."""
+    if action not in RESOLUTION_ACTIONS:
+        raise ServiceError(f"未知的操作“{action}”")
+    if not _can_write(actor, Resolution, resolution.pk):
+        raise ServiceError("只有责任单位或上级党委可以办理该议定事项")
+    r = Resolution.objects.select_for_update().get(pk=resolution.pk)
+    to = RESOLUTION_TRANSITIONS.get((r.state, action))
+    if to is None:
+        raise ServiceError(f"议定事项当前状态为“{r.get_state_display()}”，不能{RESOLUTION_ACTIONS[action]}")
+    result = (result or "").strip()
+    if action == "complete" and not result:
+        raise ServiceError("办结须填写办理结果", field="result")
+    now = now or timezone.now()
+    old = r.state
+    r.state = to
+    if action == "complete":
+        r.done_at, r.result = now, result
+    elif action == "reopen":
+        r.done_at = None
+        if now > r.due_at:
+            r.state = ResolutionState.OVERDUE
+    r.save(update_fields=["state", "done_at", "result"])
+    audit.record(actor, audit.AuditAction.TRANSITION, r, changes={"state": [old, r.state], "action": action,
+                                                                  "result": result})
+    resolution.state, resolution.done_at, resolution.result = r.state, r.done_at, r.result
+    return r
+
+
+def _raise_card(r: Resolution, level: str, now: datetime.datetime) -> bool:
+    """Record a card once: the unique constraint makes a second attempt (another tick) a no-op."""
+    try:
+        with transaction.atomic():
+            card = ResolutionCard.objects.create(zone_id=r.zone_id, resolution=r, level=level, raised_at=now,
+                                                 due_at=r.due_at)
+            audit.record(None, audit.AuditAction.CREATE, card, zone=r.zone_id)
+        return True
+    except IntegrityError:
+        return False
+
+
+ACTIVE = [ResolutionState.OPEN, ResolutionState.IN_PROGRESS]
+
+
+def tick_resolutions(now: datetime.datetime) -> dict:
+    """The periodic job: mark overdue resolutions and raise yellow/red cards, each card once."""
+    overdue_ids = list(Resolution.objects.filter(state__in=ACTIVE, due_at__lt=now).values_list("pk", flat=True))
+    marked = 0
+    for pk in overdue_ids:
+        with transaction.atomic():
+            # conditional update: if another tick already moved it, this matches nothing
+            n = Resolution.objects.filter(pk=pk, state__in=ACTIVE).update(state=ResolutionState.OVERDUE)
+            if n:
+                marked += 1
+                audit.record(None, audit.AuditAction.TRANSITION, None, object_type="resources.resolution",
+                             object_repr=f"议定事项#{pk} 逾期", zone=Resolution.objects.get(pk=pk).zone_id,
+                             changes={"state": ["open/in_progress", ResolutionState.OVERDUE], "action": "overdue"})
+    red = yellow = 0
+    for r in Resolution.objects.filter(state=ResolutionState.OVERDUE).exclude(cards__level=CardLevel.RED):
+        red += _raise_card(r, CardLevel.RED, now)
+    for r in (Resolution.objects.filter(state__in=ACTIVE, yellow_at__lte=now, due_at__gte=now)
+              .exclude(cards__level=CardLevel.YELLOW)):
+        yellow += _raise_card(r, CardLevel.YELLOW, now)
+    return {"overdue": marked, "red_cards": red, "yellow_cards": yellow}
+
+
+# --- 工单引用 -------------------------------------------------------------------------------------------
+
+CITABLE_REFUSED = {"submitted", "declined", "withdrawn", "merged"}
+
+
+@transaction.atomic
+def cite(*, actor, order, resource: DepartmentResource | None = None, project: ActionProject | None = None,
+         note: str = "") -> OrderCitation:
+    """Record that a department resource or an action project solved (or is solving) an order."""
+    from liantong.services.models import ServiceRequest
+
+    if (resource is None) == (project is None):
+        raise ServiceError("须引用一项部门资源或一个行动项目（且只能一个）")
+    if order.state in CITABLE_REFUSED:
+        raise ServiceError(f"工单当前状态为“{order.get_state_display()}”，不能引用资源或项目")
+    target = resource or project
+    if target.zone_id != order.zone_id:
+        raise ServiceError("引用的资源或项目必须与工单同属一个园区")
+    if not _is_system(actor):
+        if not actor.has_perm_code("resources.cite"):
+            raise ServiceError("您无权为工单引用资源或项目")
+        if not ServiceRequest.objects.visible_to(actor).filter(pk=order.pk).exists():
+            raise ServiceError("未找到该工单，或您无权访问")
+        if not type(target).objects.visible_to(actor).filter(pk=target.pk).exists():
+            raise ServiceError("未找到所引用的资源或项目，或您无权访问")
+    lookup = Q(resource=resource) if resource else Q(project=project)
+    existing = OrderCitation.objects.filter(lookup, order=order).first()
+    if existing is not None:
+        return existing
+    return core.create(OrderCitation, actor=actor, zone_id=order.zone_id, order=order, resource=resource,
+                       project=project, note=(note or "").strip()[:200],
+                       created_by=actor if getattr(actor, "pk", None) else None)
