@@ -7,9 +7,10 @@ class OrgsConfig(AppConfig):
     verbose_name = "组织固链"
 
     def ready(self):
-        from liantong.core import demo, dicts, stats
+        from liantong.core import demo, dicts, gen, stats
 
         from . import demo as orgs_demo
+        from . import gen as orgs_gen
         from . import models
 
         from liantong.core.registry import register_specs
@@ -19,6 +20,7 @@ class OrgsConfig(AppConfig):
         register_specs(SPECS)
         stats.register(models.org_stats)
         demo.register(10, "组织固链（三个园区、企业、党组织、党员、账号）", orgs_demo.load)
+        gen.register(10, "orgs", orgs_gen.generate)
         dicts.register("org_kind", "党组织类别", [
             ("zone_committee", "党工委", "danger"), ("chain_committee", "联合党委", "danger"),
             ("committee", "党委", "primary"), ("general_branch", "党总支", "primary"),
