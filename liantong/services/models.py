@@ -126,6 +126,8 @@ class ServiceRequest(models.Model):
     round = models.PositiveSmallIntegerField(_("办理轮次"), default=1)
     stage_started_at = models.DateTimeField(_("本环节开始"), null=True, blank=True)
     due_at = models.DateTimeField(_("本环节时限"), null=True, blank=True)
+    # When under a quarter of the stage's time is left (yellow card), fixed when the stage starts.
+    warn_at = models.DateTimeField(_("黄牌预警时间"), null=True, blank=True)
     submitted_at = models.DateTimeField(_("提交时间"))
     dispatched_at = models.DateTimeField(_("派单时间"), null=True, blank=True)
     accepted_at = models.DateTimeField(_("接单时间"), null=True, blank=True)
@@ -162,6 +164,8 @@ class ServiceRequest(models.Model):
             models.Index(fields=["chain", "state", "due_at"], name="sr_chain_state_due"),
             models.Index(fields=["enterprise", "-id"], name="sr_enterprise_id"),
             models.Index(fields=["zone", "category"], name="sr_zone_category"),
+            models.Index(fields=["state", "warn_at"], name="sr_state_warn"),
+            models.Index(fields=["state", "due_at"], name="sr_state_due"),
         ]
 
     def __str__(self) -> str:

@@ -1,0 +1,311 @@
+"""Every write of the services strand. Views, the API, the demo and ``tick`` call these; an order's
+state changes only through ``workflow.transition`` (re-exported here)."""
+
+from __future__ import annotations
+
+import datetime
+import os
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+
+from liantong.core import audit, calendar, dicts
+from liantong.core.services import ServiceError
+
+from . import notify
+from .models import (
+    Assignment,
+    AssignmentRole,
+    Attachment,
+    Card,
+    CardLevel,
+    Notification,
+    OrderState,
+    Satisfaction,
+    ServiceBundle,
+    ServiceRequest,
+    Stage,
+    TimelineEntry,
+    Urgency,
+)
+from .suggest import tokenize
+from .workflow import OPEN_TICK_STATES, TransitionError, transition  # noqa: F401
+
+__all__ = ["place_order", "transition", "TransitionError", "check_attachment", "add_attachment", "create_bundle",
+           "rate_bundle", "mark_read", "tick", "chain_choices_for"]
+
+
+# --- attachments ---------------------------------------------------------------------------------
+
+
+def check_attachment(name: str, size: int) -> None:
+    """Refuse a file whose type or size the settings do not allow (Chinese message)."""
+    ext = os.path.splitext(name or "")[1].lower()
+    allowed = [e.lower() for e in settings.ATTACHMENT_EXTENSIONS]
+    if ext not in allowed:
+        raise ServiceError(f"附件“{name}”的类型（{ext or '无扩展名'}）不允许上传，仅支持：{'、'.join(allowed)}",
+                           field="attachments")
+    limit = settings.ATTACHMENT_MAX_BYTES
+    if size > limit:
+        raise ServiceError(f"附件“{name}”大小为 {size / 1048576:.1f} MB，超过上限 {limit / 1048576:.0f} MB",
+                           field="attachments")
+
+
+@transaction.atomic
+def add_attachment(order: ServiceRequest, upload, *, actor) -> Attachment:
+    """Store one uploaded file on ``order`` after checking its type and size."""
+    check_attachment(upload.name, upload.size)
+    att = Attachment(zone_id=order.zone_id, order=order, name=os.path.basename(upload.name)[:200], size=upload.size,
+                     uploaded_by=actor if getattr(actor, "pk", None) else None)
+    att.file.save(att.name, upload, save=False)
+    att.save()
+    audit.record(actor, audit.AuditAction.CREATE, att, changes={"new": {"order": order.pk, "name": att.name,
+                                                                        "size": att.size}})
+    return att
+
+
+# --- placing an order (企业点单) -------------------------------------------------------------------
+
+
+def chain_choices_for(enterprise) -> list:
+    from liantong.orgs.models import Chain
+
+    return list(Chain.objects.filter(memberships__enterprise=enterprise).order_by("id"))
+
+
+def place_order(*, actor, title: str, category: str, description: str = "", enterprise=None, chain=None,
+                urgency: str = Urgency.NORMAL, contact_name: str = "", contact_phone: str = "", files=(),
+                bundle: ServiceBundle | None = None, at: datetime.datetime | None = None, ref: str | None = None,
+                is_demo: bool = False) -> ServiceRequest:
+    """A firm places an order (企业点单): checked completely before anything is written.
+
+    The firm is the actor's own unless a platform admin names one; the chain is the firm's only chain,
+    or the one chosen among several. ``files`` are uploaded files, each checked for type and size.
+    """
+    at = at or timezone.now()
+    if enterprise is None:
+        enterprise = getattr(actor, "enterprise", None)
+    if enterprise is None:
+        raise ServiceError("只有企业用户可以点单", field="title")
+    if actor is not None and not actor.is_superuser:
+        if actor.enterprise_id != enterprise.pk or not actor.has_perm_code("services.place"):
+            raise ServiceError("您无权代表该企业点单")
+    title = (title or "").strip()
+    if not title:
+        raise ServiceError("诉求标题不能为空", field="title")
+    if len(title) > 100:
+        raise ServiceError("诉求标题不能超过 100 字", field="title")
+    if not dicts.item("service_category", category):
+        raise ServiceError("请选择有效的诉求类别", field="category")
+    if urgency not in Urgency.values:
+        raise ServiceError("请选择有效的紧急程度", field="urgency")
+    chains = chain_choices_for(enterprise)
+    chain_id = getattr(chain, "pk", chain)
+    if chain_id in (None, ""):
+        if len(chains) > 1:
+            raise ServiceError("贵企业在多条产业链上，请选择本诉求所属的产业链", field="chain")
+        chain = chains[0] if chains else None
+    else:
+        chain = next((c for c in chains if str(c.pk) == str(chain_id)), None)
+        if chain is None:
+            raise ServiceError("所选产业链不是贵企业所在的产业链", field="chain")
+    for f in files:
+        check_attachment(f.name, f.size)
+    if bundle is not None and bundle.enterprise_id != enterprise.pk:
+        raise ServiceError("该“一件事”不属于贵企业")
+    with transaction.atomic():
+        order = ServiceRequest(
+            zone_id=enterprise.zone_id, enterprise=enterprise, chain=chain, category=category, title=title,
+            description=(description or "").strip(), urgency=urgency,
+            contact_name=(contact_name or enterprise.contact_name or "")[:50],
+            contact_phone=(contact_phone or enterprise.contact_phone or "")[:30],
+            terms=" ".join(tokenize(f"{title} {description}"))[:400], bundle=bundle, state=OrderState.SUBMITTED,
+            submitted_at=at, created_by=actor if getattr(actor, "pk", None) else None, is_demo=is_demo, ref=ref)
+        from .workflow import _set_stage
+
+        _set_stage(order, Stage.DISPATCH, at, 1)
+        try:
+            with transaction.atomic():
+                order.save()
+        except IntegrityError as exc:
+            raise ServiceError(f"工单编号 {ref} 已存在") from exc
+        if not order.ref:
+            order.ref = f"FW{timezone.localtime(at):%Y%m%d}{order.pk:07d}"
+            order.save(update_fields=["ref"])
+        for f in files:
+            add_attachment(order, f, actor=actor)
+        TimelineEntry.objects.create(zone_id=order.zone_id, order=order, at=at,
+                                     actor=actor if getattr(actor, "pk", None) else None,
+                                     actor_name=(str(actor) if actor else "系统")[:150],
+                                     actor_unit=str(enterprise)[:120], action="submit", from_state="",
+                                     to_state=OrderState.SUBMITTED, note=title)
+        audit.record(actor, audit.AuditAction.CREATE, order, changes={"new": audit.snapshot(order)})
+        notify.notify(notify.committee_users(order), kind="submit", order=order, at=at,
+                      title=f"新诉求待派单：工单 {order.ref}《{order.title}》（{enterprise.name}）")
+    return order
+
+
+# --- "高效办成一件事" ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def create_bundle(*, actor, title: str, items: list[dict], description: str = "", enterprise=None, chain=None,
+                  at: datetime.datetime | None = None, is_demo: bool = False) -> ServiceBundle:
+    """One need spanning several departments: a bundle of linked orders (one per ``items`` entry:
+    ``{"category", "title", "description"}``) with one overall deadline (the longest category limit)."""
+    from .workflow import category_limit
+
+    at = at or timezone.now()
+    enterprise = enterprise or getattr(actor, "enterprise", None)
+    if enterprise is None:
+        raise ServiceError("只有企业用户可以提交“一件事”")
+    title = (title or "").strip()
+    if not title:
+        raise ServiceError("事项名称不能为空", field="title")
+    items = [i for i in items if (i.get("title") or "").strip()]
+    if len(items) < 2:
+        raise ServiceError("“一件事”至少包含两项需要不同部门办理的事项", field="items")
+    bundle = ServiceBundle.objects.create(
+        zone_id=enterprise.zone_id, enterprise=enterprise, title=title, description=description,
+        created_by=actor if getattr(actor, "pk", None) else None, created_at=at, is_demo=is_demo,
+        due_at=calendar.deadline(at, 2 + max(category_limit(i.get("category", "")) for i in items)))
+    for i in items:
+        order = place_order(actor=actor, enterprise=enterprise, chain=chain, title=i["title"],
+                            category=i.get("category", ""), description=i.get("description", ""), bundle=bundle,
+                            at=at, is_demo=is_demo)
+        bundle.chain_id = order.chain_id
+    bundle.save(update_fields=["chain"])
+    audit.record(actor, audit.AuditAction.CREATE, bundle, changes={"new": audit.snapshot(bundle)})
+    return bundle
+
+
+def bundle_progress(bundle: ServiceBundle) -> dict:
+    """Done / total orders of a bundle, and the percentage for its one progress bar."""
+    states = list(bundle.orders.values_list("state", flat=True))
+    live = [s for s in states if s not in (OrderState.MERGED, OrderState.WITHDRAWN, OrderState.DECLINED)]
+    done = sum(1 for s in live if s in (OrderState.RESOLVED, OrderState.RATED, OrderState.CLOSED))
+    return {"done": done, "total": len(live), "percent": round(100 * done / len(live)) if live else 0}
+
+
+@transaction.atomic
+def rate_bundle(bundle: ServiceBundle, *, actor, satisfaction: int, note: str = "",
+                at: datetime.datetime | None = None) -> ServiceBundle:
+    """One rating for the whole bundle: applied to every resolved order through ``transition``."""
+    orders = list(bundle.orders.filter(state=OrderState.RESOLVED))
+    if not orders or bundle.orders.exclude(state__in=[OrderState.RESOLVED, OrderState.RATED, OrderState.CLOSED,
+                                                      OrderState.MERGED, OrderState.WITHDRAWN,
+                                                      OrderState.DECLINED]).exists():
+        raise ServiceError("“一件事”的各项尚未全部办结，暂不能评价")
+    for order in orders:
+        transition(order, "rate", actor=actor, at=at, satisfaction=satisfaction, note=note)
+    old = audit.snapshot(bundle)
+    bundle.satisfaction, bundle.rating_note = int(satisfaction), (note or "")[:300]
+    bundle.save(update_fields=["satisfaction", "rating_note"])
+    audit.record(actor, audit.AuditAction.UPDATE, bundle, changes=audit.diff(old, audit.snapshot(bundle)))
+    return bundle
+
+
+# --- inbox ---------------------------------------------------------------------------------------
+
+
+def mark_read(user, ids=None) -> int:
+    """Mark the user's messages (all, or ``ids``) read; only ever the user's own."""
+    qs = Notification.objects.filter(user=user, read_at__isnull=True)
+    if ids is not None:
+        qs = qs.filter(pk__in=ids)
+    return qs.update(read_at=timezone.now())
+
+
+# --- the periodic job: cards, reminders, follow-ups ----------------------------------------------
+
+
+def _responsible(order: ServiceRequest):
+    if order.stage == Stage.DISPATCH:
+        return None
+    a = order.assignments.filter(active=True, role=AssignmentRole.LEAD).select_related("department").first()
+    return a.department if a else None
+
+
+def _raise(order: ServiceRequest, level: str, now: datetime.datetime) -> bool:
+    """Raise one card; True only for the caller that created it (the unique constraint decides)."""
+    dept = _responsible(order)
+    try:
+        with transaction.atomic():
+            card, created = Card.objects.get_or_create(
+                order=order, stage=order.stage, level=level, round=order.round,
+                defaults={"zone_id": order.zone_id, "department": dept, "due_at": order.due_at, "raised_at": now})
+    except IntegrityError:
+        return False
+    if not created:
+        return False
+    what = "已超期" if level == CardLevel.RED else "临近时限（剩余不足四分之一）"
+    stage = Stage(order.stage).label
+    title = f"{'红牌' if level == CardLevel.RED else '黄牌'}督办：工单 {order.ref}《{order.title}》{stage}{what}"
+    users = notify.department_users([dept.pk]) if dept else notify.committee_users(order)
+    if level == CardLevel.RED:
+        users = users | notify.committee_users(order)
+    notify.notify(users.distinct(), kind=f"card_{level}", title=title, order=order, at=now,
+                  body=f"时限：{timezone.localtime(order.due_at):%Y-%m-%d %H:%M}")
+    return True
+
+
+def tick(now: datetime.datetime) -> dict:
+    """Raise yellow and red cards, send reminders (催办) and follow-up requests (回访).
+
+    Safe to run twice at once: a card is a unique row, and a follow-up is claimed by a conditional
+    UPDATE, so each is raised or sent exactly once whoever runs first.
+    """
+    done = {"yellow": 0, "red": 0, "followups": 0}
+    base = ServiceRequest.objects.filter(state__in=OPEN_TICK_STATES).exclude(stage="")
+    for level, cond in ((CardLevel.RED, Q(due_at__lt=now)), (CardLevel.YELLOW, Q(warn_at__lte=now, due_at__gte=now))):
+        has = Card.objects.filter(order=OuterRef("pk"), stage=OuterRef("stage"), level=level, round=OuterRef("round"))
+        todo = base.filter(cond).exclude(Exists(has)).order_by("due_at")
+        for order in todo.iterator(chunk_size=500):
+            done[level] += _raise(order, level, now)
+    pending = ServiceRequest.objects.filter(state=OrderState.RESOLVED, followup_sent_at__isnull=True)
+    for order in pending.iterator(chunk_size=500):
+        if ServiceRequest.objects.filter(pk=order.pk, followup_sent_at__isnull=True).update(followup_sent_at=now):
+            notify.notify(notify.firm_users(order), kind="followup", order=order, at=now,
+                          title=f"回访：工单 {order.ref}《{order.title}》已办结，请对办理结果进行评价")
+            done["followups"] += 1
+    return done
+
+
+# --- figures ----------------------------------------------------------------------------------------
+
+
+def _rate(num: int, den: int) -> float | None:
+    return round(100.0 * num / den, 1) if den else None
+
+
+def order_figures(qs) -> dict:
+    """Counts and rates of a queryset of orders (one aggregate query)."""
+    from django.db.models import Avg, Count
+
+    agg = qs.aggregate(
+        orders=Count("pk"),
+        resolved=Count("pk", filter=Q(state__in=[OrderState.RESOLVED, OrderState.RATED, OrderState.CLOSED])),
+        responded=Count("pk", filter=Q(responded_on_time__isnull=False)),
+        responded_ok=Count("pk", filter=Q(responded_on_time=True)),
+        timed=Count("pk", filter=Q(resolved_on_time__isnull=False)),
+        timed_ok=Count("pk", filter=Q(resolved_on_time=True)),
+        rated=Count("pk", filter=Q(satisfaction__isnull=False)),
+        satisfied=Count("pk", filter=Q(satisfaction__gte=Satisfaction.BASIC)),
+        avg_days=Avg("workdays_taken"),
+    )
+    return {
+        "orders": agg["orders"], "orders_resolved": agg["resolved"],
+        "response_rate": _rate(agg["responded_ok"], agg["responded"]),
+        "on_time_rate": _rate(agg["timed_ok"], agg["timed"]),
+        "satisfaction_rate": _rate(agg["satisfied"], agg["rated"]),
+        "avg_workdays": round(agg["avg_days"], 1) if agg["avg_days"] is not None else None,
+    }
+
+
+def zone_order_stats(zone) -> dict:
+    """Stats provider for ``GET /api/v1/zones/{id}/stats``: counted from the orders."""
+    figures = order_figures(ServiceRequest.objects.filter(zone=zone))
+    figures.pop("avg_workdays")
+    return figures

@@ -1,0 +1,88 @@
+"""List-page columns and filters of the services strand."""
+
+from django.utils import timezone
+from django.utils.html import format_html
+
+from liantong.core.tables import Column, Filter
+from liantong.orgs.models import Chain, Department
+
+
+def _when(attr):
+    def render(obj):
+        v = obj
+        for part in attr.split("."):
+            v = getattr(v, part, None)
+        return timezone.localtime(v).strftime("%m-%d %H:%M") if v else ""
+    return render
+
+
+def _due(attr):
+    def render(obj):
+        v = obj
+        for part in attr.split("."):
+            v = getattr(v, part, None)
+        if not v:
+            return ""
+        late = v < timezone.now()
+        return format_html('<span class="{}">{}</span>', "text-danger fw-bold" if late else "",
+                           timezone.localtime(v).strftime("%m-%d %H:%M") + ("（超期）" if late else ""))
+    return render
+
+
+def chain_choices(user):
+    return list(Chain.objects.visible_to(user).values_list("pk", "name")[:200])
+
+
+def department_choices(user):
+    return list(Department.objects.visible_to(user).values_list("pk", "name")[:300])
+
+
+ORDER_COLUMNS = [
+    Column("编号", "ref", link="services:order_detail", order="id"),
+    Column("诉求标题", "title", link="services:order_detail"),
+    Column("企业", "enterprise.name"),
+    Column("类别", "category", dict_code="service_category"),
+    Column("紧急", "urgency", dict_code="urgency"),
+    Column("状态", "state", dict_code="order_state"),
+    Column("提交时间", "submitted_at", render=_when("submitted_at"), order="submitted_at"),
+    Column("本环节时限", "due_at", render=_due("due_at"), order="due_at"),
+]
+ORDER_FILTERS = [
+    Filter("state", "状态", "state", "order_state"),
+    Filter("category", "类别", "category", "service_category"),
+    Filter("urgency", "紧急程度", "urgency", "urgency"),
+    Filter("chain", "产业链", "chain_id", chain_choices),
+]
+
+ASSIGNMENT_COLUMNS = [
+    Column("编号", "order.ref"),
+    Column("诉求标题", "order.title", render=lambda a: format_html(
+        '<a href="/services/orders/{}/">{}</a>', a.order_id, a.order.title)),
+    Column("企业", "order.enterprise.name"),
+    Column("类别", "order.category", dict_code="service_category"),
+    Column("承办", "role", dict_code="assignment_role"),
+    Column("承办状态", "state", dict_code="assignment_state"),
+    Column("工单状态", "order_state", dict_code="order_state"),
+    Column("时限", "due_at", render=_due("due_at"), order="due_at"),
+]
+ASSIGNMENT_FILTERS = [
+    Filter("order_state", "工单状态", "order_state", "order_state"),
+    Filter("role", "承办角色", "role", "assignment_role"),
+    Filter("state", "承办状态", "state", "assignment_state"),
+]
+
+CARD_COLUMNS = [
+    Column("督办牌", "level", dict_code="card_level"),
+    Column("编号", "order.ref"),
+    Column("诉求标题", "order.title", render=lambda c: format_html(
+        '<a href="/services/orders/{}/">{}</a>', c.order_id, c.order.title)),
+    Column("环节", "stage", dict_code="order_stage"),
+    Column("责任部门", "department.name", render=lambda c: c.department.name if c.department else "派单（党委）"),
+    Column("时限", "due_at", render=_when("due_at"), order="due_at"),
+    Column("亮牌时间", "raised_at", render=_when("raised_at"), order="raised_at"),
+]
+CARD_FILTERS = [
+    Filter("level", "督办牌", "level", "card_level"),
+    Filter("stage", "环节", "stage", "order_stage"),
+    Filter("department", "责任部门", "department_id", department_choices),
+]

@@ -1,0 +1,374 @@
+"""Pages of the services strand, per role: the firm's orders and 点单, the committee's dispatch queue,
+the department's inbox, the supervision board, the order page with its timeline, figures, the inbox
+of messages and the "高效办成一件事" desk. Every read starts from ``visible_to``; every write goes
+through ``services``/``workflow.transition``."""
+
+from __future__ import annotations
+
+import json
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Avg, Count, Q
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from liantong.core.scoping import get_for_user
+from liantong.core.services import ServiceError
+from liantong.core.views_generic import ObjectDetailView, ObjectListView, PermissionMixin
+from liantong.orgs.models import Department
+
+from . import excel, forms, services, tables
+from .models import (
+    Assignment,
+    AssignmentRole,
+    Card,
+    CardLevel,
+    Notification,
+    OrderState,
+    Satisfaction,
+    ServiceBundle,
+    ServiceRequest,
+)
+from .suggest import suggest
+from .workflow import ACTION_LABELS, allowed_actions, transition
+
+S = OrderState
+QUEUE_STATES = [S.SUBMITTED, S.RETURNED, S.EXTENSION_REQUESTED, S.ESCALATED]
+INBOX_STATES = [S.DISPATCHED, S.ACCEPTED, S.EXTENSION_REQUESTED]
+
+
+def _need(request, perm: str) -> None:
+    if not request.user.has_perm_code(perm):
+        raise Http404("未找到该页面，或您无权访问")
+
+
+# --- lists -------------------------------------------------------------------------------------------
+
+
+class OrderList(ObjectListView):
+    """企业需求清单: every order the user may see (a firm: its own)."""
+
+    model = ServiceRequest
+    perm = "services.view"
+    title = "企业需求清单"
+    columns = tables.ORDER_COLUMNS
+    filters = tables.ORDER_FILTERS
+    search_fields = ["title", "ref"]
+    select_related = ["enterprise"]
+    excel_spec = excel.ORDERS
+    create_url = "services:order_create"
+    create_perm = "services.place"
+
+
+class DispatchQueue(OrderList):
+    """The committee's dispatch queue: orders waiting for it (new, returned, extension, escalated)."""
+
+    perm = "services.dispatch"
+    title = "派单台"
+    ordering = "due_at"
+    create_url = None
+    filters = [f for f in tables.ORDER_FILTERS if f.name != "state"] + [
+        tables.Filter("state", "状态", "state", lambda u: [(s.value, s.label) for s in QUEUE_STATES])]
+
+    def base_queryset(self):
+        return super().base_queryset().filter(state__in=QUEUE_STATES)
+
+
+class DeptInbox(ObjectListView):
+    """The department's inbox: its active assignments on open orders, earliest deadline first."""
+
+    model = Assignment
+    perm = "services.handle"
+    title = "部门待办"
+    columns = tables.ASSIGNMENT_COLUMNS
+    filters = tables.ASSIGNMENT_FILTERS
+    search_fields = ["order__title", "order__ref"]
+    select_related = ["order", "order__enterprise"]
+    ordering = "due_at"
+    excel_spec = excel.ASSIGNMENTS
+
+    def base_queryset(self):
+        qs = super().base_queryset().filter(active=True)
+        if self.request.GET.get("all") != "1":
+            qs = qs.filter(order_state__in=INBOX_STATES)
+        return qs
+
+
+class SupervisionBoard(ObjectListView):
+    """督办看板: open yellow and red cards with the responsible department."""
+
+    model = Card
+    perm = "services.supervise"
+    title = "督办看板"
+    columns = tables.CARD_COLUMNS
+    filters = tables.CARD_FILTERS
+    search_fields = ["order__title", "order__ref"]
+    select_related = ["order", "department"]
+    ordering = "-raised_at"
+    excel_spec = excel.CARDS
+    template_name = "services/board.html"
+
+    def base_queryset(self):
+        return super().base_queryset().filter(cleared_at__isnull=True)
+
+    def extra_context(self) -> dict:
+        rows = (self.base_queryset().values("department__name", "level").annotate(n=Count("pk"))
+                .order_by("department__name"))
+        by_dept: dict[str, dict] = {}
+        for r in rows:
+            d = by_dept.setdefault(r["department__name"] or "派单（党委）", {"red": 0, "yellow": 0})
+            d[r["level"]] = r["n"]
+        return {"by_dept": sorted(by_dept.items(), key=lambda kv: (-kv[1]["red"], -kv[1]["yellow"]))}
+
+
+# --- one order ---------------------------------------------------------------------------------------
+
+
+class OrderDetail(ObjectDetailView):
+    model = ServiceRequest
+    perm = "services.view"
+    template_name = "services/order_detail.html"
+    select_related = ["enterprise", "chain", "zone", "merged_into", "bundle"]
+
+    def extra_context(self, order) -> dict:
+        user = self.request.user
+        moves = allowed_actions(order, user)
+        can_dispatch = any(m.action in ("dispatch", "redispatch") for m in moves)
+        timeline = list(order.timeline.order_by("at", "id"))
+        for t in timeline:
+            t.label = ACTION_LABELS.get(t.action, t.action)
+        ctx = {
+            "timeline": timeline,
+            "assignments": order.assignments.select_related("department").order_by("-active", "role", "id"),
+            "attachments": order.attachments.all(),
+            "cards": order.cards.select_related("department"),
+            "moves": [m for m in moves if m.action not in ("dispatch", "redispatch")],
+            "can_dispatch": can_dispatch,
+            "satisfaction_choices": Satisfaction.choices,
+            "action_labels": ACTION_LABELS,
+        }
+        if can_dispatch:
+            ctx["dispatch_form"] = forms.DispatchForm(zone_id=order.zone_id)
+            ctx["suggestions"] = suggest(order)
+            ctx["dispatch_action"] = "dispatch" if order.state == S.SUBMITTED else "redispatch"
+        return ctx
+
+
+@login_required
+@require_POST
+def order_move(request, pk):
+    """Make one move on an order (the buttons and forms of the order page)."""
+    order = get_for_user(ServiceRequest, request.user, pk)
+    form = forms.MoveForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "提交的数据有误：" + "；".join(e for errs in form.errors.values() for e in errs))
+        return redirect("services:order_detail", pk=order.pk)
+    data = form.cleaned_data
+    action = data["action"]
+    if data.get("state"):
+        order.state = data["state"]  # the state the user saw: a stale page is told "已被他人处理"
+    params = {}
+    if action in ("dispatch", "redispatch"):
+        dform = forms.DispatchForm(request.POST, zone_id=order.zone_id)
+        if not dform.is_valid():
+            messages.error(request, "请选择主办部门（协办部门可多选）")
+            return redirect("services:order_detail", pk=order.pk)
+        params = {"lead": dform.cleaned_data["lead"], "assists": list(dform.cleaned_data["assists"])}
+    elif action == "request_extension":
+        params = {"days": data.get("days")}
+    elif action == "rate":
+        params = {"satisfaction": data.get("satisfaction")}
+    elif action == "merge":
+        target = ServiceRequest.objects.visible_to(request.user).filter(ref=(data.get("into") or "").strip()).first()
+        if target is None:
+            messages.error(request, "未找到要并入的工单编号，或您无权访问该工单")
+            return redirect("services:order_detail", pk=order.pk)
+        params = {"into": target}
+    try:
+        transition(order, action, actor=request.user, note=data.get("note") or "", **params)
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"已{ACTION_LABELS.get(action, '办理')}")
+    return redirect("services:order_detail", pk=order.pk)
+
+
+@login_required
+def order_create(request):
+    """企业点单 (phone-friendly)."""
+    _need(request, "services.place")
+    ent = request.user.enterprise
+    if ent is None:
+        raise Http404("只有企业用户可以点单")
+    chains = services.chain_choices_for(ent)
+    if request.method == "POST":
+        form = forms.OrderForm(request.POST, request.FILES, chains=chains)
+        if form.is_valid():
+            d = form.cleaned_data
+            try:
+                order = services.place_order(
+                    actor=request.user, enterprise=ent, chain=d.get("chain") or None, category=d["category"],
+                    title=d["title"], description=d["description"], urgency=d["urgency"],
+                    contact_name=d["contact_name"], contact_phone=d["contact_phone"], files=d["attachments"])
+            except ServiceError as exc:
+                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            else:
+                messages.success(request, f"诉求已提交，工单编号 {order.ref}")
+                return redirect("services:order_detail", pk=order.pk)
+        status = 400
+    else:
+        form = forms.OrderForm(chains=chains, initial={"contact_name": request.user.display_name or "",
+                                                       "contact_phone": request.user.phone})
+        status = 200
+    return render(request, "services/order_form.html", {"form": form, "title": "我要点单", "enterprise": ent},
+                  status=status)
+
+
+# --- messages ----------------------------------------------------------------------------------------
+
+
+@login_required
+def inbox(request):
+    """The user's messages (站内信), newest first; POST marks all read."""
+    if request.method == "POST":
+        n = services.mark_read(request.user)
+        messages.success(request, f"已将 {n} 条消息标为已读")
+        return redirect("services:inbox")
+    qs = Notification.objects.filter(user=request.user).order_by("-id")
+    if request.GET.get("unread") == "1":
+        qs = qs.filter(read_at__isnull=True)
+    page = Paginator(qs, 20).get_page(request.GET.get("page"))
+    return render(request, "services/inbox.html", {"page": page, "title": "消息"})
+
+
+@login_required
+def notification_open(request, pk):
+    note = Notification.objects.filter(user=request.user, pk=pk).first()
+    if note is None:
+        raise Http404("未找到该消息")
+    services.mark_read(request.user, [note.pk])
+    return redirect(note.url or "services:inbox")
+
+
+# --- figures -----------------------------------------------------------------------------------------
+
+
+def _rate(num, den):
+    return round(100.0 * num / den, 1) if den else None
+
+
+def _grouped(qs, key: str) -> list[dict]:
+    rows = qs.values(key).annotate(
+        orders=Count("pk", distinct=True),
+        resolved=Count("pk", filter=Q(state__in=[S.RESOLVED, S.RATED, S.CLOSED]), distinct=True),
+        responded=Count("pk", filter=Q(responded_on_time__isnull=False), distinct=True),
+        responded_ok=Count("pk", filter=Q(responded_on_time=True), distinct=True),
+        timed=Count("pk", filter=Q(resolved_on_time__isnull=False), distinct=True),
+        timed_ok=Count("pk", filter=Q(resolved_on_time=True), distinct=True),
+        rated=Count("pk", filter=Q(satisfaction__isnull=False), distinct=True),
+        satisfied=Count("pk", filter=Q(satisfaction__gte=Satisfaction.BASIC), distinct=True),
+        avg_days=Avg("workdays_taken"),
+    ).order_by("-orders")
+    return [{"key": r[key], "orders": r["orders"], "resolved": r["resolved"],
+             "response_rate": _rate(r["responded_ok"], r["responded"]),
+             "on_time_rate": _rate(r["timed_ok"], r["timed"]),
+             "satisfaction_rate": _rate(r["satisfied"], r["rated"]),
+             "avg_days": round(r["avg_days"], 1) if r["avg_days"] is not None else None} for r in rows]
+
+
+@login_required
+def figures(request):
+    """Per-department and per-chain figures: received, response rate, on-time rate, working days,
+    satisfaction — counted from the orders the user may see."""
+    _need(request, "services.figures")
+    from liantong.orgs.models import Chain
+
+    visible = ServiceRequest.objects.visible_to(request.user)
+    by_dept = _grouped(visible.filter(assignments__role=AssignmentRole.LEAD, assignments__active=True),
+                       "assignments__department")
+    names = dict(Department.objects.filter(pk__in=[r["key"] for r in by_dept]).values_list("pk", "name"))
+    for r in by_dept:
+        r["name"] = names.get(r["key"], "")
+    by_chain = _grouped(visible, "chain")
+    cnames = dict(Chain.objects.filter(pk__in=[r["key"] for r in by_chain if r["key"]]).values_list("pk", "name"))
+    for r in by_chain:
+        r["name"] = cnames.get(r["key"], "未关联产业链")
+    total = services.order_figures(visible)
+    chart = {"depts": [r["name"] for r in by_dept], "received": [r["orders"] for r in by_dept],
+             "on_time": [r["on_time_rate"] or 0 for r in by_dept],
+             "satisfaction": [r["satisfaction_rate"] or 0 for r in by_dept]}
+    return render(request, "services/figures.html", {
+        "title": "办理统计", "by_dept": by_dept, "by_chain": by_chain, "total": total,
+        "chart_json": json.dumps(chart, ensure_ascii=False)})
+
+
+# --- 高效办成一件事 ----------------------------------------------------------------------------------
+
+
+class BundleList(ObjectListView):
+    model = ServiceBundle
+    perm = "services.view"
+    title = "高效办成一件事"
+    columns = [tables.Column("事项名称", "title", link="services:bundle_detail"),
+               tables.Column("企业", "enterprise.name"),
+               tables.Column("总体时限", "due_at", render=tables._due("due_at"), order="due_at"),
+               tables.Column("总体评价", "satisfaction", dict_code="satisfaction")]
+    search_fields = ["title"]
+    select_related = ["enterprise"]
+    create_url = "services:bundle_create"
+    create_perm = "services.place"
+
+
+class BundleDetail(ObjectDetailView):
+    model = ServiceBundle
+    perm = "services.view"
+    template_name = "services/bundle_detail.html"
+    select_related = ["enterprise"]
+
+    def extra_context(self, bundle) -> dict:
+        user = self.request.user
+        orders = bundle.orders.all().prefetch_related("assignments__department")
+        can_rate = (user.enterprise_id == bundle.enterprise_id and user.has_perm_code("services.place")
+                    and bundle.satisfaction is None)
+        return {"orders": orders, "progress": services.bundle_progress(bundle), "can_rate": can_rate,
+                "satisfaction_choices": Satisfaction.choices}
+
+
+@login_required
+def bundle_create(request):
+    _need(request, "services.place")
+    if request.user.enterprise is None:
+        raise Http404("只有企业用户可以提交")
+    form = forms.BundleForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            bundle = services.create_bundle(actor=request.user, title=form.cleaned_data["title"],
+                                            description=form.cleaned_data["description"], items=form.items())
+        except ServiceError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, "“一件事”已提交，各项诉求已分别进入派单台")
+            return redirect("services:bundle_detail", pk=bundle.pk)
+    return render(request, "core/object_form.html", {"form": form, "title": "高效办成一件事：提交一件事"},
+                  status=400 if request.method == "POST" else 200)
+
+
+@login_required
+@require_POST
+def bundle_rate(request, pk):
+    bundle = get_for_user(ServiceBundle, request.user, pk)
+    try:
+        services.rate_bundle(bundle, actor=request.user, satisfaction=request.POST.get("satisfaction"),
+                             note=request.POST.get("note", ""))
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "已评价")
+    return redirect("services:bundle_detail", pk=bundle.pk)
+
+
+__all__ = ["OrderList", "DispatchQueue", "DeptInbox", "SupervisionBoard", "OrderDetail", "CardLevel",
+           "PermissionMixin"]
