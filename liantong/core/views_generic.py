@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpResponse
@@ -70,8 +70,8 @@ class ObjectListView(PermissionMixin, View):
                 else:
                     try:
                         qs = qs.filter(**{f.lookup: v})
-                    except (ValueError, TypeError):
-                        qs = qs.none()
+                    except (ValueError, TypeError, ValidationError):
+                        qs = qs.none()  # a malformed filter value matches nothing, never a 500
         sort = g.get("sort") or ""
         orders = {c.order for c in self.columns if c.order}
         if sort.lstrip("-") in orders:

@@ -10,6 +10,7 @@ from . import services
 from .models import (
     Chain,
     ChainNode,
+    ChainRole,
     Cultivation,
     Department,
     Enterprise,
@@ -205,6 +206,46 @@ class ChainNodeForm(ScopedModelForm):
     class Meta:
         model = ChainNode
         fields = ["name", "stage", "parent", "sort"]
+
+    def __init__(self, *args, chain=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.chain = chain
+        self.fields["parent"].queryset = ChainNode.objects.filter(chain=chain)
+
+    def save(self, *, actor):
+        d = self.cleaned_data
+        return services.save_chain_node(actor=actor, chain=self.chain, node=self.instance if self.instance.pk else None,
+                                        name=d["name"], stage=d["stage"], parent=d["parent"], sort=d["sort"] or 0)
+
+
+class MembershipForm(forms.Form):
+    """A firm's place on a chain: which chain, which node, which role."""
+
+    chain = forms.ModelChoiceField(label="产业链", queryset=Chain.objects.none())
+    node = forms.ModelChoiceField(label="所在环节", queryset=ChainNode.objects.none(), required=False)
+    role = forms.ChoiceField(label="链上角色", choices=ChainRole.choices)
+
+    def __init__(self, *args, user=None, enterprise=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.enterprise = enterprise
+        chains = Chain.objects.visible_to(user).filter(zone=enterprise.zone)
+        self.fields["chain"].queryset = chains
+        self.fields["node"].queryset = ChainNode.objects.filter(chain__in=chains).select_related("chain")
+        self.fields["node"].label_from_instance = lambda n: f"{n.chain.name} · {n}"
+        for f in self.fields.values():
+            f.widget.attrs["class"] = "form-select"
+
+    def clean(self):
+        d = super().clean()
+        if d.get("node") and d.get("chain") and d["node"].chain_id != d["chain"].pk:
+            self.add_error("node", "该环节不属于所选产业链")
+        return d
+
+    def save(self, *, actor):
+        d = self.cleaned_data
+        membership, _ = services.set_membership(actor=actor, enterprise=self.enterprise, chain=d["chain"],
+                                                role=d["role"], node=d["node"])
+        return membership
 
 
 

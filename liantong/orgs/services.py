@@ -66,8 +66,11 @@ def save_chain(*, actor, zone, name: str, chain: Chain | None = None, with_commi
 
 @transaction.atomic
 def save_chain_node(*, actor, chain: Chain, name: str, stage: str, parent: ChainNode | None = None,
-                    sort: int = 0) -> ChainNode:
-    node = ChainNode.objects.filter(chain=chain, name=name).first()
+                    sort: int = 0, node: ChainNode | None = None) -> ChainNode:
+    """Create or update a chain node (natural key: name within the chain) and keep its path."""
+    node = node or ChainNode.objects.filter(chain=chain, name=name).first()
+    if parent is not None and node is not None and node.pk and parent.path.startswith(node.path or "\0"):
+        raise ServiceError("不能把环节放到它自己或它的下级之下")
     if parent is not None and parent.chain_id != chain.pk:
         raise ServiceError("上级环节必须属于同一产业链")
     node, state = _apply(ChainNode, node, actor=actor, zone_id=chain.zone_id, chain=chain, name=name, stage=stage,

@@ -18,6 +18,8 @@ urlpatterns = [
     *crud("chain", views.ChainList, views.ChainEdit, views.ChainDetail),
     *crud("enterprise", views.EnterpriseList, views.EnterpriseEdit, views.EnterpriseDetail),
     *crud("partyorg", views.PartyOrgList, views.PartyOrgEdit, views.PartyOrgDetail),
+    path("chain/<int:pk>/nodes/", views.chain_nodes, name="chain_nodes"),
+    path("enterprise/<int:pk>/membership/", views.enterprise_membership, name="enterprise_membership"),
     path("partyorg/tree/", views.partyorg_tree, name="partyorg_tree"),
     *crud("member", views.MemberList, views.MemberEdit, views.MemberDetail),
     *crud("cultivation", views.CultivationList, views.CultivationEdit),

@@ -4,9 +4,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 
 from liantong.core.excel import import_workbook, template_workbook
+from liantong.core.scoping import get_for_user
+from liantong.core.services import ServiceError
 
 from liantong.core.tables import Column
 from liantong.core.views_generic import ObjectDetailView, ObjectEditView, ObjectListView
@@ -15,6 +17,7 @@ from . import diagram, excel, forms, services, tables
 from .models import (
     Chain,
     ChainMembership,
+    ChainNode,
     Cultivation,
     Department,
     Enterprise,
@@ -351,3 +354,45 @@ def import_template(request, kind):
 
 
 
+
+
+# --- chain nodes and memberships ---------------------------------------------------------------------
+
+
+@login_required
+def chain_nodes(request, pk):
+    """A chain's nodes: list, add and rename (chain committee, zone staff and admins)."""
+    chain = get_for_user(Chain, request.user, pk, for_write=True)
+    form = forms.ChainNodeForm(request.POST or None, user=request.user, chain=chain,
+                               instance=ChainNode.objects.filter(chain=chain, pk=request.POST.get("node_id") or 0)
+                               .first())
+    if request.method == "POST" and form.is_valid():
+        try:
+            form.save(actor=request.user)
+        except ServiceError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, "环节已保存")
+            return redirect("orgs:chain_nodes", pk=chain.pk)
+    nodes = chain.nodes.annotate(n=Count("memberships"))
+    return render(request, "orgs/chain_nodes.html", {"chain": chain, "nodes": nodes, "form": form,
+                                                     "title": f"{chain.name} · 环节管理"},
+                  status=400 if request.method == "POST" else 200)
+
+
+@login_required
+def enterprise_membership(request, pk):
+    """Put a firm on a chain (or change its node and role there)."""
+    ent = get_for_user(Enterprise, request.user, pk, for_write=True)
+    form = forms.MembershipForm(request.POST or None, user=request.user, enterprise=ent)
+    if request.method == "POST" and form.is_valid():
+        try:
+            form.save(actor=request.user)
+        except ServiceError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, "链上信息已保存")
+            return redirect("orgs:enterprise_detail", pk=ent.pk)
+    return render(request, "core/object_form.html", {"form": form, "object": ent,
+                                                     "title": f"{ent.name} · 加入产业链/调整环节"},
+                  status=400 if request.method == "POST" else 200)

@@ -1,0 +1,26 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+
+from .models import ApiToken, Role, User
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    list_display = ["username", "display_name", "unit_kind", "zone", "is_active", "is_demo"]
+    list_filter = ["unit_kind", "zone", "roles", "is_active"]
+    fieldsets = BaseUserAdmin.fieldsets + (
+        ("单位与角色", {"fields": ("display_name", "unit_kind", "zone", "chain", "department", "enterprise",
+                              "institution", "party_org", "phone", "roles", "is_demo")}),
+    )
+    autocomplete_fields = ["chain", "department", "enterprise", "institution", "party_org"]
+
+
+@admin.register(Role)
+class RoleAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "data_scope"]
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    list_display = ["user", "name", "prefix", "created_at", "last_used_at"]
+    readonly_fields = ["key_hash", "prefix"]
