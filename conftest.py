@@ -68,3 +68,13 @@ def client_for(client, db):
         return c
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """The cache (dictionaries, …) is not rolled back with the database: clear it around each test."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

@@ -11,6 +11,7 @@ from django.core.cache import cache
 from django.db import models
 
 _DEFAULTS: dict[str, tuple[str, list[tuple[str, str, str]]]] = {}
+_BINDINGS: dict[tuple[str, str], str] = {}  # (model label, field name) -> dictionary code
 _CACHE_KEY = "liantong:dicts:v1"
 
 
@@ -19,6 +20,16 @@ def register(code: str, name: str, items) -> None:
     if isinstance(items, type) and issubclass(items, models.Choices):
         items = [(v, str(lbl), "secondary") for v, lbl in items.choices]
     _DEFAULTS[code] = (name, [(v, str(lbl), c) for v, lbl, c in items])
+
+
+def bind(model_label: str, field: str, code: str) -> None:
+    """Say that ``model_label.field`` takes its labels, order and colours from dictionary ``code``:
+    forms offer ``choices(code)``, tables show ``label``/``colour``, Excel reads and writes labels."""
+    _BINDINGS[(model_label.lower(), field)] = code
+
+
+def code_for(model, field: str) -> str | None:
+    return _BINDINGS.get((model._meta.label_lower, field))
 
 
 def set_colours(code: str, colours: dict[str, str]) -> None:

@@ -40,3 +40,12 @@ class OrgsConfig(AppConfig):
                                                    ("supply", "供需对接", "success")])
         dicts.register("cultivation_track", "培养方向", models.CultivationTrack)
         dicts.register("cultivation_stage", "培养阶段", models.CultivationStage)
+        for label, field, code in [
+            ("orgs.PartyOrg", "kind", "org_kind"), ("orgs.Member", "status", "member_status"),
+            ("orgs.Member", "gender", "gender"), ("orgs.ChainMembership", "role", "chain_role"),
+            ("orgs.ChainNode", "stage", "stage"), ("orgs.Enterprise", "scale", "scale"),
+            ("orgs.Institution", "kind", "institution_kind"), ("orgs.Pairing", "kind", "pairing_kind"),
+            ("orgs.VanguardTeam", "kind", "vanguard_kind"), ("orgs.Cultivation", "track", "cultivation_track"),
+            ("orgs.Cultivation", "stage", "cultivation_stage"),
+        ]:
+            dicts.bind(label, field, code)

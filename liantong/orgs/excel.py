@@ -5,7 +5,7 @@ from __future__ import annotations
 from liantong.core.excel import CellError, Spec, XCol, choice_parser, clean_text, parse_bool, parse_date
 from liantong.core.identifiers import PHONE_RE, id_error, id_gender, id_birth_date, normalise, uscc_error
 from liantong.core.models import Zone
-from liantong.core import pii
+from liantong.core import dicts, pii
 
 from . import services
 from .models import (
@@ -23,7 +23,10 @@ from .models import (
 )
 
 
-def _choices(enum):
+def _choices(enum, code=None):
+    """Choices for an Excel column: the admin-editable dictionary's labels when one is bound."""
+    if code:
+        return lambda: dicts.choices(code)
     return lambda: [(v, str(lbl)) for v, lbl in enum.choices]
 
 
@@ -120,13 +123,13 @@ ENTERPRISE = Spec(
         XCol("所属园区", "zone_name", required=True, export=lambda o, u: o.zone.name),
         XCol("所属产业链", "chain_name",
              export=lambda o, u: (m.chain.name if (m := _enterprise_chain(o, u)) else "")),
-        XCol("链上角色", "role", parse=choice_parser(_choices(ChainRole)), choices=_choices(ChainRole),
-             export=lambda o, u: (m.get_role_display() if (m := _enterprise_chain(o, u)) else "")),
+        XCol("链上角色", "role", parse=choice_parser(_choices(ChainRole, "chain_role")), choices=_choices(ChainRole, "chain_role"),
+             export=lambda o, u: (dicts.label("chain_role", m.role) if (m := _enterprise_chain(o, u)) else "")),
         XCol("所在环节", "node_name",
              export=lambda o, u: (m.node.name if (m := _enterprise_chain(o, u)) and m.node else "")),
         XCol("注册地址", "address", width=30),
-        XCol("企业规模", "scale", parse=choice_parser(_choices(Scale)), choices=_choices(Scale),
-             export=lambda o, u: o.get_scale_display()),
+        XCol("企业规模", "scale", parse=choice_parser(_choices(Scale, "scale")), choices=_choices(Scale, "scale"),
+             export=lambda o, u: dicts.label("scale", o.scale)),
         XCol("是否高新技术企业", "is_hightech", parse=parse_bool, choices=lambda: [("是", "是"), ("否", "否")]),
         XCol("联系人", "contact_name"),
         XCol("联系电话", "contact_phone", parse=_phone),
@@ -203,8 +206,8 @@ PARTY_ORG = Spec(
     key_title="组织名称",
     columns=[
         XCol("组织名称", "name", required=True, width=34),
-        XCol("组织类别", "kind", required=True, parse=choice_parser(_choices(OrgKind)), choices=_choices(OrgKind),
-             export=lambda o, u: o.get_kind_display()),
+        XCol("组织类别", "kind", required=True, parse=choice_parser(_choices(OrgKind, "org_kind")), choices=_choices(OrgKind, "org_kind"),
+             export=lambda o, u: dicts.label("org_kind", o.kind)),
         XCol("上级组织", "parent_name", required=True, width=30,
              export=lambda o, u: o.parent.name if o.parent_id else ""),
         XCol("所属园区", "zone_name", required=True, export=lambda o, u: o.zone.name),
@@ -272,13 +275,13 @@ MEMBER = Spec(
     key_title="公民身份号码",
     columns=[
         XCol("姓名", "name", required=True),
-        XCol("性别", "gender", required=True, parse=choice_parser(_choices(Gender)), choices=_choices(Gender),
-             export=lambda o, u: o.get_gender_display()),
+        XCol("性别", "gender", required=True, parse=choice_parser(_choices(Gender, "gender")), choices=_choices(Gender, "gender"),
+             export=lambda o, u: dicts.label("gender", o.gender)),
         XCol("公民身份号码", "id_number", required=True, parse=_id_number, width=22,
              export=_member_personal("id_number")),
         XCol("所在党组织", "org_name", required=True, width=30, export=lambda o, u: o.party_org.name),
-        XCol("人员类别", "status", required=True, parse=choice_parser(_choices(MemberStatus)),
-             choices=_choices(MemberStatus), export=lambda o, u: o.get_status_display()),
+        XCol("人员类别", "status", required=True, parse=choice_parser(_choices(MemberStatus, "member_status")),
+             choices=_choices(MemberStatus, "member_status"), export=lambda o, u: dicts.label("member_status", o.status)),
         XCol("出生日期", "birth_date", parse=parse_date, export=_member_personal("birth_date")),
         XCol("手机号码", "phone", parse=_phone, export=_member_personal("phone")),
         XCol("入党日期", "joined_on", parse=parse_date),

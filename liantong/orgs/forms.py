@@ -31,7 +31,15 @@ class ScopedModelForm(forms.ModelForm):
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
+        from liantong.core import dicts
+
         for name, field in self.fields.items():
+            code = dicts.code_for(self._meta.model, name)
+            if code and hasattr(field, "choices"):
+                current = getattr(self.instance, name, "") if self.instance.pk else ""
+                opts = [(v, lbl) for v, lbl in dicts.choices(code, include_inactive=True)
+                        if v == current or dicts.item(code, v)["active"]]
+                field.choices = ([] if field.required else [("", "---------")]) + opts
             if isinstance(field, forms.ModelChoiceField):
                 model = field.queryset.model
                 write = name in self.writable_fks or name == "zone"

@@ -52,3 +52,24 @@ def test_the_usual_date_spellings_are_read(raw, expected):
 def test_impossible_dates_are_refused(raw):
     with pytest.raises(CellError):
         parse_date(raw)
+
+
+def test_an_admin_relabelled_dictionary_item_shows_in_forms_tables_and_excel(personas, client_for):
+    import io
+
+    from openpyxl import load_workbook
+
+    from liantong.core import dicts
+    from liantong.core.models import DictItem
+
+    item = DictItem.objects.get(dict_type__code="member_status", value="probationary")
+    c = client_for(personas["admin"])
+    resp = c.post(f"/system/dicts/items/{item.pk}/", {"label": "预备期党员", "colour": "info", "sort": 1,
+                                                     "active": "on"})
+    assert resp.status_code == 302
+    assert dicts.label("member_status", "probationary") == "预备期党员"
+    zc = client_for(personas["zone_staff"])
+    assert "预备期党员" in zc.get("/orgs/member/new/").content.decode()
+    assert "预备期党员" in zc.get("/orgs/member/?status=probationary").content.decode()
+    ws = load_workbook(io.BytesIO(zc.get("/orgs/member/?status=probationary&export=xlsx").content)).active
+    assert {row[4] for row in ws.iter_rows(min_row=2, values_only=True)} == {"预备期党员"}
