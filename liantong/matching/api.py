@@ -1,5 +1,318 @@
-"""This app's API endpoints, assembled into /api/v1/ by liantong/api.py."""
+"""API of the supply–demand strand: listings CRUD, their matches, contact requests and deals.
 
-from ninja import Router
+Every read goes through ``visible_to`` (out of scope → 404); every write through the services, whose
+refusals come back as 400 with a Chinese ``detail`` (bad shapes are 422 from the schema layer)."""
 
-router = Router()
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from django.shortcuts import get_object_or_404
+from ninja import Query, Router, Schema
+from ninja.pagination import paginate
+
+from liantong.core.services import ServiceError
+from liantong.orgs.api import Page
+from liantong.orgs.models import Chain, ChainNode, Enterprise
+
+from . import index, services
+from .models import ContactRequest, ContractStatus, Deal, Listing, MatchmakingMeeting
+
+router = Router(tags=["供需对接"])
+
+
+class Error(Schema):
+    detail: str
+    field: str | None = None
+
+
+class ListingOut(Schema):
+    id: int
+    zone_id: int
+    enterprise_id: int
+    enterprise_name: str
+    chain_id: int
+    node_id: int | None
+    kind: str
+    title: str
+    description: str
+    keywords: list[str]
+    category: str
+    quantity: str
+    region: str
+    valid_until: datetime.date | None
+    status: str
+    created_at: datetime.datetime
+    updated_at: datetime.datetime
+
+    @staticmethod
+    def resolve_enterprise_name(obj):
+        return obj.enterprise.name
+
+
+class ListingIn(Schema):
+    kind: str
+    title: str
+    chain: int
+    enterprise: int | None = None
+    node: int | None = None
+    description: str = ""
+    keywords: list[str] | str = []
+    category: str = ""
+    quantity: str = ""
+    region: str = ""
+    valid_until: datetime.date | None = None
+
+
+class ListingFilter(Schema):
+    zone: int | None = None
+    chain: int | None = None
+    enterprise: int | None = None
+    kind: str | None = None
+    status: str | None = None
+    q: str | None = None
+
+
+class MatchOut(Schema):
+    listing: int
+    score: float
+    why: dict
+
+
+class ContactIn(Schema):
+    listing: int
+    from_listing: int | None = None
+    message: str = ""
+
+
+class ContactOut(Schema):
+    id: int
+    zone_id: int
+    listing_id: int
+    from_listing_id: int | None
+    requester_id: int
+    responder_id: int
+    message: str
+    reply: str
+    status: str
+    created_at: datetime.datetime
+    answered_at: datetime.datetime | None
+
+
+class AnswerIn(Schema):
+    reply: str = ""
+
+
+class DealIn(Schema):
+    contact: int
+    title: str
+    amount: Decimal
+    signed_on: datetime.date
+    contract_status: str = ContractStatus.SIGNED
+    meeting: int | None = None
+
+
+class DealOut(Schema):
+    id: int
+    zone_id: int
+    contact_id: int | None
+    chain_id: int | None
+    supplier_id: int
+    buyer_id: int
+    title: str
+    amount: Decimal
+    signed_on: datetime.date
+    contract_status: str
+    meeting_id: int | None
+
+
+def _bad(exc: ServiceError):
+    return 400, {"detail": exc.message, "field": exc.field}
+
+
+def _require(request, code: str):
+    if not request.user.has_perm_code(code):
+        raise ServiceError("您没有发布或对接供需信息的权限")
+
+
+def _resolve(request, data: ListingIn, listing: Listing | None = None) -> dict:
+    user = request.user
+    if data.enterprise is not None:
+        enterprise = Enterprise.objects.visible_to(user, for_write=True).filter(pk=data.enterprise).first()
+        if enterprise is None:
+            raise ServiceError("发布企业不存在或您无权代表该企业发布", field="enterprise")
+    elif listing is not None:
+        enterprise = listing.enterprise
+    elif user.enterprise_id:
+        enterprise = user.enterprise
+    else:
+        raise ServiceError("请指定发布企业", field="enterprise")
+    chain = Chain.objects.visible_to(user).filter(pk=data.chain).first()
+    if chain is None:
+        raise ServiceError("产业链不存在或无权访问", field="chain")
+    node = None
+    if data.node is not None:
+        node = ChainNode.objects.filter(pk=data.node, chain=chain).first()
+        if node is None:
+            raise ServiceError("所在环节不属于该产业链", field="node")
+    return dict(enterprise=enterprise, chain=chain, node=node, kind=data.kind, title=data.title,
+                description=data.description, keywords=data.keywords, category=data.category,
+                quantity=data.quantity, region=data.region, valid_until=data.valid_until)
+
+
+@router.get("/listings", response=list[ListingOut], summary="供需信息列表（q：按检索词搜索，同义词通用）")
+@paginate(Page)
+def list_listings(request, filters: Query[ListingFilter]):
+    from .views import search_listings
+
+    qs = Listing.objects.visible_to(request.user).select_related("enterprise").order_by("-id")
+    for key, lookup in (("zone", "zone_id"), ("chain", "chain_id"), ("enterprise", "enterprise_id"),
+                        ("kind", "kind"), ("status", "status")):
+        v = getattr(filters, key)
+        if v not in (None, ""):
+            qs = qs.filter(**{lookup: v})
+    return search_listings(qs, filters.q or "")
+
+
+@router.get("/listings/{pk}", response=ListingOut, summary="供需信息详情")
+def get_listing(request, pk: int):
+    return get_object_or_404(Listing.objects.visible_to(request.user).select_related("enterprise"), pk=pk)
+
+
+@router.post("/listings", response={201: ListingOut, 400: Error, 403: Error}, summary="发布供需信息")
+def create_listing(request, data: ListingIn):
+    if not request.user.has_perm_code("matching.post"):
+        return 403, {"detail": "您没有发布供需信息的权限"}
+    try:
+        return 201, services.save_listing(actor=request.user, **_resolve(request, data))
+    except ServiceError as exc:
+        return _bad(exc)
+
+
+@router.put("/listings/{pk}", response={200: ListingOut, 400: Error}, summary="修改供需信息")
+def update_listing(request, pk: int, data: ListingIn):
+    listing = get_object_or_404(Listing.objects.visible_to(request.user, for_write=True)
+                                .select_related("enterprise"), pk=pk)
+    try:
+        return 200, services.save_listing(actor=request.user, listing=listing, **_resolve(request, data, listing))
+    except ServiceError as exc:
+        return _bad(exc)
+
+
+@router.delete("/listings/{pk}", response={204: None, 400: Error}, summary="删除供需信息（已有对接意向的请关闭）")
+def delete_listing(request, pk: int):
+    listing = get_object_or_404(Listing.objects.visible_to(request.user, for_write=True)
+                                .select_related("enterprise"), pk=pk)
+    try:
+        services.delete_listing(listing, actor=request.user)
+    except ServiceError as exc:
+        return _bad(exc)
+    return 204, None
+
+
+@router.post("/listings/{pk}/close", response={200: ListingOut, 400: Error}, summary="关闭供需信息")
+def close_listing(request, pk: int):
+    listing = get_object_or_404(Listing.objects.visible_to(request.user, for_write=True)
+                                .select_related("enterprise"), pk=pk)
+    try:
+        return 200, services.close_listing(listing, actor=request.user)
+    except ServiceError as exc:
+        return _bad(exc)
+
+
+@router.post("/listings/{pk}/renew", response={200: ListingOut, 400: Error}, summary="续期供需信息")
+def renew_listing(request, pk: int, days: int = services.DEFAULT_VALID_DAYS):
+    listing = get_object_or_404(Listing.objects.visible_to(request.user, for_write=True)
+                                .select_related("enterprise", "chain"), pk=pk)
+    try:
+        return 200, services.renew_listing(listing, actor=request.user, days=days)
+    except ServiceError as exc:
+        return _bad(exc)
+
+
+@router.get("/listings/{pk}/matches", response=list[MatchOut],
+            summary="匹配结果：按匹配度排序，why 含匹配词、同义词、环节关系、同园区、新鲜度与中文摘要")
+def listing_matches(request, pk: int, limit: int = 10):
+    listing = get_object_or_404(Listing.objects.visible_to(request.user), pk=pk)
+    limit = max(1, min(limit, 50))
+    return [{"listing": r.listing.pk, "score": r.score, "why": {**r.why, "reasons": r.reasons}}
+            for r in index.match_listing(listing, limit=limit, user=request.user)]
+
+
+# --- contacts ----------------------------------------------------------------------------------------
+
+@router.get("/contacts", response=list[ContactOut], summary="对接意向列表")
+@paginate(Page)
+def list_contacts(request, status: str | None = None):
+    qs = ContactRequest.objects.visible_to(request.user).order_by("-id")
+    return qs.filter(status=status) if status else qs
+
+
+@router.get("/contacts/{pk}", response=ContactOut, summary="对接意向详情")
+def get_contact(request, pk: int):
+    return get_object_or_404(ContactRequest.objects.visible_to(request.user), pk=pk)
+
+
+@router.post("/contacts", response={201: ContactOut, 400: Error, 403: Error}, summary="有意向：向对方发起对接")
+def create_contact(request, data: ContactIn):
+    if not request.user.has_perm_code("matching.post"):
+        return 403, {"detail": "您没有发起对接的权限"}
+    listing = get_object_or_404(Listing.objects.visible_to(request.user).select_related("enterprise"),
+                                pk=data.listing)
+    from_listing = None
+    if data.from_listing is not None:
+        from_listing = Listing.objects.visible_to(request.user, for_write=True).filter(pk=data.from_listing).first()
+        if from_listing is None:
+            return 400, {"detail": "我方供需信息不存在或无权使用", "field": "from_listing"}
+    try:
+        return 201, services.express_interest(actor=request.user, listing=listing, from_listing=from_listing,
+                                              message=data.message)
+    except ServiceError as exc:
+        return _bad(exc)
+
+
+@router.post("/contacts/{pk}/{action}", response={200: ContactOut, 400: Error},
+             summary="回复对接意向：accept 接受 / decline 婉拒 / withdraw 撤回")
+def answer_contact(request, pk: int, action: str, data: AnswerIn | None = None):
+    contact = get_object_or_404(ContactRequest.objects.visible_to(request.user), pk=pk)
+    try:
+        return 200, services.transition_contact(contact, action, actor=request.user,
+                                                reply=data.reply if data else "")
+    except ServiceError as exc:
+        return _bad(exc)
+
+
+# --- deals -------------------------------------------------------------------------------------------
+
+@router.get("/deals", response=list[DealOut], summary="对接成果（签约）列表")
+@paginate(Page)
+def list_deals(request, chain: int | None = None, meeting: int | None = None):
+    qs = Deal.objects.visible_to(request.user).order_by("-signed_on", "-id")
+    if chain:
+        qs = qs.filter(chain_id=chain)
+    if meeting:
+        qs = qs.filter(meeting_id=meeting)
+    return qs
+
+
+@router.get("/deals/{pk}", response=DealOut, summary="对接成果详情")
+def get_deal(request, pk: int):
+    return get_object_or_404(Deal.objects.visible_to(request.user), pk=pk)
+
+
+@router.post("/deals", response={201: DealOut, 400: Error}, summary="由已接受的对接意向登记签约")
+def create_deal(request, data: DealIn):
+    contact = get_object_or_404(ContactRequest.objects.visible_to(request.user)
+                                .select_related("listing", "requester", "responder"), pk=data.contact)
+    meeting = None
+    if data.meeting is not None:
+        meeting = MatchmakingMeeting.objects.visible_to(request.user).filter(pk=data.meeting).first()
+        if meeting is None:
+            return 400, {"detail": "对接会不存在或无权访问", "field": "meeting"}
+    try:
+        return 201, services.make_deal(actor=request.user, contact=contact, title=data.title, amount=data.amount,
+                                       signed_on=data.signed_on, contract_status=data.contract_status,
+                                       meeting=meeting)
+    except ServiceError as exc:
+        return _bad(exc)

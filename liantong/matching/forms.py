@@ -1,0 +1,98 @@
+"""Forms of the supply–demand strand: choices narrowed to what the user may see or write; saves go
+through the services (``save(actor=…)``) and their Chinese errors come back on the fields."""
+
+from __future__ import annotations
+
+from django import forms
+
+from liantong.core import dicts
+from liantong.orgs.forms import ScopedModelForm
+from liantong.orgs.models import Chain, ChainNode, Enterprise
+
+from . import services
+from .models import DESCRIPTION_MAX, ContractStatus, Deal, EnterpriseRevenue, Listing, MatchmakingMeeting
+
+
+class ListingForm(ScopedModelForm):
+    writable_fks = {"enterprise": Enterprise}
+    keywords = forms.CharField(label="关键词", required=False, max_length=600,
+                               help_text="以顿号、逗号或空格分隔，例如：PA66、注塑级、切片")
+    category = forms.ChoiceField(label="类别", required=False)
+    description = forms.CharField(label="详细说明", required=False, max_length=DESCRIPTION_MAX,
+                                  widget=forms.Textarea(attrs={"rows": 6, "maxlength": DESCRIPTION_MAX}),
+                                  help_text=f"不超过 {DESCRIPTION_MAX} 字：产品/需求、规格牌号、认证、数量、交付要求")
+
+    class Meta:
+        model = Listing
+        fields = ["enterprise", "kind", "chain", "node", "title", "description", "keywords", "category", "quantity",
+                  "region", "valid_until"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].choices = [("", "—")] + dicts.choices("listing_category")
+        self.fields["category"].widget.attrs["class"] = "form-select"
+        self.fields["node"].queryset = ChainNode.objects.visible_to(self.user).select_related("chain")
+        self.fields["node"].label_from_instance = lambda n: f"{n.chain.name} · {n}"
+        if self.instance.pk:
+            self.initial["keywords"] = "、".join(self.instance.keywords or [])
+        user = self.user
+        if user is not None and user.enterprise_id and not user.is_platform_admin:
+            self.fields["enterprise"].initial = user.enterprise_id
+            self.fields["enterprise"].widget = forms.HiddenInput()
+            chains = Chain.objects.filter(memberships__enterprise_id=user.enterprise_id)
+            if chains.exists():
+                self.fields["chain"].queryset = chains
+        if self.instance.pk:
+            self.fields["enterprise"].disabled = True
+
+    def save(self, *, actor):
+        d = self.cleaned_data
+        return services.save_listing(
+            actor=actor, listing=self.instance if self.instance.pk else None, enterprise=d["enterprise"],
+            chain=d["chain"], node=d["node"], kind=d["kind"], title=d["title"], description=d["description"],
+            keywords=d["keywords"], category=d["category"] or "", quantity=d["quantity"], region=d["region"],
+            valid_until=d["valid_until"])
+
+
+class MeetingForm(ScopedModelForm):
+    class Meta:
+        model = MatchmakingMeeting
+        fields = ["zone", "title", "chain", "held_on", "venue", "organiser", "attendance", "description"]
+
+    def save(self, *, actor):
+        d = dict(self.cleaned_data)
+        return services.save_meeting(actor=actor, **d)
+
+
+class RevenueForm(ScopedModelForm):
+    writable_fks = {"enterprise": Enterprise}
+
+    class Meta:
+        model = EnterpriseRevenue
+        fields = ["enterprise", "year", "revenue"]
+
+    def save(self, *, actor):
+        d = self.cleaned_data
+        return services.save_revenue(actor=actor, enterprise=d["enterprise"], year=d["year"], revenue=d["revenue"])
+
+
+class DealForm(forms.Form):
+    """Record the deal of an accepted contact."""
+
+    title = forms.CharField(label="签约内容", max_length=120)
+    amount = forms.DecimalField(label="金额（万元）", min_value=0, max_digits=12, decimal_places=2)
+    signed_on = forms.DateField(label="签约日期", widget=forms.DateInput(attrs={"type": "date"}))
+    contract_status = forms.ChoiceField(label="合同状态", choices=ContractStatus.choices, initial="signed")
+    meeting = forms.ModelChoiceField(label="对接会", queryset=MatchmakingMeeting.objects.none(), required=False)
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["meeting"].queryset = MatchmakingMeeting.objects.visible_to(user)
+        for f in self.fields.values():
+            f.widget.attrs.setdefault("class", "form-select" if isinstance(f.widget, forms.Select) else "form-control")
+
+
+class DealStatusForm(forms.ModelForm):
+    class Meta:
+        model = Deal
+        fields = ["contract_status"]

@@ -1,0 +1,344 @@
+"""Pages of the supply–demand strand: the listing hall (search, filters, export), posting, renewing and
+closing, the match page with its reasons, contact requests, deals, matchmaking meetings, revenues and
+the supporting firms' growth per chain. Every read starts from ``visible_to``; every write is a service."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Q, Sum
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from liantong.core.excel import import_workbook, template_workbook
+from liantong.core.scoping import get_for_user
+from liantong.core.services import ServiceError
+from liantong.core.views_generic import ObjectDetailView, ObjectEditView, ObjectListView
+from liantong.orgs.models import Chain
+
+from . import excel, forms, index, services, tables
+from .models import ContactRequest, ContactStatus, Deal, EnterpriseRevenue, Listing, ListingStatus, MatchmakingMeeting
+
+
+def search_listings(qs, text: str):
+    """Search by the stored tokens (synonyms folded by the engine's analyser), or by title text."""
+    text = (text or "").strip()[:100]
+    if not text:
+        return qs
+    from .engine import tokenize
+
+    cond = Q()
+    toks = [t for t in dict.fromkeys(tokenize(text)) if t.strip()][:8]
+    if toks:
+        tok_q = Q()
+        for t in toks:
+            tok_q &= Q(tokens__contains=f" {t} ")
+        cond |= tok_q
+    cond |= Q(title__icontains=text) | Q(enterprise__name__icontains=text)
+    return qs.filter(cond)
+
+
+# --- listings ----------------------------------------------------------------------------------------
+
+
+class ListingList(ObjectListView):
+    model = Listing
+    title = "供需大厅"
+    columns = tables.LISTING_COLUMNS
+    filters = tables.LISTING_FILTERS
+    search_fields: list[str] = []
+    select_related = ["enterprise", "chain", "node"]
+    excel_spec = excel.LISTING
+    create_url = "matching:listing_create"
+    create_perm = "matching.post"
+
+    def get_queryset(self):
+        return search_listings(super().get_queryset(), self.request.GET.get("q"))
+
+    def extra_context(self):
+        return {"search_placeholder": "搜索产品、规格、企业（同义词通用，如 PA66 / 尼龙66）"}
+
+
+class ListingDetail(ObjectDetailView):
+    """The listing and its ranked matches, each with its reasons in plain Chinese."""
+
+    model = Listing
+    template_name = "matching/listing_detail.html"
+    select_related = ["zone", "enterprise", "chain", "node"]
+
+    def extra_context(self, listing):
+        user = self.request.user
+        try:
+            limit = max(1, min(int(self.request.GET.get("limit", 10)), 50))
+        except ValueError:
+            limit = 10
+        matches = index.match_listing(listing, limit=limit, user=user)
+        mine = services.acting_enterprise(user)
+        contacted = set()
+        if mine is not None:
+            contacted = set(ContactRequest.objects.filter(requester=mine, status=ContactStatus.PENDING)
+                            .values_list("listing_id", flat=True))
+        return {
+            "matches": matches,
+            "limit": limit,
+            "can_interest": bool(mine and mine.pk != listing.enterprise_id and listing.is_matchable
+                                 and user.has_perm_code("matching.post")),
+            "my_enterprise": mine,
+            "contacted": contacted,
+            "contacts": ContactRequest.objects.visible_to(user).filter(listing=listing)
+            .select_related("requester")[:20],
+        }
+
+
+class ListingEdit(ObjectEditView):
+    model = Listing
+    form_class = forms.ListingForm
+    success_url_name = "matching:listing_detail"
+    create_perm = "matching.post"
+
+
+def _listing_for_write(request, pk) -> Listing:
+    return get_for_user(Listing, request.user, pk, for_write=True,
+                        queryset=Listing.objects.select_related("enterprise", "chain"))
+
+
+@login_required
+@require_POST
+def listing_close(request, pk):
+    listing = _listing_for_write(request, pk)
+    try:
+        services.close_listing(listing, actor=request.user, reason=request.POST.get("reason", ""))
+        messages.success(request, "已关闭，该信息不再参与匹配")
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    return redirect("matching:listing_detail", pk=pk)
+
+
+@login_required
+@require_POST
+def listing_renew(request, pk):
+    listing = _listing_for_write(request, pk)
+    try:
+        days = int(request.POST.get("days") or services.DEFAULT_VALID_DAYS)
+        services.renew_listing(listing, actor=request.user, days=days)
+        messages.success(request, f"已续期 {days} 天")
+    except ValueError:
+        messages.error(request, "续期天数应为整数")
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    return redirect("matching:listing_detail", pk=pk)
+
+
+@login_required
+@require_POST
+def listing_interest(request, pk):
+    """有意向: the user's firm opens a contact request on this listing."""
+    if not request.user.has_perm_code("matching.post"):
+        raise Http404
+    listing = get_for_user(Listing, request.user, pk, queryset=Listing.objects.select_related("enterprise"))
+    from_listing = None
+    if request.POST.get("from_listing"):
+        from_listing = Listing.objects.visible_to(request.user, for_write=True).filter(
+            pk=request.POST["from_listing"]).first() if request.POST["from_listing"].isdigit() else None
+    try:
+        contact = services.express_interest(actor=request.user, listing=listing, from_listing=from_listing,
+                                            message=request.POST.get("message", ""))
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+        return redirect("matching:listing_detail", pk=pk)
+    messages.success(request, f"已向“{listing.enterprise}”表达对接意向，等待对方回复")
+    return redirect("matching:contact_detail", pk=contact.pk)
+
+
+# --- contacts and deals ------------------------------------------------------------------------------
+
+
+class ContactList(ObjectListView):
+    model = ContactRequest
+    title = "对接意向"
+    columns = tables.CONTACT_COLUMNS
+    filters = tables.CONTACT_FILTERS
+    search_fields = ["listing__title", "requester__name", "responder__name"]
+    select_related = ["listing", "requester", "responder"]
+
+
+class ContactDetail(ObjectDetailView):
+    model = ContactRequest
+    template_name = "matching/contact_detail.html"
+    select_related = ["listing", "listing__chain", "from_listing", "requester", "responder"]
+
+    def extra_context(self, contact):
+        sides = services.party_of(self.request.user, contact) if not self.request.user.is_platform_admin else set()
+        actions = [(action, services.ACTION_LABELS[action]) for (state, action), (_, who) in
+                   services.TRANSITIONS.items() if state == contact.status and who in sides]
+        deal = Deal.objects.filter(contact=contact).first()
+        return {"actions": actions, "deal": deal,
+                "deal_form": forms.DealForm(user=self.request.user, initial={"title": contact.listing.title})
+                if contact.status == ContactStatus.ACCEPTED and deal is None and sides else None}
+
+
+@login_required
+@require_POST
+def contact_transition(request, pk, action):
+    contact = get_for_user(ContactRequest, request.user, pk)
+    try:
+        services.transition_contact(contact, action, actor=request.user, reply=request.POST.get("reply", ""))
+        messages.success(request, f"已{services.ACTION_LABELS.get(action, action)}")
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    return redirect("matching:contact_detail", pk=pk)
+
+
+@login_required
+@require_POST
+def contact_deal(request, pk):
+    contact = get_for_user(ContactRequest, request.user, pk,
+                           queryset=ContactRequest.objects.select_related("listing", "requester", "responder"))
+    form = forms.DealForm(request.POST, user=request.user)
+    if not form.is_valid():
+        for field, errs in form.errors.items():
+            messages.error(request, f"{form.fields[field].label if field in form.fields else ''}：{'；'.join(errs)}")
+        return redirect("matching:contact_detail", pk=pk)
+    try:
+        deal = services.make_deal(actor=request.user, contact=contact, **form.cleaned_data)
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+        return redirect("matching:contact_detail", pk=pk)
+    messages.success(request, "已登记签约")
+    return redirect("matching:deal_detail", pk=deal.pk)
+
+
+class DealList(ObjectListView):
+    model = Deal
+    title = "对接成果"
+    columns = tables.DEAL_COLUMNS
+    filters = tables.DEAL_FILTERS
+    search_fields = ["title", "supplier__name", "buyer__name"]
+    select_related = ["supplier", "buyer", "chain", "meeting"]
+    ordering = "-signed_on"
+    excel_spec = excel.DEAL
+
+    def extra_context(self):
+        agg = self.get_queryset().aggregate(n=Count("id"), s=Sum("amount"))
+        return {"title": f"对接成果（{agg['n']} 项，合计 {agg['s'] or 0} 万元）"}
+
+
+class DealDetail(ObjectDetailView):
+    model = Deal
+    template_name = "matching/deal_detail.html"
+    select_related = ["supplier", "buyer", "chain", "meeting", "contact__listing"]
+
+
+# --- meetings and revenues ---------------------------------------------------------------------------
+
+
+class MeetingList(ObjectListView):
+    model = MatchmakingMeeting
+    title = "对接会"
+    columns = tables.MEETING_COLUMNS
+    filters = tables.MEETING_FILTERS
+    search_fields = ["title", "venue", "organiser"]
+    select_related = ["chain"]
+    ordering = "-held_on"
+    create_url = "matching:meeting_create"
+    create_perm = "matching.manage"
+
+    def get_queryset(self):
+        return super().get_queryset().annotate(n_deals=Count("deals"))
+
+
+class MeetingDetail(ObjectDetailView):
+    model = MatchmakingMeeting
+    template_name = "matching/meeting_detail.html"
+    select_related = ["chain", "zone"]
+
+    def extra_context(self, meeting):
+        deals = Deal.objects.visible_to(self.request.user).filter(meeting=meeting).select_related("supplier", "buyer")
+        return {"deals": deals, "total": deals.aggregate(s=Sum("amount"))["s"] or 0}
+
+
+class MeetingEdit(ObjectEditView):
+    model = MatchmakingMeeting
+    form_class = forms.MeetingForm
+    success_url_name = "matching:meeting_detail"
+    create_perm = "matching.manage"
+
+
+class RevenueList(ObjectListView):
+    model = EnterpriseRevenue
+    perm = "matching.manage"
+    title = "企业营收"
+    columns = tables.REVENUE_COLUMNS
+    filters = tables.REVENUE_FILTERS
+    search_fields = ["enterprise__name"]
+    select_related = ["enterprise"]
+    ordering = "enterprise__name"
+    create_url = "matching:revenue_create"
+    create_perm = "matching.manage"
+
+    def get_queryset(self):
+        return super().get_queryset().distinct()
+
+
+class RevenueEdit(ObjectEditView):
+    model = EnterpriseRevenue
+    perm = "matching.manage"
+    form_class = forms.RevenueForm
+    success_url_name = "matching:revenue_edit"
+    create_perm = "matching.manage"
+
+
+@login_required
+def chain_growth(request, pk):
+    """Supporting firms' revenue growth on one chain, computed from the recorded revenues."""
+    chain = get_for_user(Chain, request.user, pk)
+    revenues = EnterpriseRevenue.objects.visible_to(request.user)
+    years = sorted(set(revenues.filter(enterprise__memberships__chain=chain).values_list("year", flat=True)),
+                   reverse=True)
+    try:
+        year = int(request.GET.get("year") or (years[0] if years else 0)) or None
+    except ValueError:
+        year = None
+    growth = services.supporting_growth(chain, year, revenues=revenues)
+    deals = Deal.objects.visible_to(request.user).filter(chain=chain)
+    chart = {"names": [f["enterprise"].name for f in growth["firms"]],
+             "previous": [float(f["previous"]) for f in growth["firms"]],
+             "current": [float(f["current"]) for f in growth["firms"]]}
+    return render(request, "matching/chain_growth.html", {
+        "title": f"{chain.name} · 配套企业营收增长", "chain": chain, "growth": growth, "years": years,
+        "chart": chart, "deal_count": deals.count(), "deal_amount": deals.aggregate(s=Sum("amount"))["s"] or 0})
+
+
+# --- Excel import ------------------------------------------------------------------------------------
+
+
+@login_required
+def import_view(request):
+    """Upload listings: every row checked; any problem imports nothing and is listed per row and column."""
+    if not request.user.has_perm_code("matching.import"):
+        raise Http404
+    result = None
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        if upload is None:
+            messages.error(request, "请选择要导入的 Excel 文件")
+        elif upload.size > 10 * 1024 * 1024:
+            messages.error(request, "文件超过 10 MB")
+        else:
+            result = import_workbook(excel.LISTING, upload, actor=request.user,
+                                     dry_run=request.POST.get("dry_run") == "on")
+    return render(request, "matching/import.html", {"result": result, "title": "导入供需信息"})
+
+
+@login_required
+def import_template(request):
+    resp = HttpResponse(template_workbook(excel.LISTING),
+                        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    resp["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote('供需信息导入模板')}.xlsx"
+    return resp
+
+
+__all__ = ["ListingStatus"]
