@@ -20,7 +20,10 @@ def home(request):
     for zone in zones[:5]:
         s = zone_stats(zone)
         cards.append({"zone": zone, "figures": [(LABELS.get(k, k), s[k]) for k in LABELS if k in s]})
-    return render(request, "core/home.html", {"cards": cards, "unit": user.unit, "title": "首页"})
+    from .home import panels_for
+
+    return render(request, "core/home.html", {"cards": cards, "unit": user.unit, "title": "首页",
+                                              "panels": panels_for(request)})
 
 
 def not_found(request, exception=None):

@@ -19,6 +19,11 @@ class OrgsConfig(AppConfig):
 
         register_specs(SPECS)
         stats.register(models.org_stats)
+        from liantong.core import home
+
+        from . import home as orgs_home
+
+        home.register(10, orgs_home.panel)
         demo.register(10, "组织固链（三个园区、企业、党组织、党员、账号）", orgs_demo.load)
         gen.register(10, "orgs", orgs_gen.generate)
         dicts.register("org_kind", "党组织类别", [

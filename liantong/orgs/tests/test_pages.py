@@ -73,3 +73,13 @@ def test_odd_query_strings_never_answer_500(personas, client_for, url):
 def test_the_openapi_schema_is_served(personas, client_for):
     schema = client_for(personas["zone_staff"]).get("/api/v1/openapi.json").json()
     assert "/api/v1/zones/{zone_id}/stats" in schema["paths"]
+
+
+@pytest.mark.parametrize("persona, expected", [
+    ("firm_a", "江苏省镇江船厂（集团）有限公司"), ("zone_staff", "高技术船舶海工装备"), ("chain_staff", "高技术船舶海工装备"),
+    ("by_zone", "锂电池"), ("admin", "白银高新区"), ("dept_staff", "镇江高新区"), ("uni", "镇江高新区"),
+])
+def test_each_role_has_a_home_page_about_its_own_unit(personas, client_for, persona, expected):
+    resp = client_for(personas[persona]).get("/")
+    assert resp.status_code == 200
+    assert expected in resp.content.decode()
