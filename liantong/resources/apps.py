@@ -12,6 +12,8 @@ class ResourcesConfig(AppConfig):
         from liantong.core import demo, dicts, gen, stats, tick
         from liantong.navigation import Item
 
+        from . import demo as resources_demo
+        from . import gen as resources_gen
         from . import models, services
         from .queries import resource_stats
 
@@ -62,4 +64,6 @@ class ResourcesConfig(AppConfig):
                              "department_resources": "部门资源", "action_projects": "行动项目",
                              "joint_meetings": "联席会议", "resolutions_open": "未办结议定事项"})
         tick.register("resources.resolutions", services.tick_resolutions)
+        demo.register(30, "服务资源（部门资源、行动项目、资源共享、帮办服务、联席会议）", resources_demo.load)
+        gen.register(30, "resources", resources_gen.generate)
         del models
