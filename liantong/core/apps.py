@@ -9,7 +9,7 @@ class CoreConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
-        from . import dicts, signals  # noqa: F401  (login audit receivers)
+        from . import checks, dicts, signals  # noqa: F401  (deploy checks, login audit receivers)
 
         def _ensure(sender, **kwargs):
             if sender.name == self.name:
