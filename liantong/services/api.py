@@ -8,7 +8,7 @@ always with a Chinese ``detail``; out-of-scope orders answer 404.
 import datetime
 
 from django.shortcuts import get_object_or_404
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from liantong.core.services import ServiceError
@@ -126,8 +126,8 @@ def create_order(request, payload: OrderIn):
     try:
         order = services.place_order(actor=request.user, **payload.dict())
     except ServiceError as exc:
-        return 400, {"detail": exc.message}
-    return 201, _detail(order)
+        return Status(400, {"detail": exc.message})
+    return Status(201, _detail(order))
 
 
 @router.post("/orders/{pk}/transitions", response={200: OrderDetailOut, 400: Detail, 409: Detail},
@@ -142,7 +142,7 @@ def move_order(request, pk: int, payload: MoveIn):
     elif payload.action == "merge":
         target = ServiceRequest.objects.visible_to(request.user).filter(pk=payload.into).first()
         if target is None:
-            return 400, {"detail": "请指定可访问的并单目标工单（into）"}
+            return Status(400, {"detail": "请指定可访问的并单目标工单（into）"})
         params = {"into": target}
     elif payload.action == "request_extension":
         params = {"days": payload.days}
@@ -151,7 +151,7 @@ def move_order(request, pk: int, payload: MoveIn):
     try:
         order = transition(order, payload.action, actor=request.user, note=payload.note, **params)
     except TransitionError as exc:
-        return (400 if exc.field else 409), {"detail": exc.message}
+        return Status(400 if exc.field else 409, {"detail": exc.message})
     except ServiceError as exc:
-        return 400, {"detail": exc.message}
-    return 200, _detail(order)
+        return Status(400, {"detail": exc.message})
+    return Status(200, _detail(order))
