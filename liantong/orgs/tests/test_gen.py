@@ -162,3 +162,7 @@ def test_running_it_again_is_refused_with_a_clear_message(zones):
     with pytest.raises(CommandError, match="已有合成园区"):
         call_command("gen", "--scale", "tiny")
     assert Member.objects.filter(zone__in=zones).count() == TINY.members
+
+
+def test_the_member_insert_names_every_column_of_the_model():
+    assert sorted(orgs_gen.MEMBER_COLUMNS) == sorted(f.attname for f in Member._meta.concrete_fields)
