@@ -100,10 +100,6 @@ class ContactOut(Schema):
     answered_at: datetime.datetime | None
 
 
-class AnswerIn(Schema):
-    reply: str = ""
-
-
 class DealIn(Schema):
     contact: int
     title: str
@@ -274,11 +270,10 @@ def create_contact(request, data: ContactIn):
 
 @router.post("/contacts/{pk}/{action}", response={200: ContactOut, 400: Error},
              summary="回复对接意向：accept 接受 / decline 婉拒 / withdraw 撤回")
-def answer_contact(request, pk: int, action: str, data: AnswerIn | None = None):
+def answer_contact(request, pk: int, action: str, reply: str = ""):
     contact = get_object_or_404(ContactRequest.objects.visible_to(request.user), pk=pk)
     try:
-        return 200, services.transition_contact(contact, action, actor=request.user,
-                                                reply=data.reply if data else "")
+        return 200, services.transition_contact(contact, action, actor=request.user, reply=reply[:500])
     except ServiceError as exc:
         return _bad(exc)
 
