@@ -1,7 +1,6 @@
 """API of the resources app, assembled into /api/v1/ by liantong/api.py. Every read starts from
 ``visible_to``; out-of-scope objects answer 404; writes go through ``services`` (Chinese errors, 400)."""
 
-from __future__ import annotations
 
 import datetime
 from decimal import Decimal
@@ -72,7 +71,7 @@ class DeptResourceOut(Schema):
     valid_from: datetime.date | None
     valid_until: datetime.date | None
     status: str
-    citations: int = 0
+    citations: int = Field(0, alias="n_citations")
 
 
 @router.get("/department-resources", response=list[DeptResourceOut], summary="部门资源清单")
@@ -81,7 +80,7 @@ def list_dept_resources(request, filters: Query[Filters], department: int | None
     from django.db.models import Count
 
     qs = (DepartmentResource.objects.visible_to(request.user).select_related("department")
-          .annotate(citations=Count("citations")).order_by("-id"))
+          .annotate(n_citations=Count("citations")).order_by("-id"))
     if department:
         qs = qs.filter(department_id=department)
     return _filter(qs, filters, chain=None, q="title")
@@ -92,7 +91,7 @@ def get_dept_resource(request, pk: int):
     from django.db.models import Count
 
     return get_object_or_404(DepartmentResource.objects.visible_to(request.user).select_related("department")
-                             .annotate(citations=Count("citations")), pk=pk)
+                             .annotate(n_citations=Count("citations")), pk=pk)
 
 
 # --- 行动项目 -------------------------------------------------------------------------------------------
@@ -239,7 +238,7 @@ class SquadOut(Schema):
     name: str
     leader_name: str
     member_names: str
-    visits: int = 0
+    visits: int = Field(0, alias="n_visits")
 
 
 class VisitOut(Schema):
@@ -259,7 +258,7 @@ class VisitOut(Schema):
 def list_squads(request, filters: Query[Filters]):
     from django.db.models import Count
 
-    qs = ServiceSquad.objects.visible_to(request.user).annotate(visits=Count("visits")).order_by("id")
+    qs = ServiceSquad.objects.visible_to(request.user).annotate(n_visits=Count("visits")).order_by("id")
     return _filter(qs, filters, chain="chain_id", q="name")
 
 
@@ -267,7 +266,7 @@ def list_squads(request, filters: Query[Filters]):
 def get_squad(request, pk: int):
     from django.db.models import Count
 
-    return get_object_or_404(ServiceSquad.objects.visible_to(request.user).annotate(visits=Count("visits")), pk=pk)
+    return get_object_or_404(ServiceSquad.objects.visible_to(request.user).annotate(n_visits=Count("visits")), pk=pk)
 
 
 @router.get("/service-visits", response=list[VisitOut], summary="帮办服务记录")

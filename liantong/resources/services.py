@@ -431,8 +431,13 @@ def add_visit_photo(*, actor, visit: ServiceVisit, upload) -> VisitPhoto:
     """Attach a checked file to a visit."""
     check_attachment(upload)
     name = os.path.basename(upload.name)[:200]
-    return core.create(VisitPhoto, actor=actor, zone_id=visit.zone_id, visit=visit, file=upload, name=name,
-                       size=upload.size, uploaded_by=actor if getattr(actor, "pk", None) else None)
+    photo = VisitPhoto(zone_id=visit.zone_id, visit=visit, file=upload, name=name, size=upload.size,
+                       uploaded_by=actor if getattr(actor, "pk", None) else None)
+    photo.save()
+    # the audit row names the stored file (a FieldFile is not JSON)
+    audit.record(actor, audit.AuditAction.CREATE, photo,
+                 changes={"new": {**audit.snapshot(photo, exclude=("file",)), "file": photo.file.name}})
+    return photo
 
 
 # --- 联席会议 -------------------------------------------------------------------------------------------

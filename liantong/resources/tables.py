@@ -40,7 +40,7 @@ def _card(r):
 
 
 def _flagship_title(p):
-    badge = format_html(' <span class="badge text-bg-danger">书记项目</span>') if p.flagship else ""
+    badge = format_html(' <span class="badge text-bg-danger">{}</span>', "书记项目") if p.flagship else ""
     return format_html('<a href="{}">{}</a>{}', reverse("resources:project_detail", args=[p.pk]), p.title, badge)
 
 
