@@ -192,9 +192,29 @@ def load_zhenjiang(ctx):
         services.save_vanguard_team(actor=actor, zone=zone, chain=chain, kind=kind, name=name, lead_org=lead,
                                     leader_name=lead.secretary_name or "刘洋", focus=focus,
                                     established_on=datetime.date(2025, 3, 20), is_demo=True)
+    _cultivations(actor, People(seed=11, region="321191"), [ship_branch, ship_branch2, engine_branch] + firm_orgs[5:8])
     ctx["zhenjiang"] = {"zone": zone, "chain": chain, "ship": ship, "engine": engine, "firms": firms,
                         "depts": depts, "uni": just, "committee": committee, "ship_branch": ship_branch,
                         "nodes": nodes}
+
+
+def _cultivations(actor, people, orgs):
+    """Dual cultivation (双培养): technical backbones on the way to membership, members trained as managers."""
+    from .models import CultivationStage, CultivationTrack
+
+    stages = [CultivationStage.ACTIVIST, CultivationStage.ACTIVIST, CultivationStage.CANDIDATE,
+              CultivationStage.PROBATIONARY, CultivationStage.FULL]
+    for i, org in enumerate(orgs):
+        for j, stage in enumerate(stages[: 2 + (i + 1) % 4]):
+            services.save_cultivation(actor=actor, party_org=org, person_name=f"{people.name()}",
+                                      track=CultivationTrack.BACKBONE_TO_MEMBER, stage=stage, post="技术骨干",
+                                      mentor_name=org.secretary_name, started_on=datetime.date(2024, 3 + j, 1),
+                                      stage_since=datetime.date(2025, 1 + j, 15), is_demo=True)
+        services.save_cultivation(actor=actor, party_org=org, person_name=people.name(),
+                                  track=CultivationTrack.MEMBER_TO_MANAGER,
+                                  stage=[CultivationStage.TRAINEE, CultivationStage.MANAGER][i % 2], post="车间主任",
+                                  mentor_name=org.secretary_name, started_on=datetime.date(2024, 6, 1),
+                                  stage_since=datetime.date(2025, 2, 1), is_demo=True)
 
 
 def load_pingdingshan(ctx):

@@ -260,3 +260,29 @@ def save_vanguard_team(*, actor, zone, name: str, lead_org: PartyOrg, **fields):
         raise ServiceError("牵头党组织不在该园区")
     existing = VanguardTeam.objects.filter(zone=zone, name=name).first()
     return _apply(VanguardTeam, existing, actor=actor, zone=zone, name=name, lead_org=lead_org, **fields)[0]
+
+
+@transaction.atomic
+def save_cultivation(*, actor, party_org: PartyOrg, person_name: str, track: str, **fields):
+    """Create or update one person's place in the dual-cultivation pipeline (双培养)."""
+    from .models import Cultivation
+
+    existing = Cultivation.objects.filter(party_org=party_org, person_name=person_name, track=track).first()
+    return _apply(Cultivation, existing, actor=actor, zone_id=party_org.zone_id, party_org=party_org,
+                  person_name=person_name, track=track, **fields)[0]
+
+
+def cultivation_funnel(queryset) -> dict[str, list[dict]]:
+    """Counts per stage of each track, in pipeline order, for the funnel charts."""
+    from django.db.models import Count
+
+    from .models import CultivationStage, CultivationTrack
+
+    order = {
+        CultivationTrack.BACKBONE_TO_MEMBER: [CultivationStage.ACTIVIST, CultivationStage.CANDIDATE,
+                                              CultivationStage.PROBATIONARY, CultivationStage.FULL],
+        CultivationTrack.MEMBER_TO_MANAGER: [CultivationStage.TRAINEE, CultivationStage.MANAGER],
+    }
+    counts = {(r["track"], r["stage"]): r["n"] for r in queryset.values("track", "stage").annotate(n=Count("pk"))}
+    return {str(track.label): [{"name": str(stage.label), "value": counts.get((track.value, stage.value), 0)}
+                               for stage in stages] for track, stages in order.items()}

@@ -227,6 +227,10 @@ class CultivationList(ObjectListView):
     select_related = ["party_org"]
     create_url = "orgs:cultivation_create"
     create_perm = "orgs.manage_party"
+    template_name = "orgs/cultivation_list.html"
+
+    def extra_context(self):
+        return {"funnel": services.cultivation_funnel(self.get_queryset().order_by())}
 
 
 class CultivationEdit(ObjectEditView):

@@ -83,3 +83,13 @@ def test_each_role_has_a_home_page_about_its_own_unit(personas, client_for, pers
     resp = client_for(personas[persona]).get("/")
     assert resp.status_code == 200
     assert expected in resp.content.decode()
+
+
+def test_the_cultivation_page_draws_the_pipeline_from_data(personas, client_for):
+    from liantong.orgs.models import Cultivation
+
+    resp = client_for(personas["zone_staff"]).get("/orgs/cultivation/")
+    body = resp.content.decode()
+    assert resp.status_code == 200 and "funnel-data" in body
+    n = Cultivation.objects.filter(zone=personas["zone_staff"].zone, stage="activist").count()
+    assert n > 0 and f'"value": {n}' in body
