@@ -133,7 +133,9 @@ def generate(scale, log: Callable[[str], None] = print) -> dict:
             cat = rng.choice(cats)
             title, terms = rng.choice(titles[cat])
             final = _plan(rng)
-            age = rng.uniform(0.02, 365) if final not in (S.SUBMITTED, S.DISPATCHED) else rng.uniform(0.01, 3)
+            # old enough that every step of its path lies in the past, so timelines stay in order
+            age = {S.SUBMITTED: rng.uniform(0.01, 1.5), S.DISPATCHED: rng.uniform(1.7, 3)}.get(
+                final, rng.uniform(5, 365))
             at = now - datetime.timedelta(days=age)
             o = ServiceRequest(pk=pk, zone_id=zone.pk, ref=f"G{zone.pk}-{pk}", enterprise_id=ent, chain_id=chain,
                                category=cat, title=title, description=f"{title}（合成数据）", terms=terms,
