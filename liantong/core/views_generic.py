@@ -146,6 +146,36 @@ class ObjectDetailView(PermissionMixin, View):
         return {}
 
 
+class GenericDetailView(ObjectDetailView):
+    """A detail page that lists the model's own fields (dictionary labels for bound fields)."""
+
+    template_name = "core/object_detail.html"
+    url_prefix = ""  # e.g. "orgs:department" → orgs:department_edit / orgs:department_list
+    hidden = ("id", "zone", "is_demo", "path", "depth")
+
+    def extra_context(self, obj):
+        from django.urls import reverse
+
+        from . import dicts
+
+        fields = []
+        for f in obj._meta.concrete_fields:
+            if f.name in self.hidden or f.name.endswith(("_hash", "_encrypted")) or not f.editable:
+                continue
+            value = getattr(obj, f.name)
+            code = dicts.code_for(obj.__class__, f.name)
+            if code:
+                value = dicts.label(code, value)
+            elif f.choices:
+                value = getattr(obj, f"get_{f.name}_display")()
+            elif isinstance(value, bool):
+                value = "是" if value else "否"
+            fields.append((f.verbose_name, value))
+        return {"fields": fields, "verbose_name": obj._meta.verbose_name,
+                "edit_url": reverse(f"{self.url_prefix}_edit", args=[obj.pk]),
+                "list_url": reverse(f"{self.url_prefix}_list")}
+
+
 class ObjectEditView(PermissionMixin, View):
     """Create (pk None) or edit an object through a form whose ``save(actor=…)`` calls a service."""
 

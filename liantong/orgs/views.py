@@ -2,7 +2,8 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 
@@ -11,7 +12,7 @@ from liantong.core.scoping import get_for_user
 from liantong.core.services import ServiceError
 
 from liantong.core.tables import Column
-from liantong.core.views_generic import ObjectDetailView, ObjectEditView, ObjectListView
+from liantong.core.views_generic import GenericDetailView, ObjectDetailView, ObjectEditView, ObjectListView
 
 from . import diagram, excel, forms, services, tables
 from .models import (
@@ -43,8 +44,13 @@ class ChainList(ObjectListView):
     create_perm = "orgs.manage"
 
     def get_queryset(self):
-        return super().get_queryset().annotate(
-            n_firms=Count("memberships", distinct=True), n_orgs=Count("party_orgs", distinct=True))
+        # correlated counts, not Count() over two joins: those multiply firms by orgs per chain
+        # (seconds at province scale) and make the paginator's COUNT aggregate too
+        def count_of(model):
+            return Coalesce(Subquery(model.objects.filter(chain=OuterRef("pk")).order_by().values("chain")
+                                     .annotate(n=Count("pk")).values("n")), 0)
+
+        return super().get_queryset().annotate(n_firms=count_of(ChainMembership), n_orgs=count_of(PartyOrg))
 
 
 class ChainDetail(ObjectDetailView):
@@ -216,7 +222,7 @@ class CultivationList(ObjectListView):
     model = Cultivation
     perm = "orgs.view_party"
     title = "双培养"
-    columns = [Column("姓名", "person_name", link="orgs:cultivation_edit"),
+    columns = [Column("姓名", "person_name", link="orgs:cultivation_detail"),
                Column("培养方向", "track", dict_code="cultivation_track"),
                Column("当前阶段", "stage", dict_code="cultivation_stage"),
                Column("党组织", "party_org.name"), Column("岗位", "post"), Column("培养联系人", "mentor_name"),
@@ -233,17 +239,23 @@ class CultivationList(ObjectListView):
         return {"funnel": services.cultivation_funnel(self.get_queryset().order_by())}
 
 
+class CultivationDetail(GenericDetailView):
+    model = Cultivation
+    url_prefix = "orgs:cultivation"
+    perm = "orgs.view_party"
+
+
 class CultivationEdit(ObjectEditView):
     model = Cultivation
     form_class = forms.CultivationForm
-    success_url_name = "orgs:cultivation_edit"
+    success_url_name = "orgs:cultivation_detail"
     create_perm = "orgs.manage_party"
 
 
 class PairingList(ObjectListView):
     model = Pairing
     title = "结对共建"
-    columns = [Column("本方党组织", "party_org.name", link="orgs:pairing_edit"),
+    columns = [Column("本方党组织", "party_org.name", link="orgs:pairing_detail"),
                Column("类型", "kind", dict_code="pairing_kind"), Column("结对单位", "partner_name"),
                Column("产业链", "chain.name"), Column("签约日期", "signed_on", order="signed_on")]
     filters = [tables.ZONE, tables.CHAIN, tables.Filter("kind", "类型", "kind", "pairing_kind")]
@@ -253,17 +265,22 @@ class PairingList(ObjectListView):
     create_perm = "orgs.manage"
 
 
+class PairingDetail(GenericDetailView):
+    model = Pairing
+    url_prefix = "orgs:pairing"
+
+
 class PairingEdit(ObjectEditView):
     model = Pairing
     form_class = forms.PairingForm
-    success_url_name = "orgs:pairing_edit"
+    success_url_name = "orgs:pairing_detail"
     create_perm = "orgs.manage"
 
 
 class VanguardList(ObjectListView):
     model = VanguardTeam
     title = "党员先锋队"
-    columns = [Column("队伍名称", "name", link="orgs:vanguard_edit"), Column("类型", "kind", dict_code="vanguard_kind"),
+    columns = [Column("队伍名称", "name", link="orgs:vanguard_detail"), Column("类型", "kind", dict_code="vanguard_kind"),
                Column("产业链", "chain.name"), Column("牵头党组织", "lead_org.name"), Column("队长", "leader_name"),
                Column("成立日期", "established_on", order="established_on")]
     filters = [tables.ZONE, tables.CHAIN, tables.Filter("kind", "类型", "kind", "vanguard_kind")]
@@ -273,17 +290,22 @@ class VanguardList(ObjectListView):
     create_perm = "orgs.manage"
 
 
+class VanguardDetail(GenericDetailView):
+    model = VanguardTeam
+    url_prefix = "orgs:vanguard"
+
+
 class VanguardEdit(ObjectEditView):
     model = VanguardTeam
     form_class = forms.VanguardTeamForm
-    success_url_name = "orgs:vanguard_edit"
+    success_url_name = "orgs:vanguard_detail"
     create_perm = "orgs.manage"
 
 
 class DepartmentList(ObjectListView):
     model = Department
     title = "职能部门"
-    columns = [Column("部门名称", "name", link="orgs:department_edit", order="name"), Column("园区", "zone.name"),
+    columns = [Column("部门名称", "name", link="orgs:department_detail", order="name"), Column("园区", "zone.name"),
                Column("简称", "short_name"), Column("联系人", "contact_name"), Column("联系电话", "contact_phone")]
     filters = [tables.ZONE]
     search_fields = ["name", "duties"]
@@ -292,17 +314,22 @@ class DepartmentList(ObjectListView):
     create_perm = "orgs.manage"
 
 
+class DepartmentDetail(GenericDetailView):
+    model = Department
+    url_prefix = "orgs:department"
+
+
 class DepartmentEdit(ObjectEditView):
     model = Department
     form_class = forms.DepartmentForm
-    success_url_name = "orgs:department_edit"
+    success_url_name = "orgs:department_detail"
     create_perm = "orgs.manage"
 
 
 class InstitutionList(ObjectListView):
     model = Institution
     title = "高校/院所"
-    columns = [Column("名称", "name", link="orgs:institution_edit", order="name"),
+    columns = [Column("名称", "name", link="orgs:institution_detail", order="name"),
                Column("类型", "kind", dict_code="institution_kind"), Column("合作园区", "zone.name"),
                Column("联系人", "contact_name")]
     filters = [tables.ZONE, tables.Filter("kind", "类型", "kind", "institution_kind")]
@@ -312,10 +339,15 @@ class InstitutionList(ObjectListView):
     create_perm = "orgs.manage"
 
 
+class InstitutionDetail(GenericDetailView):
+    model = Institution
+    url_prefix = "orgs:institution"
+
+
 class InstitutionEdit(ObjectEditView):
     model = Institution
     form_class = forms.InstitutionForm
-    success_url_name = "orgs:institution_edit"
+    success_url_name = "orgs:institution_detail"
     create_perm = "orgs.manage"
 
 
