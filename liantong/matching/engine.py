@@ -174,6 +174,7 @@ class Knowledge:
         self.terms: list[str] = []
         self.cache: dict[str, tuple] = {}
         self.memo: dict[str, dict] = {}
+        self.presegmented: dict[str, list[str]] = {}
         self.cache_limit = 400_000
 
     @staticmethod
@@ -281,7 +282,8 @@ def _analyze_clause(clause: str, kn: Knowledge) -> tuple:
         return hit
     terms: list[str] = []
     seq: list[tuple[str, str | None]] = []  # (token, concept)
-    for tok in kn.tokenizer.lcut(clause, HMM=False):
+    pre = kn.presegmented.pop(clause, None) if kn.presegmented else None
+    for tok in pre if pre is not None else kn.tokenizer.lcut(clause, HMM=False):
         tok = tok.strip()
         if not tok or _SKIP_TOKEN.match(tok):
             continue
@@ -550,6 +552,46 @@ ZONE_BONUS = 1.02
 FRESH_HALF_LIFE_DAYS = 365.0
 
 
+PARALLEL_MIN = 20_000
+
+
+def _jieba_chunk(clauses: list[str]) -> list[list[str]]:
+    tk = knowledge().tokenizer
+    return [tk.lcut(c, HMM=False) for c in clauses]
+
+
+def _presegment(docs: list[Doc], kn: Knowledge, workers: int | None = None) -> None:
+    """Segment every uncached clause of ``docs`` with jieba in parallel (fork) processes."""
+    import multiprocessing as mp
+    import os
+
+    workers = workers or os.cpu_count() or 1
+    if workers < 2 or "fork" not in mp.get_all_start_methods():
+        return
+    todo: dict[str, None] = {}
+    for d in docs:
+        kws = d.keywords if isinstance(d.keywords, list) else [d.keywords or ""]
+        for text in (d.title, d.node, d.description, "、".join(str(k) for k in kws if k), d.enterprise):
+            if not text:
+                continue
+            t = normalize(text)[:20000]
+            t = _rewrite(t, kn)
+            for clause in _PUNCT_SPLIT.split(t):
+                clause = clause.strip()
+                if clause:
+                    key = _mask_quantities(clause)
+                    if key not in kn.cache:
+                        todo[key] = None
+    clauses = list(todo)
+    if len(clauses) < 5000:
+        return
+    size = max(1000, len(clauses) // (workers * 4))
+    chunks = [clauses[i : i + size] for i in range(0, len(clauses), size)]
+    with mp.get_context("fork").Pool(workers) as pool:
+        for chunk, toks in zip(chunks, pool.map(_jieba_chunk, chunks)):
+            kn.presegmented.update(zip(chunk, toks))
+
+
 def _pool_kinds(kind: str) -> tuple[str, ...]:
     return ("demand", "scenario") if kind == "supply" else ("supply",)
 
@@ -569,6 +611,8 @@ class _Segment:
         indices = np.concatenate(idx_parts) if idx_parts else np.zeros(0, np.int32)
         data = np.concatenate(val_parts) if val_parts else np.zeros(0, np.float32)
         csr = sparse.csr_matrix((data, indices, np.asarray(indptr, dtype=np.int64)), shape=(n, max(nterms, 1)))
+        csr.sum_duplicates()
+        self.df = np.bincount(csr.indices, minlength=max(nterms, 1)).astype(np.float64)
         self.csc = csr.tocsc()
         self.csc.sort_indices()
         self.lens = lens.astype(np.float32)  # (n, 2): word length, bigram length
@@ -670,12 +714,8 @@ class MatchEngine:
             lw += fw * (n_main - p["n_bigrams"])
         if not arrs:
             return (np.zeros(0, np.int32), np.zeros(0, np.float32)), (lw, lb)
-        ids = np.concatenate(arrs)
-        w = np.repeat(np.asarray(wts, dtype=np.float32), lens_)
-        order = np.argsort(ids, kind="stable")
-        ids, w = ids[order], w[order]
-        start = np.flatnonzero(np.concatenate(([True], ids[1:] != ids[:-1])))
-        return (ids[start], np.add.reduceat(w, start).astype(np.float32)), (lw, lb)
+        # duplicates are summed when the segment's sparse matrix is built
+        return (np.concatenate(arrs), np.repeat(np.asarray(wts, dtype=np.float32), lens_)), (lw, lb)
 
     def _append(self, doc: Doc) -> int:
         parts = self._parts(doc)
@@ -700,10 +740,16 @@ class MatchEngine:
     def _kind_code(kind: str) -> int:
         return {"supply": 0, "demand": 1, "scenario": 2}.get(kind, 3)
 
-    def index(self, docs: Iterable[Doc]) -> None:
-        """Full (re)build from scratch."""
+    def index(self, docs: Iterable[Doc], workers: int | None = None) -> None:
+        """Full (re)build from scratch.
+
+        For large inputs (>= PARALLEL_MIN docs) jieba segmentation of the not-yet-cached clauses
+        runs in ``workers`` forked processes first (default: CPU count, POSIX only)."""
+        docs = list(docs)
         with self._lock:
             self.__init__(merge_threshold=self.merge_threshold)
+            if len(docs) >= PARALLEL_MIN:
+                _presegment(docs, self.kn, workers)
             kinds, ents, alive = [], [], []
             for d in docs:
                 if d.id in self._pos:  # later duplicates replace earlier ones
@@ -721,22 +767,15 @@ class MatchEngine:
     def _rebuild_main(self) -> None:
         """Merge everything alive into one main segment (uses stored term statistics)."""
         live = [i for i in range(len(self._docs)) if self._docs[i] is not None]
-        self._compute_stats(live)
-        self._main = _Segment(live, [self._wtf[i] for i in live], np.asarray([self._lens[i] for i in live]).reshape(-1, 2),
-                              len(self.terms))
+        lens = np.asarray([self._lens[i] for i in live], dtype=np.float64).reshape(-1, 2)
+        self._main = _Segment(live, [self._wtf[i] for i in live], lens, len(self.terms))
+        self._df = self._main.df
+        self._n_stats = max(len(live), 1)
+        self._avg = np.maximum(lens.mean(axis=0), 1.0) if len(live) else np.ones(2)
         self._main_n = len(self._docs)
         self._delta = None
         self._delta_rows: list[int] = []
         self._delta_dirty = False
-
-    def _compute_stats(self, live: list[int]) -> None:
-        df = np.zeros(len(self.terms), dtype=np.float64)
-        for i in live:
-            df[self._wtf[i][0]] += 1
-        self._df = df
-        self._n_stats = max(len(live), 1)
-        lens = np.asarray([self._lens[i] for i in live]).reshape(-1, 2) if live else np.ones((1, 2))
-        self._avg = np.maximum(lens.mean(axis=0), 1.0)
 
     def update(self, doc: Doc) -> None:
         """Add or replace one listing without rebuilding the main index."""
@@ -754,7 +793,7 @@ class MatchEngine:
             # unseen terms get a document frequency so that their idf is defined
             if len(self._df) < len(self.terms):
                 self._df = np.concatenate([self._df, np.zeros(len(self.terms) - len(self._df))])
-            self._df[self._wtf[pos][0]] += 1
+            self._df[np.unique(self._wtf[pos][0])] += 1
             self._delta_rows.append(pos)
             self._delta_dirty = True
             limit = self.merge_threshold or max(2000, self._main_n // 10)
@@ -900,7 +939,6 @@ class MatchEngine:
     def _role(self, buyer: _Features, seller: _Features) -> tuple[float, str]:
         kn = self.kn
         d = kn.display.get
-        s_own = seller.title_c | seller.node_c
         b_primary = buyer.title_c | buyer.kw_c | buyer.node_c
         if buyer.items or not (b_primary & kn.role_concepts):
             b_primary = b_primary | buyer.desc_c
@@ -912,7 +950,7 @@ class MatchEngine:
         b_service = bool(b_primary & kn.services)
         if s_service and not b_service:
             return PEN_SERVICE, "对方提供的是服务，需求的是产品"
-        if b_service and not s_service and not (b_primary - kn.services) & kn.role_concepts:
+        if b_service and not s_service and buyer.node_c & kn.services:
             return PEN_SERVICE, "需求的是服务，对方提供的是产品"
         if s_service:
             return 1.0, ""
@@ -1018,7 +1056,8 @@ class MatchEngine:
         matched = [kn.display.get(c, c) for c in shared]
         qw = {t[2:] for p in ("title", "keywords", "node", "description") for t in qparts[p]["terms"] if t[0] == "w"}
         dw = {t[2:] for p in ("title", "keywords", "node", "description") for t in dparts[p]["terms"] if t[0] == "w"}
-        matched += sorted(qw & dw, key=len, reverse=True)[:6]
+        matched += sorted((w for w in qw & dw if len(w) >= 2 and not (w.isascii() and len(w) <= 3)),
+                          key=len, reverse=True)[:6]
         synonyms = []
         for c in shared:
             qs = {s for s in self._surfaces(qparts, c)}
