@@ -29,12 +29,18 @@ class CellError(ValueError):
     """A problem with one cell, in Chinese."""
 
 
+# Full-width digits, Latin letters and the ideographic space fold to half-width; Chinese punctuation
+# such as （） stays as written (names like “江苏省镇江船厂（集团）有限公司” must round-trip unchanged).
+_FOLD = {cp: cp - 0xFEE0 for cp in [*range(0xFF10, 0xFF1A), *range(0xFF21, 0xFF3B), *range(0xFF41, 0xFF5B)]}
+_FOLD[0x3000] = 0x20
+
+
 def clean_text(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    text = unicodedata.normalize("NFKC", str(value))
+    text = str(value).translate(_FOLD)
     return re.sub(r"\s+", " ", text).strip()
 
 
@@ -51,7 +57,7 @@ def parse_date(value: Any) -> datetime.date | None:
         return value
     if isinstance(value, (int, float)) and not isinstance(value, bool) and 1 < value < 80000:
         return datetime.date(1899, 12, 30) + datetime.timedelta(days=int(value))
-    text = clean_text(value).replace(" ", "")
+    text = unicodedata.normalize("NFKC", clean_text(value)).replace(" ", "")
     m = _DATE_RE.match(text) or re.match(r"^(\d{4})(\d{2})(\d{2})$", text)
     if not m:
         raise CellError("日期格式无法识别（示例：2020-01-31）")
@@ -92,6 +98,15 @@ class XCol:
     export: Callable[[Any], Any] | None = None
     choices: Callable[[], list[tuple[str, str]]] | None = None  # for template drop-downs
     width: int = 16
+
+    @property
+    def empty(self):
+        """The value of an empty cell: no date, "no", or an empty string."""
+        if self.parse is parse_date:
+            return None
+        if self.parse is parse_bool:
+            return False
+        return ""
 
 
 @dataclass
@@ -185,7 +200,7 @@ def import_workbook(spec: Spec, fileobj, *, actor, dry_run: bool = False, ctx: d
                 if col.required:
                     result.errors.append((n, col.title, "必填项为空"))
                     row_ok = False
-                row[col.key] = None if col.parse is not clean_text else ""
+                row[col.key] = col.empty
                 continue
             try:
                 row[col.key] = col.parse(value)

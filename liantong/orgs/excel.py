@@ -54,7 +54,11 @@ def _phone(value):
 
 
 def _writable_zones(actor):
-    return Zone.objects.visible_to(actor, for_write=True) if not actor.is_superuser else Zone.objects.all()
+    """Zones a user may import into: every zone for platform admins, else the user's own zone (what the
+    user may then change inside it is checked row by row against the scoping layer)."""
+    if actor.is_platform_admin:
+        return Zone.objects.all()
+    return Zone.objects.filter(pk=actor.zone_id)
 
 
 def _zone(row, ctx, errors):
@@ -150,6 +154,9 @@ def _resolve_party_org(row, ctx):
     if zone is None:
         return errors
     row["parent"] = PartyOrg.objects.filter(zone=zone, name=row["parent_name"]).first()
+    if row["parent"] is not None and not PartyOrg.objects.visible_to(ctx["actor"], for_write=True).filter(
+            pk=row["parent"].pk).exists():
+        errors["上级组织"] = f"您无权在“{row['parent_name']}”下建立或调整组织"
     if row["parent"] is None:
         # the parent may be created by an earlier row of the same file
         pending = ctx.setdefault("_pending_orgs", set())
