@@ -15,7 +15,6 @@ from django.utils.translation import gettext_lazy as _
 from liantong.core.models import ScopedManager, Zone
 from liantong.core.scoping import Scope
 
-
 # --- 部门资源清单 ---------------------------------------------------------------------------------------
 
 

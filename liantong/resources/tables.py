@@ -9,7 +9,7 @@ from liantong.orgs.tables import CHAIN, ZONE
 
 from .models import ServiceSquad
 
-YES_NO = lambda u: [("true", "是"), ("false", "否")]  # noqa: E731
+YES_NO = lambda u: [("true", "是"), ("false", "否")]
 
 
 def department_choices(user):
