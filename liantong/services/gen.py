@@ -25,7 +25,7 @@ from __future__ import annotations
 import datetime
 import random
 import time
-from typing import Callable
+from collections.abc import Callable
 
 from django.core.management.color import no_style
 from django.db import connection, transaction

@@ -16,7 +16,6 @@ from liantong.core.services import ServiceError
 
 from . import notify
 from .models import (
-    Assignment,
     AssignmentRole,
     Attachment,
     Card,
@@ -31,10 +30,20 @@ from .models import (
     Urgency,
 )
 from .suggest import tokenize
-from .workflow import OPEN_TICK_STATES, TransitionError, transition  # noqa: F401
+from .workflow import OPEN_TICK_STATES, TransitionError, transition
 
-__all__ = ["place_order", "transition", "TransitionError", "check_attachment", "add_attachment", "create_bundle",
-           "rate_bundle", "mark_read", "tick", "chain_choices_for"]
+__all__ = [
+    "TransitionError",
+    "add_attachment",
+    "chain_choices_for",
+    "check_attachment",
+    "create_bundle",
+    "mark_read",
+    "place_order",
+    "rate_bundle",
+    "tick",
+    "transition",
+]
 
 
 # --- attachments ---------------------------------------------------------------------------------
@@ -233,7 +242,7 @@ def _raise(order: ServiceRequest, level: str, now: datetime.datetime) -> bool:
     dept = _responsible(order)
     try:
         with transaction.atomic():
-            card, created = Card.objects.get_or_create(
+            _card, created = Card.objects.get_or_create(
                 order=order, stage=order.stage, level=level, round=order.round,
                 defaults={"zone_id": order.zone_id, "department": dept, "due_at": order.due_at, "raised_at": now})
     except IntegrityError:

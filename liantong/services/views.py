@@ -370,5 +370,12 @@ def bundle_rate(request, pk):
     return redirect("services:bundle_detail", pk=bundle.pk)
 
 
-__all__ = ["OrderList", "DispatchQueue", "DeptInbox", "SupervisionBoard", "OrderDetail", "CardLevel",
-           "PermissionMixin"]
+__all__ = [
+    "CardLevel",
+    "DeptInbox",
+    "DispatchQueue",
+    "OrderDetail",
+    "OrderList",
+    "PermissionMixin",
+    "SupervisionBoard",
+]

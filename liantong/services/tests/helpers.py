@@ -7,7 +7,6 @@ import datetime
 from liantong.accounts.models import User
 from liantong.core import calendar
 from liantong.orgs.models import Department
-
 from liantong.services import services
 from liantong.services.models import OrderState as S
 

@@ -6,7 +6,8 @@ import pytest
 
 from liantong.core import calendar
 from liantong.services import services
-from liantong.services.models import Card, Notification, OrderState as S, ServiceRequest
+from liantong.services.models import Card, Notification, ServiceRequest
+from liantong.services.models import OrderState as S
 
 from .helpers import ZJ_LAND, dept, new_order, user
 

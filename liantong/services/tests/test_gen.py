@@ -7,7 +7,8 @@ from django.db.models import F, OuterRef, Subquery
 
 from liantong.core.gen import SCALES
 from liantong.services import gen
-from liantong.services.models import Assignment, OrderState as S, ServiceRequest, TimelineEntry
+from liantong.services.models import Assignment, ServiceRequest, TimelineEntry
+from liantong.services.models import OrderState as S
 from liantong.services.workflow import find_move
 
 pytestmark = pytest.mark.django_db

@@ -150,7 +150,7 @@ def test_the_demo_loader_runs_twice_without_changing_anything(personas):
 
     before = ServiceRequest.objects.count()
     ctx = {"roles": {r.code: r for r in __import__("liantong.accounts.models", fromlist=["Role"]).Role.objects.all()}}
-    from liantong.orgs.models import Department, Enterprise, Chain  # noqa: F401
+    from liantong.orgs.models import Chain, Department, Enterprise  # noqa: F401
 
     zone = personas["zone_staff"].zone
     ctx["zhenjiang"] = {

@@ -5,7 +5,8 @@ import pytest
 
 from liantong.core.models import AuditLog
 from liantong.services import services
-from liantong.services.models import Assignment, OrderState as S, ServiceRequest, TimelineEntry
+from liantong.services.models import Assignment, ServiceRequest, TimelineEntry
+from liantong.services.models import OrderState as S
 from liantong.services.workflow import ACTION_LABELS, TRANSITIONS, TransitionError, find_move
 
 from .helpers import ROLE_USERS, ZJ_ASSIST, ZJ_LAND, dept, drive, user
