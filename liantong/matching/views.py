@@ -87,6 +87,7 @@ class ListingDetail(ObjectDetailView):
             "can_interest": bool(mine and mine.pk != listing.enterprise_id and listing.is_matchable
                                  and user.has_perm_code("matching.post")),
             "my_enterprise": mine,
+            "can_act": bool(mine and user.has_perm_code("matching.post")),
             "contacted": contacted,
             "contacts": ContactRequest.objects.visible_to(user).filter(listing=listing)
             .select_related("requester")[:20],
