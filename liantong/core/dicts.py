@@ -7,6 +7,8 @@ and Excel all read labels through ``label``/``choices`` here.
 
 from __future__ import annotations
 
+import time
+
 from django.core.cache import cache
 from django.db import models
 
@@ -56,11 +58,25 @@ def ensure_dicts() -> int:
     return created
 
 
+_LOCAL: dict = {"data": None, "at": 0.0}
+_LOCAL_TTL = 2.0  # seconds: a list page asks ~80 times; each shared-cache get unpickles every dictionary
+
+
 def invalidate() -> None:
+    _LOCAL["data"] = None
     cache.delete(_CACHE_KEY)
 
 
 def _all() -> dict[str, list[dict]]:
+    now = time.monotonic()
+    if _LOCAL["data"] is not None and now - _LOCAL["at"] < _LOCAL_TTL:
+        return _LOCAL["data"]
+    data = _shared()
+    _LOCAL["data"], _LOCAL["at"] = data, now
+    return data
+
+
+def _shared() -> dict[str, list[dict]]:
     data = cache.get(_CACHE_KEY)
     if data is None:
         from .models import DictItem

@@ -13,6 +13,7 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.functional import cached_property
 from django.views import View
 
 from . import audit
@@ -30,6 +31,31 @@ class PermissionMixin(LoginRequiredMixin):
         if self.perm and not request.user.has_perm_code(self.perm):
             raise Http404("未找到该页面，或您无权访问")
         return super().dispatch(request, *args, **kwargs)
+
+
+class CappedPaginator(Paginator):
+    """Counts at most ``cap`` rows (``SELECT COUNT(*) FROM (… LIMIT cap+1)``, ordering dropped).
+
+    A full COUNT(*) over a province table (500,000 members, 10 M orders) costs 100+ ms on
+    PostgreSQL on every page view; past ``cap`` rows the exact figure helps nobody — filters do.
+    The page then says “共 10,000+ 条” and pages up to the cap.
+    """
+
+    cap = 10_000
+    capped = False
+
+    @cached_property
+    def count(self) -> int:
+        qs = self.object_list
+        if not hasattr(qs, "order_by"):
+            return super().count
+        n = qs.order_by()[: self.cap + 1].count()
+        self.capped = n > self.cap
+        return min(n, self.cap)
+
+    @property
+    def count_display(self) -> str:
+        return f"{self.count:,}+" if self.capped else str(self.count)
 
 
 class ObjectListView(PermissionMixin, View):
@@ -84,7 +110,7 @@ class ObjectListView(PermissionMixin, View):
         qs = self.get_queryset()
         if request.GET.get("export") == "xlsx" and self.excel_spec is not None:
             return self.export(qs)
-        paginator = Paginator(qs, self.paginate_by)
+        paginator = CappedPaginator(qs, self.paginate_by)
         try:
             page = paginator.get_page(request.GET.get("page"))
         except Exception:

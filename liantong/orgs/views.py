@@ -197,6 +197,17 @@ class MemberList(ObjectListView):
     create_url = "orgs:member_create"
     create_perm = "orgs.manage_party"
 
+    def get_queryset(self):
+        qs = super().get_queryset()
+        chain = (self.request.GET.get("chain") or "").strip()
+        if chain.isdigit():
+            # also the chain's zone (its members can be nowhere else): PostgreSQL then walks the
+            # (zone, -id) index instead of every member backwards (0.3 s → ms at province scale)
+            zone_id = Chain.objects.filter(pk=chain).values_list("zone_id", flat=True).first()
+            if zone_id is not None:
+                qs = qs.filter(zone_id=zone_id)
+        return qs
+
 
 class MemberDetail(ObjectDetailView):
     model = Member
