@@ -60,11 +60,24 @@ def vocabulary() -> list[dict]:
 def _text(rng: random.Random, g: dict) -> tuple[str, str, list[str], str]:
     title = rng.choice(g["titles"])
     n = rng.randint(2, 4)
-    desc = "".join(rng.sample(g["clauses"], min(n, len(g["clauses"]))))
-    desc = _NUM.sub(lambda m: str(max(1, int(float(m.group()) * rng.uniform(0.5, 1.5)))), desc)
+    clauses = rng.sample(g["clauses"], min(n, len(g["clauses"])))
     kws = list(dict.fromkeys(rng.sample(g["keywords"], min(3, len(g["keywords"])))))
+    # figures vary in the quantity only: clauses stay whole, so their segmentation is computed once
     qty = rng.choice(g["quantities"]) if g["quantities"] else ""
-    return title, desc[:services_desc_max()], kws, qty
+    qty = _NUM.sub(lambda m: str(max(1, int(float(m.group()) * rng.uniform(0.5, 1.5)))), qty)
+    return title, clauses, kws, qty
+
+
+def _tokens(parts: list[str], cache: dict) -> str:
+    """``services.listing_tokens`` computed piecewise (title, keywords, each clause), each piece once."""
+    out: dict[str, None] = {}
+    for part in parts:
+        toks = cache.get(part)
+        if toks is None:
+            toks = services.listing_tokens(part, [], "").split()
+            cache[part] = toks
+        out.update(dict.fromkeys(toks))
+    return " " + " ".join(out) + " " if out else ""
 
 
 def services_desc_max() -> int:
@@ -89,7 +102,7 @@ def generate(scale, log=print) -> dict:
     counts: dict[str, int] = {}
     per_zone = [scale.listings // len(zones) + (1 if i < scale.listings % len(zones) else 0) for i in range(len(zones))]
     made = 0
-    token_cache: dict[tuple, str] = {}
+    token_cache: dict[str, list[str]] = {}
     from django.db import connection
 
     kw_field = Listing._meta.get_field("keywords")  # JSON adapted for the backend (the bulk path is raw SQL)
@@ -111,13 +124,9 @@ def generate(scale, log=print) -> dict:
                 kind = ListingKind.SUPPLY if r < 0.62 else ListingKind.DEMAND
             g = vocab[chain_ids.index(chain) % len(vocab)]
             side = g.get("supply" if kind == ListingKind.SUPPLY else "demand") or next(iter(g.values()))
-            title, desc, kws, qty = _text(rng, side)
-            key = (title, desc, tuple(kws))
-            tokens = token_cache.get(key)
-            if tokens is None:
-                tokens = services.listing_tokens(title, kws, desc)
-                if len(token_cache) < 300_000:
-                    token_cache[key] = tokens
+            title, clauses, kws, qty = _text(rng, side)
+            desc = "".join(clauses)[:services_desc_max()]
+            tokens = _tokens([title, "、".join(kws), *clauses], token_cache)
             objs.append(Listing(id=keys.take(Listing), zone_id=zone.pk, enterprise_id=ent, chain_id=chain, node_id=node,
                                 kind=kind, title=title[:120], description=desc,
                                 keywords=kw_field.get_db_prep_save(kws, connection), category="",
