@@ -449,7 +449,6 @@ def _users(zones: list[Zone], orgs: list[PartyOrg]) -> int:
     """Per zone a zone-staff, a chain-staff and a firm user (``gen_z01_zone`` …), plus ``gen_admin``;
     all with the demo password, created through the accounts service (audited)."""
     from django.conf import settings
-
     from django.contrib.auth.hashers import make_password
 
     from liantong.accounts.models import UnitKind, User
@@ -465,7 +464,7 @@ def _users(zones: list[Zone], orgs: list[PartyOrg]) -> int:
         root = next(o for o in zorgs if o.kind == OrgKind.ZONE_COMMITTEE)
         committee = next(o for o in zorgs if o.kind == OrgKind.CHAIN_COMMITTEE)
         firm_org = next((o for o in zorgs if o.enterprise_id and o.depth == 2), None)
-        common = dict(actor=None, password=None, is_demo=True, zone=zone)
+        common = {"actor": None, "password": None, "is_demo": True, "zone": zone}
         save_user(username=f"gen_z{n:02d}_zone", unit_kind=UnitKind.ZONE, roles=[roles["zone_staff"]],
                   display_name=f"{zone.name}党工委（合成）", party_org_id=root.id, **common)
         save_user(username=f"gen_z{n:02d}_chain", unit_kind=UnitKind.CHAIN, roles=[roles["chain_staff"]],
