@@ -75,6 +75,10 @@ def _fresh_cache():
     """The cache (dictionaries, …) is not rolled back with the database: clear it around each test."""
     from django.core.cache import cache
 
+    from liantong.core import dicts
+
     cache.clear()
+    dicts.invalidate()
     yield
     cache.clear()
+    dicts.invalidate()

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Callable
 
+from django.db import transaction
+
 _LOADERS: list[tuple[int, str, Callable[[dict], None]]] = []
 
 
@@ -26,7 +28,9 @@ def run(*, log: Callable[[str], None] = print) -> dict:
     ctx: dict = {"roles": ensure_roles(), "log": log}
     for _, name, fn in _LOADERS:
         log(f"演示数据：{name} …")
-        fn(ctx)
+        # one transaction per loader: all or nothing, and one commit instead of thousands
+        with transaction.atomic():
+            fn(ctx)
     return ctx
 
 

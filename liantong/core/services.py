@@ -37,10 +37,21 @@ def validation_message(exc: ValidationError, model: type[models.Model] | None = 
 
 
 def _clean(obj: models.Model, exclude: list[str] | None = None) -> None:
-    try:
-        obj.full_clean(exclude=exclude, validate_constraints=True)
-    except ValidationError as exc:
-        raise ServiceError(validation_message(exc, obj.__class__)) from exc
+    """full_clean(), except that a relation given as a loaded instance is known to exist, so its
+    per-field existence query is skipped; uniqueness and check constraints are validated in full."""
+    exclude = list(exclude or [])
+    loaded = [f.name for f in obj._meta.concrete_fields
+              if f.is_relation and f.is_cached(obj) and getattr(obj, f.name) is not None]
+    errors: dict = {}
+    steps = (lambda: obj.clean_fields(exclude=exclude + loaded), obj.clean,
+             lambda: obj.validate_unique(exclude=exclude), lambda: obj.validate_constraints(exclude=exclude))
+    for step in steps:
+        try:
+            step()
+        except ValidationError as exc:
+            errors = exc.update_error_dict(errors)
+    if errors:
+        raise ServiceError(validation_message(ValidationError(errors), obj.__class__))
 
 
 def _save(obj: models.Model) -> None:

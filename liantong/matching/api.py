@@ -3,7 +3,6 @@
 Every read goes through ``visible_to`` (out of scope → 404); every write through the services, whose
 refusals come back as 400 with a Chinese ``detail`` (bad shapes are 422 from the schema layer)."""
 
-from __future__ import annotations
 
 import datetime
 from decimal import Decimal

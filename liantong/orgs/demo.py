@@ -68,7 +68,8 @@ class People:
     def phone(self) -> str:
         return f"1{self.rng.choice('3589')}{self.rng.randrange(0, 10**9):09d}"
 
-    def member(self, actor, org, *, status=None, **extra):
+    def person(self) -> dict:
+        """One fictional member's fields (valid ID number, phone, dates, post, backbone flags)."""
         r = self.rng
         number = self.id_number()
         born = datetime.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
@@ -77,12 +78,15 @@ class People:
         if joined > today:
             joined = today - datetime.timedelta(days=r.randrange(30, 700))
         probationary = (today - joined).days < 365
-        name, phone, post = self.name(), self.phone(), r.choice(POSTS)
-        tech, mgmt = r.random() < 0.35, r.random() < 0.2
-        return services.save_member(
-            actor=actor, party_org=org, name=name, id_number=number, phone=phone,
-            status=status or (MemberStatus.PROBATIONARY if probationary else MemberStatus.FULL),
-            joined_on=joined, post=post, is_tech_backbone=tech, is_mgmt_backbone=mgmt, is_demo=True, **extra)[0]
+        return dict(name=self.name(), id_number=number, phone=self.phone(), post=r.choice(POSTS),
+                    status=MemberStatus.PROBATIONARY if probationary else MemberStatus.FULL, joined_on=joined,
+                    is_tech_backbone=r.random() < 0.35, is_mgmt_backbone=r.random() < 0.2, is_demo=True)
+
+    def fill(self, actor, org, n: int) -> None:
+        """Bring ``org`` up to ``n`` members (idempotent: a second run finds them there)."""
+        missing = n - org.members.count()
+        if missing > 0:
+            services.add_members(actor=actor, party_org=org, people=[self.person() for _ in range(missing)])
 
 
 def _apportion(total: int, weights: list[float]) -> list[int]:
@@ -174,10 +178,8 @@ def load_zhenjiang(ctx):
         firms.append(ent)
         firm_orgs.append(_firm_org(actor, zone, chain, ent, secretary_name=people.name(), **STD))
     counts = {ship_branch.pk: 18, ship_branch2.pk: 26, engine_branch.pk: 21, ship_org.pk: 3, engine_org.pk: 3}
-    for org in firm_orgs:
-        existing = org.members.count()
-        for _ in range(existing, counts.get(org.pk, 6 + org.pk % 7)):
-            people.member(actor, org)
+    for i, org in enumerate(firm_orgs):
+        people.fill(actor, org, counts.get(org.pk, 6 + i % 7))
     services.save_pairing(actor=actor, zone=zone, kind=PairingKind.CAMPUS, party_org=committee, chain=chain,
                           partner_institution=just, partner_name="江苏科技大学",
                           signed_on=datetime.date(2025, 4, 28), content="“双高协同”产业链党建联建，校地共建实践创新基地。")
@@ -251,8 +253,7 @@ def load_pingdingshan(ctx):
     others = [_firm_org(actor, zone, chain, ents[n], secretary_name=people.name(), demo=True, **STD)
               for n in ("赛伏特质量检测公司", "河南无水染色科技股份有限公司")]
     for org, n in [(master_org, 30), (changlong, 12), (jinjian, 15), (project, 7)] + [(o, 8) for o in others]:
-        for _ in range(org.members.count(), n):
-            people.member(actor, org)
+        people.fill(actor, org, n)
     services.save_pairing(actor=actor, zone=zone, kind=PairingKind.ALLIANCE, party_org=_committee(chain), chain=chain,
                           partner_name="尼龙新材料产业园区企业党建联合体", content="技术创新、市场协同，共建尼龙发展生态圈。",
                           is_demo=True)
@@ -325,8 +326,7 @@ def load_baiyin(ctx):
                                   secretary_name=people.name(), demo=True, **STD))
     counts = _apportion(N_MEMBERS, [rng.uniform(0.4, 1.6) for _ in orgs])
     for org, n in zip(orgs, counts):
-        for _ in range(org.members.count(), n):
-            people.member(actor, org)
+        people.fill(actor, org, n)
     ctx["baiyin"] = {"zone": zone, "firms": firms, "orgs": orgs}
 
 
