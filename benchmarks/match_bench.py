@@ -6,7 +6,8 @@ Generates ``n`` synthetic listings (``random.seed(0)``) by recombining the devel
 titles, keywords and description clauses within a chain, with random variation of figures and
 of the enterprise, then measures:
 
-* index build time of :class:`MatchEngine` (jieba segmentation included);
+* index build time of :class:`MatchEngine` (jieba segmentation included; wall time and the CPU time
+  of this process and of its build workers, and peak RSS);
 * p50 / p95 latency of ``match()`` for ``--queries`` queries (drawn from the same generator);
 * in the same run, over the *same tokens* (the engine's analysed terms), a plain
   ``rank_bm25.BM25Okapi``: build time and ``get_scores`` latency, and the ratio.
@@ -21,6 +22,7 @@ import argparse
 import gc
 import random
 import re
+import resource
 import statistics
 import sys
 import time
@@ -94,8 +96,21 @@ def _pct(xs: Sequence[float], p: float) -> float:
     return xs[k]
 
 
+def _cpu() -> tuple[float, float]:
+    """(CPU seconds of this process, CPU seconds of its finished child processes)."""
+    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime, kids.ru_utime + kids.ru_stime
+
+
+def _peak_rss_mb() -> tuple[float, float]:
+    """Peak resident set size (MB) of this process and of its largest finished child (Linux: KiB)."""
+    return (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+            resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)
+
+
 def run(n: int = 200_000, queries: int = 200, bm25_queries: int = 20, dev_dir: Path | None = DEFAULT_DEV,
-        docs_factory: Callable[[int], Sequence[Doc]] | None = None, with_bm25: bool = True) -> dict:
+        docs_factory: Callable[[int], Sequence[Doc]] | None = None, with_bm25: bool = True,
+        workers: int | None = None) -> dict:
     t0 = time.perf_counter()
     docs = list(docs_factory(n)) if docs_factory else synthetic_docs(n, dev_dir)
     t_gen = time.perf_counter() - t0
@@ -105,12 +120,13 @@ def run(n: int = 200_000, queries: int = 200, bm25_queries: int = 20, dev_dir: P
     qdocs = [Doc(**{**q.__dict__, "id": f"Q{i}"}) for i, q in enumerate(rng.sample(docs, min(queries, len(docs))))]
 
     gc.collect()
-    t0, c0 = time.perf_counter(), time.process_time()
+    t0, (c0, k0) = time.perf_counter(), _cpu()
     engine = MatchEngine()
-    engine.index(docs)
-    t_build, c_build = time.perf_counter() - t0, time.process_time() - c0
-    print(f"MatchEngine.index: {t_build:.1f}s wall, {c_build:.1f}s CPU in this process "
-          f"({len(engine.terms):,} terms; on a busy machine compare the CPU figure)")
+    engine.index(docs, workers=workers)
+    t_build, (c1, k1) = time.perf_counter() - t0, _cpu()
+    c_build, c_workers = c1 - c0, k1 - k0
+    print(f"MatchEngine.index: {t_build:.1f}s wall; CPU {c_build:.1f}s in this process + {c_workers:.1f}s in "
+          f"worker processes ({len(engine.terms):,} terms; on a busy machine compare the CPU figures)")
 
     engine.match(qdocs[0], 10)  # warm-up
     lat = []
@@ -118,7 +134,8 @@ def run(n: int = 200_000, queries: int = 200, bm25_queries: int = 20, dev_dir: P
         t = time.perf_counter()
         engine.match(q, 10)
         lat.append((time.perf_counter() - t) * 1000)
-    res = {"n": len(docs), "build_s": round(t_build, 2), "build_cpu_s": round(c_build, 2), "match_p50_ms": round(_pct(lat, 50), 2),
+    res = {"n": len(docs), "build_s": round(t_build, 2), "build_cpu_s": round(c_build, 2),
+           "build_worker_cpu_s": round(c_workers, 2), "match_p50_ms": round(_pct(lat, 50), 2),
            "match_p95_ms": round(_pct(lat, 95), 2), "match_mean_ms": round(statistics.mean(lat), 2)}
     print(f"MatchEngine.match over {len(lat)} queries: p50 {res['match_p50_ms']} ms, p95 {res['match_p95_ms']} ms")
 
@@ -129,6 +146,8 @@ def run(n: int = 200_000, queries: int = 200, bm25_queries: int = 20, dev_dir: P
     engine.match(qdocs[0], 10)
     res["match_after_update_ms"] = round((time.perf_counter() - t) * 1000, 2)
     print(f"update(): {res['update_ms']} ms; first match after update (delta build): {res['match_after_update_ms']} ms")
+    res["peak_rss_mb"], res["peak_rss_worker_mb"] = (round(x) for x in _peak_rss_mb())
+    print(f"peak RSS: {res['peak_rss_mb']} MB in this process, {res['peak_rss_worker_mb']} MB in the largest worker")
 
     if with_bm25:
         try:
@@ -170,8 +189,10 @@ def main(argv=None):
     ap.add_argument("--bm25-queries", type=int, default=20, help="rank_bm25 is slow; time fewer queries")
     ap.add_argument("--dev", type=Path, default=DEFAULT_DEV, help="folder with listings.jsonl to recombine")
     ap.add_argument("--no-bm25", action="store_true")
+    ap.add_argument("--workers", type=int, default=None,
+                    help="index build processes (default: the engine's: $LIANTONG_MATCH_WORKERS or the CPUs)")
     a = ap.parse_args(argv)
-    print(run(a.n, a.queries, a.bm25_queries, a.dev, with_bm25=not a.no_bm25))
+    print(run(a.n, a.queries, a.bm25_queries, a.dev, with_bm25=not a.no_bm25, workers=a.workers))
 
 
 if __name__ == "__main__":

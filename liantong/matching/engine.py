@@ -170,11 +170,11 @@ class Knowledge:
             if len(w) >= 2:
                 tk.add_word(w, freq=3000)
         self.tokenizer = tk
+        self.cutter = _FastCut(tk)
         self.vocab: dict[str, int] = {}  # process-wide term ids (shared by all engines)
         self.terms: list[str] = []
         self.cache: dict[str, tuple] = {}
         self.memo: dict[str, dict] = {}
-        self.presegmented: dict[str, list[str]] = {}
         self.cache_limit = 400_000
 
     @staticmethod
@@ -230,6 +230,101 @@ class Knowledge:
         return out
 
 
+_ABSENT = object()
+_PREFIX = object()
+
+
+class _FastCut:
+    """``jieba.Tokenizer.lcut(text, HMM=False)``, the same words, about three times faster.
+
+    jieba builds a DAG dict per block and then takes ``max`` over generator tuples calling ``log``
+    for every edge; here the DAG and the best route are computed in one right-to-left pass and
+    log-probabilities are memoised per word.  The arithmetic (``log(freq) - log(total) + route``)
+    and the tie-break (the longer word wins) are jieba's, so the output is identical; block splitting
+    and the gluing of single Latin letters/digits follow ``jieba.Tokenizer.cut``."""
+
+    def __init__(self, tk):
+        import jieba
+
+        tk.check_initialized()
+        self.freq = tk.FREQ
+        self.logtotal = math.log(tk.total)
+        # fragment -> log-probability of a word, _PREFIX for a mere prefix (jieba's frequency 0);
+        # filled lazily from jieba's FREQ, so that each step of the DAG is one dictionary look-up
+        self.seen: dict[str, float | None] = {}
+        self.re_han = jieba.re_han_default
+        self.re_skip = jieba.re_skip_default
+        self.re_eng = jieba.re_eng
+
+    def _look(self, frag: str):
+        f = self.freq.get(frag)
+        v = _ABSENT if f is None else (math.log(f) - self.logtotal if f else _PREFIX)
+        if len(self.seen) < 2_000_000:
+            self.seen[frag] = v
+        return v
+
+    def _cut_block(self, s: str, out: list) -> None:
+        seen, look = self.seen, self._look
+        unknown = 0.0 - self.logtotal  # jieba: log(FREQ.get(char) or 1) - log(total)
+        n = len(s)
+        best = [0.0] * (n + 1)
+        nxt = list(range(n + 1))
+        for k in range(n - 1, -1, -1):
+            bs = None
+            bx = k
+            i = k
+            frag = s[k]
+            while True:
+                v = seen.get(frag)
+                if v is None:
+                    v = look(frag)
+                if v is _ABSENT:
+                    break
+                if v is not _PREFIX:
+                    sc = v + best[i + 1]
+                    if bs is None or sc >= bs:  # equal scores: jieba's max() keeps the later end
+                        bs, bx = sc, i
+                i += 1
+                if i >= n:
+                    break
+                frag = s[k : i + 1]
+            best[k] = unknown + best[k + 1] if bs is None else bs
+            nxt[k] = bx
+        x = 0
+        buf = ""
+        eng = self.re_eng.match
+        while x < n:
+            y = nxt[x] + 1
+            w = s[x:y]
+            if y - x == 1 and eng(w):
+                buf += w
+            else:
+                if buf:
+                    out.append(buf)
+                    buf = ""
+                out.append(w)
+            x = y
+        if buf:
+            out.append(buf)
+
+    def lcut(self, sentence: str) -> list[str]:
+        out: list[str] = []
+        han = self.re_han.match
+        for blk in self.re_han.split(sentence):
+            if not blk:
+                continue
+            if han(blk):
+                self._cut_block(blk, out)
+            else:
+                skip = self.re_skip.match
+                for x in self.re_skip.split(blk):
+                    if skip(x):
+                        out.append(x)
+                    else:
+                        out.extend(x)
+        return out
+
+
 _KNOWLEDGE: Knowledge | None = None
 _KLOCK = threading.Lock()
 
@@ -282,8 +377,7 @@ def _analyze_clause(clause: str, kn: Knowledge) -> tuple:
         return hit
     terms: list[str] = []
     seq: list[tuple[str, str | None]] = []  # (token, concept)
-    pre = kn.presegmented.pop(clause, None) if kn.presegmented else None
-    for tok in pre if pre is not None else kn.tokenizer.lcut(clause, HMM=False):
+    for tok in kn.cutter.lcut(clause):
         tok = tok.strip()
         if not tok or _SKIP_TOKEN.match(tok):
             continue
@@ -488,17 +582,21 @@ class _Features:
     __slots__ = ("direct", "title_c", "kw_c", "node_c", "desc_c", "all_c", "ctx", "neg", "grades", "items", "ent_c")
 
     def __init__(self, doc: Doc, kn: Knowledge, parts: dict):
-        def x(cs):
-            out = set()
-            for c in cs:
-                out.update(kn.expand(c))
-            return frozenset(out)
+        def x(p):
+            # expanded concepts of one analysed field, kept with the (often memoised) analysis
+            xc = p.get("_xc")
+            if xc is None:
+                out = set()
+                for c in p["concepts"]:
+                    out.update(kn.expand(c))
+                xc = p["_xc"] = frozenset(out)
+            return xc
 
         self.direct = frozenset(c for p in ("title", "keywords", "node", "description") for c in parts[p]["concepts"])
-        self.title_c = x(parts["title"]["concepts"])
-        self.kw_c = x(parts["keywords"]["concepts"])
-        self.node_c = x(parts["node"]["concepts"])
-        self.desc_c = x(parts["description"]["concepts"])
+        self.title_c = x(parts["title"])
+        self.kw_c = x(parts["keywords"])
+        self.node_c = x(parts["node"])
+        self.desc_c = x(parts["description"])
         self.neg = frozenset(parts["description"]["neg"]) | frozenset(parts["title"]["neg"])
         self.all_c = (self.title_c | self.kw_c | self.node_c | self.desc_c) - (self.neg - self.title_c - self.kw_c)
         ctx = set()
@@ -514,6 +612,13 @@ class _Features:
         self.items = ()
         if doc.kind == "scenario":
             self.items = _scenario_items(parts["description"]["text"])
+
+    def __getstate__(self):  # compact pickling (features travel back from build workers)
+        return tuple(getattr(self, k) for k in self.__slots__)
+
+    def __setstate__(self, state):
+        for k, v in zip(self.__slots__, state):
+            setattr(self, k, v)
 
 
 def _scenario_items(text: str) -> tuple[str, ...]:
@@ -552,44 +657,131 @@ ZONE_BONUS = 1.02
 FRESH_HALF_LIFE_DAYS = 365.0
 
 
-PARALLEL_MIN = 20_000
+PARALLEL_MIN = 20_000  # below this many listings the index is built in-process
+BLOCK_DOCS = 8_000  # listings per unit of work when building in worker processes
 
 
-def _jieba_chunk(clauses: list[str]) -> list[list[str]]:
-    tk = knowledge().tokenizer
-    return [tk.lcut(c, HMM=False) for c in clauses]
-
-
-def _presegment(docs: list[Doc], kn: Knowledge, workers: int | None = None) -> None:
-    """Segment every uncached clause of ``docs`` with jieba in parallel (fork) processes."""
+def _workers(requested: int | None) -> int:
+    """Worker processes for a large build: ``requested``, else $LIANTONG_MATCH_WORKERS, else the CPUs
+    this process may run on; 1 where ``fork`` is unavailable."""
     import multiprocessing as mp
     import os
 
-    workers = workers or os.cpu_count() or 1
-    if workers < 2 or "fork" not in mp.get_all_start_methods():
+    if "fork" not in mp.get_all_start_methods():
+        return 1
+    if requested is None:
+        env = os.environ.get("LIANTONG_MATCH_WORKERS", "").strip()
+        if env.isdigit():
+            requested = int(env)
+        else:
+            try:
+                requested = len(os.sched_getaffinity(0))
+            except AttributeError:  # pragma: no cover - not Linux
+                requested = os.cpu_count() or 1
+    return max(1, int(requested))
+
+
+def _doc_parts(doc: Doc, kn: Knowledge) -> dict:
+    kws = doc.keywords or []
+    if isinstance(kws, str):
+        kws = [kws]
+    return {
+        "title": analyze(doc.title or "", kn),
+        "keywords": analyze("、".join(str(k) for k in kws if k), kn),
+        "node": analyze(doc.node or "", kn),
+        "description": analyze(doc.description or "", kn),
+        "enterprise": analyze(doc.enterprise or "", kn),
+    }
+
+
+_FIELDS = tuple(FIELD_WEIGHTS.items())
+
+
+def _analyse_block(docs: list[Doc], kn: Knowledge) -> tuple:
+    """Analyse a block of listings into a compact, picklable result.
+
+    Returns ``(indptr, cols, data, terms, lens, feats, zones, ents)``: one CSR row per listing whose
+    column ``cols[k]`` names the term ``terms[cols[k]]`` (block-local numbering, so that a worker
+    process's term ids never leak out), BM25 field lengths ``(n, 2)`` (words, bigrams), the
+    re-ranking features and the normalised zone and enterprise of every listing."""
+    idx_parts: list[np.ndarray] = []
+    wts: list[float] = []
+    cnts: list[int] = []
+    row_nnz = np.zeros(len(docs), dtype=np.int64)
+    lens = np.zeros((len(docs), 2), dtype=np.float64)
+    feats, zones, ents = [], [], []
+    append_idx, append_w, append_n = idx_parts.append, wts.append, cnts.append
+    pw = PARENT_DOC_WEIGHT
+    for r, doc in enumerate(docs):
+        parts = _doc_parts(doc, kn)
+        nnz = 0
+        lw = lb = 0.0
+        for fname, fw in _FIELDS:
+            p = parts[fname]
+            n_main = 0
+            for arr in p["ids"]:
+                n = len(arr)
+                if n:
+                    append_idx(arr)
+                    append_w(fw)
+                    append_n(n)
+                    n_main += n
+            nnz += n_main
+            for arr in p["parent_ids"]:
+                n = len(arr)
+                if n:
+                    append_idx(arr)
+                    append_w(fw * pw)
+                    append_n(n)
+                    nnz += n
+            nb = p["n_bigrams"]
+            lb += fw * nb
+            lw += fw * (n_main - nb)
+        row_nnz[r] = nnz
+        lens[r, 0], lens[r, 1] = lw, lb
+        feats.append(_Features(doc, kn, parts))
+        zones.append(normalize(doc.zone))
+        ents.append(normalize(doc.enterprise).strip())
+    indptr = np.zeros(len(docs) + 1, dtype=np.int64)
+    np.cumsum(row_nnz, out=indptr[1:])
+    if idx_parts:
+        ids = np.concatenate(idx_parts)
+        data = np.repeat(np.asarray(wts, dtype=np.float32), cnts)
+    else:
+        ids, data = np.zeros(0, np.int32), np.zeros(0, np.float32)
+    # block-local term numbering; duplicates within a row are summed (C++, sorted per row)
+    uniq, cols = np.unique(ids, return_inverse=True)
+    csr = sparse.csr_matrix((data, cols.astype(np.int32).reshape(-1), indptr), shape=(len(docs), max(len(uniq), 1)))
+    csr.sum_duplicates()
+    terms = kn.terms
+    return (csr.indptr.astype(np.int64), csr.indices.astype(np.int32), csr.data.astype(np.float32),
+            [terms[i] for i in uniq.tolist()], lens, feats, zones, ents)
+
+
+_BUILD_DOCS: list[Doc] | None = None  # the listings being indexed, shared with forked workers
+
+
+def _analyse_range(bounds: tuple[int, int]) -> tuple:
+    lo, hi = bounds
+    return _analyse_block(_BUILD_DOCS[lo:hi], knowledge())
+
+
+def _analyse_all(docs: list[Doc], kn: Knowledge, workers: int) -> Iterable[tuple]:
+    """Blocks of :func:`_analyse_block` results, in order; in ``workers`` forked processes when > 1."""
+    if workers <= 1 or len(docs) < 2:
+        yield _analyse_block(docs, kn)
         return
-    todo: dict[str, None] = {}
-    for d in docs:
-        kws = d.keywords if isinstance(d.keywords, list) else [d.keywords or ""]
-        for text in (d.title, d.node, d.description, "、".join(str(k) for k in kws if k), d.enterprise):
-            if not text:
-                continue
-            t = normalize(text)[:20000]
-            t = _rewrite(t, kn)
-            for clause in _PUNCT_SPLIT.split(t):
-                clause = clause.strip()
-                if clause:
-                    key = _mask_quantities(clause)
-                    if key not in kn.cache:
-                        todo[key] = None
-    clauses = list(todo)
-    if len(clauses) < 5000:
-        return
-    size = max(1000, len(clauses) // (workers * 4))
-    chunks = [clauses[i : i + size] for i in range(0, len(clauses), size)]
-    with mp.get_context("fork").Pool(workers) as pool:
-        for chunk, toks in zip(chunks, pool.map(_jieba_chunk, chunks)):
-            kn.presegmented.update(zip(chunk, toks))
+    import multiprocessing as mp
+
+    global _BUILD_DOCS
+    size = max(500, min(BLOCK_DOCS, -(-len(docs) // (workers * 4))))
+    bounds = [(i, min(i + size, len(docs))) for i in range(0, len(docs), size)]
+    _BUILD_DOCS = docs
+    try:
+        with mp.get_context("fork").Pool(workers) as pool:
+            yield from pool.imap(_analyse_range, bounds)
+    finally:
+        _BUILD_DOCS = None
 
 
 def _pool_kinds(kind: str) -> tuple[str, ...]:
@@ -599,23 +791,16 @@ def _pool_kinds(kind: str) -> tuple[str, ...]:
 class _Segment:
     """Immutable inverted index over a block of internal doc positions."""
 
-    def __init__(self, rows: list[int], wtf: list, lens: np.ndarray, nterms: int):
+    def __init__(self, rows, csr: sparse.csr_matrix, lens: np.ndarray):
+        """``csr``: one row per position in ``rows``, duplicates already summed; ``lens``: (n, 2)."""
         self.rows = np.asarray(rows, dtype=np.int64)  # internal positions
-        n = len(rows)
-        indptr = [0]
-        idx_parts, val_parts = [], []
-        for ids, vals in wtf:
-            idx_parts.append(ids)
-            val_parts.append(vals)
-            indptr.append(indptr[-1] + len(ids))
-        indices = np.concatenate(idx_parts) if idx_parts else np.zeros(0, np.int32)
-        data = np.concatenate(val_parts) if val_parts else np.zeros(0, np.float32)
-        csr = sparse.csr_matrix((data, indices, np.asarray(indptr, dtype=np.int64)), shape=(n, max(nterms, 1)))
-        csr.sum_duplicates()
-        self.df = np.bincount(csr.indices, minlength=max(nterms, 1)).astype(np.float64)
+        self.df = np.bincount(csr.indices, minlength=csr.shape[1]).astype(np.float64)
         self.csc = csr.tocsc()
         self.csc.sort_indices()
-        self.lens = lens.astype(np.float32)  # (n, 2): word length, bigram length
+        self.lens = np.asarray(lens, dtype=np.float32).reshape(-1, 2)  # word length, bigram length
+
+    def to_csr(self) -> sparse.csr_matrix:
+        return self.csc.tocsr()
 
     def scores(self, qterms: np.ndarray, qweights: np.ndarray, is_bigram: np.ndarray, avg: np.ndarray):
         n = len(self.rows)
@@ -658,8 +843,6 @@ class MatchEngine:
         self.terms = self.kn.terms
         self._docs: list[Doc | None] = []
         self._feat: list[_Features | None] = []
-        self._wtf: list[tuple[np.ndarray, np.ndarray]] = []
-        self._lens: list[tuple[float, float]] = []
         self._pos: dict = {}
         self._alive = np.zeros(0, dtype=bool)
         self._kind = np.zeros(0, dtype=np.int8)  # 0 supply, 1 demand, 2 scenario
@@ -670,6 +853,8 @@ class MatchEngine:
         self._main_n = 0
         self._delta: _Segment | None = None
         self._delta_dirty = False
+        self._delta_rows: list[int] = []
+        self._delta_vec: dict[int, tuple] = {}  # position -> (term ids, weights, (word len, bigram len))
         self._df = np.zeros(0, dtype=np.float64)
         self._n_stats = 0
         self._avg = np.array([1.0, 1.0])
@@ -682,59 +867,16 @@ class MatchEngine:
         return self.kn.term_id(t)
 
     def _parts(self, doc: Doc) -> dict:
-        kws = doc.keywords or []
-        if isinstance(kws, str):
-            kws = [kws]
-        return {
-            "title": analyze(doc.title or "", self.kn),
-            "keywords": analyze("、".join(str(k) for k in kws if k), self.kn),
-            "node": analyze(doc.node or "", self.kn),
-            "description": analyze(doc.description or "", self.kn),
-            "enterprise": analyze(doc.enterprise or "", self.kn),
-        }
+        return _doc_parts(doc, self.kn)
 
-    def _doc_vector(self, parts: dict) -> tuple[tuple[np.ndarray, np.ndarray], tuple[float, float]]:
-        arrs, lens_, wts = [], [], []
-        lw = lb = 0.0
-        for fname, fw in FIELD_WEIGHTS.items():
-            p = parts[fname]
-            n_main = 0
-            for arr in p["ids"]:
-                if len(arr):
-                    arrs.append(arr)
-                    lens_.append(len(arr))
-                    wts.append(fw)
-                    n_main += len(arr)
-            for arr in p["parent_ids"]:
-                if len(arr):
-                    arrs.append(arr)
-                    lens_.append(len(arr))
-                    wts.append(fw * PARENT_DOC_WEIGHT)
-            lb += fw * p["n_bigrams"]
-            lw += fw * (n_main - p["n_bigrams"])
-        if not arrs:
-            return (np.zeros(0, np.int32), np.zeros(0, np.float32)), (lw, lb)
-        # duplicates are summed when the segment's sparse matrix is built
-        return (np.concatenate(arrs), np.repeat(np.asarray(wts, dtype=np.float32), lens_)), (lw, lb)
+    def _global_cols(self, cols: np.ndarray, terms: list[str]) -> np.ndarray:
+        """Block-local term numbers -> this process's term ids."""
+        tid = self.kn.term_id
+        lut = np.fromiter((tid(t) for t in terms), dtype=np.int32, count=len(terms))
+        return lut[cols] if len(cols) else cols
 
-    def _append(self, doc: Doc) -> int:
-        parts = self._parts(doc)
-        vec, lens = self._doc_vector(parts)
-        pos = len(self._docs)
-        self._docs.append(doc)
-        self._feat.append(_Features(doc, self.kn, parts))
-        self._wtf.append(vec)
-        self._lens.append(lens)
-        self._zone.append(normalize(doc.zone))
-        ent = normalize(doc.enterprise).strip()
-        eid = self._ent_ids.setdefault(ent, len(self._ent_ids)) if ent else -1 - pos
-        self._pos[doc.id] = pos
-        return pos, eid
-
-    def _grow_arrays(self, new_kinds, new_ents, new_alive):
-        self._kind = np.concatenate([self._kind, np.asarray(new_kinds, dtype=np.int8)])
-        self._ent = np.concatenate([self._ent, np.asarray(new_ents, dtype=np.int64)])
-        self._alive = np.concatenate([self._alive, np.asarray(new_alive, dtype=bool)])
+    def _ent_id(self, ent: str, pos: int) -> int:
+        return self._ent_ids.setdefault(ent, len(self._ent_ids)) if ent else -1 - pos
 
     @staticmethod
     def _kind_code(kind: str) -> int:
@@ -743,39 +885,100 @@ class MatchEngine:
     def index(self, docs: Iterable[Doc], workers: int | None = None) -> None:
         """Full (re)build from scratch.
 
-        For large inputs (>= PARALLEL_MIN docs) jieba segmentation of the not-yet-cached clauses
-        runs in ``workers`` forked processes first (default: CPU count, POSIX only)."""
+        Listings are analysed in blocks; from ``PARALLEL_MIN`` listings on, the blocks go to
+        ``workers`` forked processes (default: $LIANTONG_MATCH_WORKERS or the usable CPUs), each
+        returning a block-local CSR that is renumbered into this process's term ids here.  The main
+        segment is then one ``scipy.sparse`` matrix built in a single pass."""
         docs = list(docs)
         with self._lock:
             self.__init__(merge_threshold=self.merge_threshold)
-            if len(docs) >= PARALLEL_MIN:
-                _presegment(docs, self.kn, workers)
-            kinds, ents, alive = [], [], []
-            for d in docs:
-                if d.id in self._pos:  # later duplicates replace earlier ones
-                    old = self._pos[d.id]
+            n = len(docs)
+            nw = _workers(workers) if n >= PARALLEL_MIN else 1
+            indptrs, cols_l, data_l, lens_l = [], [], [], []
+            feats: list = []
+            zones: list[str] = []
+            ents: list[str] = []
+            off = 0
+            for indptr, cols, data, terms, lens, bfeats, bzones, bents in _analyse_all(docs, self.kn, nw):
+                indptrs.append(indptr[1:] + off)
+                off += int(indptr[-1])
+                cols_l.append(self._global_cols(cols, terms))
+                data_l.append(data)
+                lens_l.append(lens)
+                feats.extend(bfeats)
+                zones.extend(bzones)
+                ents.extend(bents)
+            indptr = np.concatenate([np.zeros(1, np.int64)] + indptrs)
+            csr = sparse.csr_matrix((np.concatenate(data_l) if data_l else np.zeros(0, np.float32),
+                                     np.concatenate(cols_l) if cols_l else np.zeros(0, np.int32), indptr),
+                                    shape=(n, max(len(self.terms), 1)))
+            lens = np.concatenate(lens_l) if lens_l else np.zeros((0, 2))
+            self._docs = list(docs)
+            self._feat = feats
+            self._zone = zones
+            self._pos = {}
+            alive = np.fromiter((bool(d.active) for d in docs), dtype=bool, count=n)
+            live = None
+            for pos, d in enumerate(docs):
+                old = self._pos.get(d.id)
+                if old is not None:  # later duplicates replace earlier ones
                     alive[old] = False
                     self._docs[old] = None
                     self._feat[old] = None
-                pos, eid = self._append(d)
-                kinds.append(self._kind_code(d.kind))
-                ents.append(eid)
-                alive.append(bool(d.active))
-            self._grow_arrays(kinds, ents, alive)
-            self._rebuild_main()
+                    live = live if live is not None else np.ones(n, dtype=bool)
+                    live[old] = False
+                self._pos[d.id] = pos
+            self._kind = np.fromiter((self._kind_code(d.kind) for d in docs), dtype=np.int8, count=n)
+            self._ent = np.fromiter((self._ent_id(e, i) for i, e in enumerate(ents)), dtype=np.int64, count=n)
+            self._alive = alive
+            rows = np.arange(n, dtype=np.int64)
+            if live is not None:
+                rows, csr, lens = rows[live], csr[live], lens[live]
+            self._set_main(rows, csr, lens)
 
-    def _rebuild_main(self) -> None:
-        """Merge everything alive into one main segment (uses stored term statistics)."""
-        live = [i for i in range(len(self._docs)) if self._docs[i] is not None]
-        lens = np.asarray([self._lens[i] for i in live], dtype=np.float64).reshape(-1, 2)
-        self._main = _Segment(live, [self._wtf[i] for i in live], lens, len(self.terms))
+    def _set_main(self, rows: np.ndarray, csr: sparse.csr_matrix, lens: np.ndarray) -> None:
+        self._main = _Segment(rows, csr, lens)
         self._df = self._main.df
-        self._n_stats = max(len(live), 1)
-        self._avg = np.maximum(lens.mean(axis=0), 1.0) if len(live) else np.ones(2)
+        self._n_stats = max(len(rows), 1)
+        self._avg = np.maximum(lens.mean(axis=0), 1.0) if len(rows) else np.ones(2)
         self._main_n = len(self._docs)
         self._delta = None
-        self._delta_rows: list[int] = []
+        self._delta_rows = []
+        self._delta_vec = {}
         self._delta_dirty = False
+
+    def _vec_csr(self, positions: list[int]) -> tuple[sparse.csr_matrix, np.ndarray]:
+        vecs = [self._delta_vec[p] for p in positions]
+        indptr = np.zeros(len(vecs) + 1, dtype=np.int64)
+        np.cumsum([len(v[0]) for v in vecs], out=indptr[1:])
+        ids = np.concatenate([v[0] for v in vecs]) if vecs else np.zeros(0, np.int32)
+        vals = np.concatenate([v[1] for v in vecs]) if vecs else np.zeros(0, np.float32)
+        csr = sparse.csr_matrix((vals, ids, indptr), shape=(len(vecs), max(len(self.terms), 1)))
+        return csr, np.asarray([v[2] for v in vecs], dtype=np.float64).reshape(-1, 2)
+
+    def _rebuild_main(self) -> None:
+        """Merge the live rows of the main and delta segments into one main segment (no re-analysis)."""
+        ncols = max(len(self.terms), 1)
+        parts_rows, parts_csr, parts_lens = [], [], []
+        if self._main is not None and len(self._main.rows):
+            keep = np.fromiter((self._docs[p] is not None for p in self._main.rows.tolist()), dtype=bool,
+                               count=len(self._main.rows))
+            m = self._main.to_csr()[keep]
+            m.resize((m.shape[0], ncols))
+            parts_rows.append(self._main.rows[keep])
+            parts_csr.append(m)
+            parts_lens.append(self._main.lens[keep].astype(np.float64))
+        rows = [p for p in self._delta_rows if self._docs[p] is not None]
+        if rows:
+            c, ln = self._vec_csr(rows)
+            parts_rows.append(np.asarray(rows, dtype=np.int64))
+            parts_csr.append(c)
+            parts_lens.append(ln)
+        if parts_csr:
+            csr = sparse.vstack(parts_csr, format="csr")
+            self._set_main(np.concatenate(parts_rows), csr, np.concatenate(parts_lens))
+        else:
+            self._set_main(np.zeros(0, np.int64), sparse.csr_matrix((0, ncols), dtype=np.float32), np.zeros((0, 2)))
 
     def update(self, doc: Doc) -> None:
         """Add or replace one listing without rebuilding the main index."""
@@ -788,17 +991,30 @@ class MatchEngine:
                 self._alive[old] = False
                 self._docs[old] = None
                 self._feat[old] = None
-            pos, eid = self._append(doc)
-            self._grow_arrays([self._kind_code(doc.kind)], [eid], [bool(doc.active)])
+                self._delta_vec.pop(old, None)
+            indptr, cols, data, terms, lens, feats, zones, ents = _analyse_block([doc], self.kn)
+            ids = self._global_cols(cols, terms)
+            pos = len(self._docs)
+            self._docs.append(doc)
+            self._feat.append(feats[0])
+            self._zone.append(zones[0])
+            self._pos[doc.id] = pos
+            self._grow_arrays([self._kind_code(doc.kind)], [self._ent_id(ents[0], pos)], [bool(doc.active)])
+            self._delta_vec[pos] = (ids, data, (float(lens[0, 0]), float(lens[0, 1])))
             # unseen terms get a document frequency so that their idf is defined
             if len(self._df) < len(self.terms):
                 self._df = np.concatenate([self._df, np.zeros(len(self.terms) - len(self._df))])
-            self._df[np.unique(self._wtf[pos][0])] += 1
+            self._df[ids] += 1  # ids are unique within a row
             self._delta_rows.append(pos)
             self._delta_dirty = True
             limit = self.merge_threshold or max(2000, self._main_n // 10)
             if len(self._delta_rows) > limit:
                 self._rebuild_main()
+
+    def _grow_arrays(self, new_kinds, new_ents, new_alive):
+        self._kind = np.concatenate([self._kind, np.asarray(new_kinds, dtype=np.int8)])
+        self._ent = np.concatenate([self._ent, np.asarray(new_ents, dtype=np.int64)])
+        self._alive = np.concatenate([self._alive, np.asarray(new_alive, dtype=bool)])
 
     def remove(self, doc_id) -> bool:
         with self._lock:
@@ -808,6 +1024,7 @@ class MatchEngine:
             self._alive[pos] = False
             self._docs[pos] = None
             self._feat[pos] = None
+            self._delta_vec.pop(pos, None)
             return True
 
     def __len__(self) -> int:
@@ -817,8 +1034,11 @@ class MatchEngine:
         if self._delta_dirty:
             rows = [i for i in self._delta_rows if self._docs[i] is not None]
             self._delta_rows = rows
-            self._delta = _Segment(rows, [self._wtf[i] for i in rows],
-                                   np.asarray([self._lens[i] for i in rows]).reshape(-1, 2), len(self.terms)) if rows else None
+            if rows:
+                csr, lens = self._vec_csr(rows)
+                self._delta = _Segment(rows, csr, lens)
+            else:
+                self._delta = None
             self._delta_dirty = False
         return self._delta
 
