@@ -7,7 +7,7 @@ from django.db import transaction
 from liantong.core import audit
 from liantong.core.services import ServiceError
 
-from .models import Role, User, UnitKind
+from .models import Role, UnitKind, User
 
 
 @transaction.atomic

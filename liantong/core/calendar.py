@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime
 import logging
-from functools import lru_cache
+from functools import cache, lru_cache
 from zoneinfo import ZoneInfo
 
 import chinese_calendar
@@ -28,7 +28,7 @@ def is_workday(day: datetime.date) -> bool:
         return day.weekday() < 5
 
 
-@lru_cache(maxsize=None)
+@cache
 def _warn_uncovered(year: int) -> None:
     log.warning("chinesecalendar 未覆盖 %s 年的节假日安排，暂按周一至周五计算工作日", year)
 

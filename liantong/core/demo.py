@@ -6,7 +6,7 @@ loader ``(ctx) -> None``; they run in registration order and share ``ctx`` (zone
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from django.db import transaction
 

@@ -12,8 +12,9 @@ import datetime
 import io
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 from django.db import transaction
 from openpyxl import Workbook, load_workbook

@@ -8,8 +8,8 @@ Apps register ``fn(scale: Scale, log) -> dict`` in order; they share nothing but
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,7 @@
 """Panels of the home page. Each app registers ``panel(request) -> dict | None``; a dict gives the
 ``template`` to include and its context. The home page shows the panels that answer, in order."""
 
-from typing import Callable
+from collections.abc import Callable
 
 _PANELS: list[tuple[int, Callable]] = []
 

@@ -11,8 +11,8 @@ No Python-side filtering: the result is a query, so counts and pages cannot leak
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from django.db.models import Q
 

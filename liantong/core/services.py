@@ -6,7 +6,9 @@ same way, runs in one transaction and is audited with old and new values.
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
+import contextlib
+
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import IntegrityError, models, transaction
 
 from . import audit
@@ -27,10 +29,8 @@ def validation_message(exc: ValidationError, model: type[models.Model] | None = 
         for field, msgs in exc.message_dict.items():
             name = field
             if model is not None and field != "__all__":
-                try:
+                with contextlib.suppress(FieldDoesNotExist):
                     name = str(model._meta.get_field(field).verbose_name)
-                except Exception:
-                    pass
             parts.append(("" if field == "__all__" else f"{name}：") + "；".join(msgs))
         return "；".join(parts)
     return "；".join(exc.messages)

@@ -5,7 +5,7 @@ Each app registers a function ``(zone) -> dict`` adding its keys; ``zone_stats``
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 _PROVIDERS: list[Callable] = []
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime
 import socket
 import uuid
-from typing import Callable
+from collections.abc import Callable
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone

@@ -20,7 +20,15 @@ from liantong.core.views_generic import ObjectDetailView, ObjectEditView, Object
 from liantong.orgs.models import Chain
 
 from . import excel, forms, index, services, tables
-from .models import ContactRequest, ContactStatus, Deal, EnterpriseRevenue, Listing, ListingStatus, MatchmakingMeeting
+from .models import (
+    ContactRequest,
+    ContactStatus,
+    Deal,
+    EnterpriseRevenue,
+    Listing,
+    ListingStatus,
+    MatchmakingMeeting,
+)
 
 
 def search_listings(qs, text: str):

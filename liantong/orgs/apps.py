@@ -8,13 +8,11 @@ class OrgsConfig(AppConfig):
 
     def ready(self):
         from liantong.core import demo, dicts, gen, stats
+        from liantong.core.registry import register_specs
 
         from . import demo as orgs_demo
         from . import gen as orgs_gen
         from . import models
-
-        from liantong.core.registry import register_specs
-
         from .excel import SPECS
 
         register_specs(SPECS)

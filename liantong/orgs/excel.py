@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from liantong.core.excel import CellError, Spec, XCol, choice_parser, clean_text, parse_bool, parse_date
-from liantong.core.identifiers import PHONE_RE, id_error, id_gender, id_birth_date, normalise, uscc_error
-from liantong.core.models import Zone
 from liantong.core import dicts, pii
+from liantong.core.excel import CellError, Spec, XCol, choice_parser, parse_bool, parse_date
+from liantong.core.identifiers import PHONE_RE, id_birth_date, id_error, id_gender, normalise, uscc_error
+from liantong.core.models import Zone
 
 from . import services
 from .models import (
     Chain,
-    ChainMembership,
     ChainNode,
     ChainRole,
     Enterprise,

@@ -5,7 +5,6 @@ from django import forms
 
 from liantong.core import services as core
 
-
 from . import services
 from .models import (
     Chain,

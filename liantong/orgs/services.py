@@ -6,7 +6,15 @@ from django.db import transaction
 
 from liantong.core import audit, pii
 from liantong.core import services as core
-from liantong.core.identifiers import id_birth_date, id_error, id_gender, mask_id, mask_phone, normalise, uscc_error
+from liantong.core.identifiers import (
+    id_birth_date,
+    id_error,
+    id_gender,
+    mask_id,
+    mask_phone,
+    normalise,
+    uscc_error,
+)
 from liantong.core.models import Zone
 from liantong.core.services import ServiceError
 

@@ -10,7 +10,6 @@ from django.shortcuts import redirect, render
 from liantong.core.excel import import_workbook, template_workbook
 from liantong.core.scoping import get_for_user
 from liantong.core.services import ServiceError
-
 from liantong.core.tables import Column
 from liantong.core.views_generic import GenericDetailView, ObjectDetailView, ObjectEditView, ObjectListView
 

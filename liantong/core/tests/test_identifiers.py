@@ -3,7 +3,14 @@ import datetime
 import pytest
 
 from liantong.core.excel import CellError, parse_date
-from liantong.core.identifiers import id_check_char, id_error, mask_id, mask_phone, uscc_check_char, uscc_error
+from liantong.core.identifiers import (
+    id_check_char,
+    id_error,
+    mask_id,
+    mask_phone,
+    uscc_check_char,
+    uscc_error,
+)
 
 
 def test_a_real_credit_code_passes_and_a_changed_check_character_fails():

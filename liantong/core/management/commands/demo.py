@@ -10,6 +10,6 @@ class Command(BaseCommand):
         from django.conf import settings
 
         demo.run(log=lambda s: self.stdout.write(s))
-        self.stdout.write(self.style.SUCCESS("演示数据已就绪。演示账号（统一密码 %s）：" % settings.DEMO_PASSWORD))
+        self.stdout.write(self.style.SUCCESS(f"演示数据已就绪。演示账号（统一密码 {settings.DEMO_PASSWORD}）："))
         for username, who in demo.DEMO_LOGINS:
             self.stdout.write(f"  {username:<10} {who}")

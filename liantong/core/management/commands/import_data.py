@@ -23,11 +23,10 @@ class Command(BaseCommand):
         if actor is None:
             raise CommandError(f"用户“{opts['user']}”不存在")
         try:
-            fh = open(opts["file"], "rb")
+            with open(opts["file"], "rb") as fh:
+                result = import_workbook(spec, fh, actor=actor, dry_run=opts["dry_run"])
         except OSError as exc:
             raise CommandError(f"无法打开文件：{exc}") from exc
-        with fh:
-            result = import_workbook(spec, fh, actor=actor, dry_run=opts["dry_run"])
         for line in result.error_lines():
             self.stdout.write(line)
         self.stdout.write(result.summary())
