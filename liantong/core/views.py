@@ -97,13 +97,13 @@ def _log_page(request, qs, template, title):
 @login_required
 def login_log(request):
     qs = AuditLog.objects.filter(action__in=["login", "login_failed", "logout"]).select_related("zone")
-    return _log_page(request, qs, "core/login_log.html", "登录日志")
+    return _log_page(request, qs, "core/audit_log.html", "登录日志")
 
 
 @login_required
 def operation_log(request):
     qs = AuditLog.objects.exclude(action__in=["login", "login_failed", "logout"]).select_related("zone")
-    return _log_page(request, qs, "core/operation_log.html", "操作日志")
+    return _log_page(request, qs, "core/audit_log.html", "操作日志")
 
 
 

@@ -243,3 +243,35 @@ class ObjectEditView(PermissionMixin, View):
         title = f"编辑{verbose}：{obj}" if obj else f"新增{verbose}"
         return render(request=self.request, template_name=self.template_name,
                       context={"form": form, "object": obj, "title": title}, status=status)
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+UPLOAD_LIMIT = 10 * 1024 * 1024
+
+
+def import_upload(request, spec):
+    """Handle a POSTed workbook for ``spec``: the ImportResult, or None with a Chinese message when no
+    usable file came (the page shows the result's per-row table)."""
+    from .excel import import_workbook
+
+    if request.method != "POST":
+        return None
+    upload = request.FILES.get("file")
+    if upload is None:
+        messages.error(request, "请选择要导入的 Excel 文件")
+        return None
+    if upload.size > UPLOAD_LIMIT:
+        messages.error(request, "文件超过 10 MB")
+        return None
+    return import_workbook(spec, upload, actor=request.user, dry_run=request.POST.get("dry_run") == "on")
+
+
+def template_download(spec, filename: str) -> HttpResponse:
+    """The spec's empty import template as a download."""
+    from urllib.parse import quote
+
+    from .excel import template_workbook
+
+    resp = HttpResponse(template_workbook(spec), content_type=XLSX)
+    resp["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}.xlsx"
+    return resp

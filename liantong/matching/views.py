@@ -4,19 +4,22 @@ the supporting firms' growth per chain. Every read starts from ``visible_to``; e
 
 from __future__ import annotations
 
-from urllib.parse import quote
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q, Sum
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from liantong.core.excel import import_workbook, template_workbook
 from liantong.core.scoping import get_for_user
 from liantong.core.services import ServiceError
-from liantong.core.views_generic import ObjectDetailView, ObjectEditView, ObjectListView
+from liantong.core.views_generic import (
+    ObjectDetailView,
+    ObjectEditView,
+    ObjectListView,
+    import_upload,
+    template_download,
+)
 from liantong.orgs.models import Chain
 
 from . import excel, forms, index, services, tables
@@ -329,25 +332,13 @@ def import_view(request):
     """Upload listings: every row checked; any problem imports nothing and is listed per row and column."""
     if not request.user.has_perm_code("matching.import"):
         raise Http404
-    result = None
-    if request.method == "POST":
-        upload = request.FILES.get("file")
-        if upload is None:
-            messages.error(request, "请选择要导入的 Excel 文件")
-        elif upload.size > 10 * 1024 * 1024:
-            messages.error(request, "文件超过 10 MB")
-        else:
-            result = import_workbook(excel.LISTING, upload, actor=request.user,
-                                     dry_run=request.POST.get("dry_run") == "on")
+    result = import_upload(request, excel.LISTING)
     return render(request, "matching/import.html", {"result": result, "title": "导入供需信息"})
 
 
 @login_required
 def import_template(request):
-    resp = HttpResponse(template_workbook(excel.LISTING),
-                        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    resp["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote('供需信息导入模板')}.xlsx"
-    return resp
+    return template_download(excel.LISTING, "供需信息导入模板")
 
 
 __all__ = ["ListingStatus"]

@@ -4,14 +4,20 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 
-from liantong.core.excel import import_workbook, template_workbook
 from liantong.core.scoping import get_for_user
 from liantong.core.services import ServiceError
 from liantong.core.tables import Column
-from liantong.core.views_generic import GenericDetailView, ObjectDetailView, ObjectEditView, ObjectListView
+from liantong.core.views_generic import (
+    GenericDetailView,
+    ObjectDetailView,
+    ObjectEditView,
+    ObjectListView,
+    import_upload,
+    template_download,
+)
 
 from . import diagram, excel, forms, services, tables
 from .models import (
@@ -372,16 +378,7 @@ def import_view(request):
     kind = request.POST.get("kind") or request.GET.get("kind") or "enterprises"
     if kind not in excel.SPECS:
         raise Http404
-    result = None
-    if request.method == "POST":
-        upload = request.FILES.get("file")
-        if upload is None:
-            messages.error(request, "请选择要导入的 Excel 文件")
-        elif upload.size > 10 * 1024 * 1024:
-            messages.error(request, "文件超过 10 MB")
-        else:
-            result = import_workbook(excel.SPECS[kind], upload, actor=request.user,
-                                     dry_run=request.POST.get("dry_run") == "on")
+    result = import_upload(request, excel.SPECS[kind])
     return render(request, "orgs/import.html", {"kind": kind, "specs": excel.SPECS, "result": result,
                                                 "title": "Excel 导入"})
 
@@ -391,12 +388,7 @@ def import_template(request, kind):
     spec = excel.SPECS.get(kind)
     if spec is None:
         raise Http404
-    from urllib.parse import quote
-
-    resp = HttpResponse(template_workbook(spec),
-                        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    resp["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(spec.title + '导入模板')}.xlsx"
-    return resp
+    return template_download(spec, spec.title + "导入模板")
 
 
 

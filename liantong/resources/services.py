@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from liantong.core import audit, calendar, dicts
 from liantong.core import services as core
+from liantong.core.files import check_uploaded_file
 from liantong.core.services import ServiceError
 from liantong.orgs.models import Chain, ChainMembership, Department, Enterprise, Member, PartyOrg
 
@@ -400,30 +401,9 @@ def record_visit(*, actor, squad: ServiceSquad, enterprise: Enterprise, kind: st
     return obj
 
 
-IMAGE_MAGIC = {".jpg": (b"\xff\xd8\xff",), ".jpeg": (b"\xff\xd8\xff",), ".png": (b"\x89PNG\r\n\x1a\n",)}
-
-
 def check_attachment(upload) -> None:
-    """Refuse a file whose extension is not allowed, that is empty or too large, or whose content does not
-    match its image extension (settings.ATTACHMENT_EXTENSIONS / ATTACHMENT_MAX_BYTES)."""
-    name = os.path.basename(getattr(upload, "name", "") or "")
-    ext = os.path.splitext(name)[1].lower()
-    allowed = [e.lower() for e in settings.ATTACHMENT_EXTENSIONS]
-    if ext not in allowed:
-        raise ServiceError(f"不支持的文件类型“{ext or '无扩展名'}”，仅允许：{'、'.join(allowed)}", field="photos")
-    size = getattr(upload, "size", None) or 0
-    limit = settings.ATTACHMENT_MAX_BYTES
-    if size <= 0:
-        raise ServiceError(f"文件“{name}”为空", field="photos")
-    if size > limit:
-        raise ServiceError(f"文件“{name}”大小 {size / 1048576:.1f} MB，超过上限 {limit / 1048576:.0f} MB",
-                           field="photos")
-    if ext in IMAGE_MAGIC:
-        upload.seek(0)
-        head = upload.read(16)
-        upload.seek(0)
-        if not any(head.startswith(m) for m in IMAGE_MAGIC[ext]):
-            raise ServiceError(f"文件“{name}”的内容不是有效的图片", field="photos")
+    """A visit photo's type, size and content (the shared upload checks)."""
+    check_uploaded_file(upload, field="photos")
 
 
 @transaction.atomic

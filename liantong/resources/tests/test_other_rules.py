@@ -42,7 +42,7 @@ def test_a_visit_with_a_photo_is_recorded_with_its_attachment(personas, squad, s
 
 
 @pytest.mark.parametrize("name,content,message", [
-    ("病毒.exe", b"MZ" + b"\0" * 10, "不支持的文件类型"),
+    ("病毒.exe", b"MZ" + b"\0" * 10, "不允许上传"),
     ("假图片.jpg", b"not an image at all", "不是有效的图片"),
     ("空.pdf", b"", "为空"),
 ])

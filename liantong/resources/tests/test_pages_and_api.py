@@ -191,5 +191,5 @@ def test_a_visit_with_an_exe_is_refused_on_the_form_with_a_chinese_error(persona
     r = client_for(personas["by_zone"]).post(reverse("resources:visit_create"), {
         "squad": squad.pk, "enterprise": ent.pk, "kind": "training", "visited_on": "2025-12-01", "hours": "2",
         "participants": "3", "result": "培训", "photos": SimpleUploadedFile("x.exe", b"MZ")})
-    assert r.status_code == 400 and "不支持的文件类型" in r.content.decode()
+    assert r.status_code == 400 and "不允许上传" in r.content.decode()
     assert ServiceVisit.objects.count() == before
