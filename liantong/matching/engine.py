@@ -761,6 +761,15 @@ def _analyse_block(docs: list[Doc], kn: Knowledge) -> tuple:
 _BUILD_DOCS: list[Doc] | None = None  # the listings being indexed, shared with forked workers
 
 
+def _worker_init() -> None:
+    """A build worker only allocates (caches, results) and then exits: keep the garbage collector
+    away from the heap inherited from the parent (no scans, no copy-on-write of its pages)."""
+    import gc
+
+    gc.disable()
+    gc.freeze()
+
+
 def _analyse_range(bounds: tuple[int, int]) -> tuple:
     lo, hi = bounds
     return _analyse_block(_BUILD_DOCS[lo:hi], knowledge())
@@ -778,7 +787,7 @@ def _analyse_all(docs: list[Doc], kn: Knowledge, workers: int) -> Iterable[tuple
     bounds = [(i, min(i + size, len(docs))) for i in range(0, len(docs), size)]
     _BUILD_DOCS = docs
     try:
-        with mp.get_context("fork").Pool(workers) as pool:
+        with mp.get_context("fork").Pool(workers, initializer=_worker_init) as pool:
             yield from pool.imap(_analyse_range, bounds)
     finally:
         _BUILD_DOCS = None
@@ -1277,7 +1286,7 @@ class MatchEngine:
         qw = {t[2:] for p in ("title", "keywords", "node", "description") for t in qparts[p]["terms"] if t[0] == "w"}
         dw = {t[2:] for p in ("title", "keywords", "node", "description") for t in dparts[p]["terms"] if t[0] == "w"}
         matched += sorted((w for w in qw & dw if len(w) >= 2 and not (w.isascii() and len(w) <= 3)),
-                          key=len, reverse=True)[:6]
+                          key=lambda w: (-len(w), w))[:6]
         synonyms = []
         for c in shared:
             qs = {s for s in self._surfaces(qparts, c)}
