@@ -35,14 +35,18 @@ One audit row per zone records the bulk creation.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
+import os
 import random
 import time
 from collections import Counter
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from multiprocessing import get_context
 
 from django.db import connection
-from django.db.models import DateTimeField, Max
+from django.db.models import Max
 
 from liantong.core import audit, calendar
 from liantong.core.models import Zone
@@ -73,6 +77,7 @@ HOUR = datetime.timedelta(hours=1)
 DAY = datetime.timedelta(days=1)
 TICK_EVERY = 600.0  # seconds: cards are raised by a tick at most this long after their moment
 ZONE_PREFIX = "合成园区"
+POOL_THRESHOLD = 100_000  # simulate zones in forked workers above this many orders
 
 # final state → share of orders (per cent)
 MIX = [(S.RATED, 61), (S.RESOLVED, 8), (S.ACCEPTED, 11), (S.DISPATCHED, 5), (S.SUBMITTED, 5), (S.RETURNED, 2),
@@ -95,7 +100,8 @@ NOTES = {"decline": "不属于园区服务范围，已告知企业其他办理�
 
 class _Calendar:
     """``calendar.deadline`` and ``workdays_elapsed`` precomputed per Shanghai day over the run's range,
-    so a million orders never walk the calendar row by row (days outside the range are computed once)."""
+    so a million orders never walk the calendar row by row (days outside the range are computed once).
+    Times here are naive UTC (the generator's own arithmetic; see ``generate``)."""
 
     EIGHT = datetime.timedelta(hours=8)  # Asia/Shanghai has had no daylight saving since 1991
 
@@ -111,7 +117,8 @@ class _Calendar:
         while day <= last:
             for k in workday_counts:
                 self.due[(day, k)] = calendar.deadline(
-                    datetime.datetime.combine(day, datetime.time(12), tzinfo=calendar.SHANGHAI), k)
+                    datetime.datetime.combine(day, datetime.time(12), tzinfo=calendar.SHANGHAI), k
+                ).replace(tzinfo=None)
             day += DAY
 
     def day(self, at: datetime.datetime) -> datetime.date:
@@ -121,13 +128,13 @@ class _Calendar:
         key = ((at + self.EIGHT).date(), n)
         due = self.due.get(key)
         if due is None:
-            due = self.due[key] = calendar.deadline(at, n)
+            due = self.due[key] = calendar.deadline(at.replace(tzinfo=datetime.UTC), n).replace(tzinfo=None)
         return due
 
     def elapsed(self, start: datetime.datetime, end: datetime.datetime) -> int:
         a, b = self.cum.get(self.day(start)), self.cum.get(self.day(end))
         if a is None or b is None:
-            return calendar.workdays_elapsed(start, end)
+            return calendar.workdays_elapsed(start.replace(tzinfo=datetime.UTC), end.replace(tzinfo=datetime.UTC))
         return b - a
 
 
@@ -184,11 +191,10 @@ class _ZoneUsers:
 
     SYSTEM = (None, "系统", "系统")
 
-    def __init__(self, zone: Zone, rng: random.Random):
+    def __init__(self, zone: Zone):
         from liantong.accounts.models import UnitKind, User
 
-        self.rng = rng
-
+        self.rng = random.Random()
         self.zone: list[tuple] = []
         self.chain: dict[int, list[tuple]] = {}
         self.dept: dict[int, list[tuple]] = {}
@@ -221,12 +227,9 @@ class _ZoneUsers:
         return None, f"{dept_name(dept_id)}承办人"[:150], dept_name(dept_id)[:120]
 
 
-def _department_users(zone: Zone, number: int, depts: list[int]) -> int:
+def _department_users(zone: Zone, number: int, depts: list[int], password: Callable[[], str]) -> int:
     """Give each department of a generated zone without staff a user ``gen_zNN_dK`` (audited, demo
     password), so department moves have a real actor and the inbox a reader."""
-    from django.conf import settings
-    from django.contrib.auth.hashers import make_password
-
     from liantong.accounts.models import UnitKind, User
     from liantong.accounts.roles import ensure_roles
     from liantong.accounts.services import save_user
@@ -243,7 +246,7 @@ def _department_users(zone: Zone, number: int, depts: list[int]) -> int:
                   department_id=d.pk, display_name=f"{d.name}承办人（合成）", is_demo=True)
         made.append(name)
     if made:
-        User.objects.filter(username__in=made).update(password=make_password(settings.DEMO_PASSWORD))
+        User.objects.filter(username__in=made).update(password=password())
     return len(made)
 
 
@@ -446,174 +449,232 @@ def dept_name(pk: int) -> str:
     return _DEPT_NAMES.get(pk, "")
 
 
-def _adapter() -> Callable:
-    """Datetime → the value the backend stores (SQLite: Django's naive-UTC text; PostgreSQL: as is)."""
-    if connection.vendor == "sqlite":
-        return lambda d: None if d is None else str(d.replace(tzinfo=None))
-    return lambda d: d
+ORDER_FIELDS = [f.attname for f in ServiceRequest._meta.concrete_fields]
+ASSIGNMENT_COLUMNS = ["zone_id", "order_id", "department_id", "role", "state", "active", "round", "order_state",
+                      "due_at", "note", "assigned_at", "finished_at"]
+CARD_COLUMNS = ["zone_id", "order_id", "stage", "level", "round", "department_id", "due_at", "raised_at",
+                "cleared_at"]
+TIMELINE_COLUMNS = ["zone_id", "order_id", "at", "actor_id", "actor_name", "actor_unit", "action", "from_state",
+                    "to_state", "department_id", "note"]
+
+
+@dataclasses.dataclass
+class _ZoneSpec:
+    """What one zone's simulation needs from the database (read in the main process)."""
+
+    zone_id: int
+    seed: str
+    first_pk: int
+    orders: int
+    firms: list[tuple]  # (enterprise, chain, name, contact, phone)
+    depts: list[tuple[int, str]]
+    people: _ZoneUsers
+
+
+@dataclasses.dataclass
+class _ZoneRows:
+    orders: list
+    assignments: list
+    cards: list
+    timeline: list
+    learned: Counter
+
+
+_CTX: dict = {}  # now, calendar, limits, titles: set before the workers fork
+
+
+def _simulate(spec: _ZoneSpec) -> _ZoneRows:
+    """Replay the lives of one zone's orders: plain rows in column order (no database; runs in a
+    forked worker at scale). Datetimes are naive UTC, which both backends store as such."""
+    now, cal, limits, titles = _CTX["now"], _CTX["cal"], _CTX["limits"], _CTX["titles"]
+    cats = list(limits)
+    rng = random.Random(spec.seed)
+    people = spec.people
+    people.rng = rng
+    committee, staff = people.committee, people.staff
+    _DEPT_NAMES.update(spec.depts)
+    dept_ids = [d for d, _ in spec.depts]
+    firms = spec.firms
+    lead_of = {c: dept_ids[i % len(dept_ids)] for i, c in enumerate(cats)}
+    template = {f: None for f in ORDER_FIELDS}
+    template.update(description="", contact_name="", contact_phone="", rating_note="", resolution="", stage="",
+                    urgency="normal", extension_days=0, pending_extension_days=0, reopen_count=0, round=1,
+                    is_demo=True)
+    orders: list[tuple] = []
+    assignments: list[list] = []
+    cards: list[list] = []
+    timeline: list[tuple] = []
+    learned: Counter = Counter()
+    live: list[tuple[int, str]] = []  # recent live orders a duplicate may be merged into
+    for pk in range(spec.first_pk, spec.first_pk + spec.orders):
+        ent, chain, firm_name, contact, phone = firms[rng.randrange(len(firms))]
+        firm = people.firm.get(ent) or (None, (contact or "企业联系人")[:150], firm_name[:120])
+        cat = cats[rng.randrange(len(cats))]
+        title, terms = titles[cat][rng.randrange(len(titles[cat]))]
+        final = _plan(rng)
+        lo, hi = AGE.get(final, AGE_DONE)
+        at = now - datetime.timedelta(days=rng.uniform(lo, hi))
+        o = dict(template)
+        u = rng.random()
+        o.update(id=pk, zone_id=spec.zone_id, ref=f"G{spec.zone_id}-{pk}", enterprise_id=ent, chain_id=chain,
+                 category=cat, title=title, description=f"{title}（合成数据）", terms=terms,
+                 urgency="normal" if u < 0.85 else ("urgent" if u < 0.97 else "critical"),
+                 contact_name=(contact or "")[:50], contact_phone=(phone or "")[:30], submitted_at=at,
+                 created_by_id=firm[0])
+        life = _Life(o, now, cal, rng, assignments, cards, timeline, limits[cat])
+        life.move("submit", at, firm, note=title)
+        lead = lead_of[cat] if rng.random() < 0.85 else dept_ids[rng.randrange(len(dept_ids))]
+        t = at
+        plan = _actions(final, rng)
+        for i, action in enumerate(plan):
+            if action == "resolve":
+                for a in [a for a in life.active if a[3] == ASSIST and a[4] != A.REPORTED]:
+                    t = _later(t, GAP["report"], now, rng)
+                    life.move("report", t, staff(a[2]), note=NOTES["report"])
+                span = (o["resolve_due_at"] - o["stage_started_at"]).total_seconds()
+                target = o["stage_started_at"] + datetime.timedelta(seconds=span * rng.uniform(0.2, 1.25))
+                t = _clamp(max(target, t + HOUR * rng.uniform(0.5, 4)), t, now, rng)
+                life.move("resolve", t, staff(life.lead[2]), note=NOTES["resolve"])
+                continue
+            if action == "request_extension":
+                span = (o["due_at"] - o["stage_started_at"]).total_seconds()
+                target = o["stage_started_at"] + datetime.timedelta(seconds=span * rng.uniform(0.3, 0.8))
+                t = _clamp(max(target, t + HOUR), t, now, rng)
+            else:
+                t = _later(t, GAP[action], now, rng)
+            if action in ("dispatch", "redispatch"):
+                escalated = life.state == S.ESCALATED
+                # a first dispatch that comes back went to the wrong department (退单 → 改派)
+                wrong = action == "dispatch" and i + 1 < len(plan) and plan[i + 1] == "return"
+                d = dept_ids[rng.randrange(len(dept_ids))] if wrong else lead
+                assist = None
+                if len(dept_ids) > 1 and rng.random() < 0.1:
+                    others = [x for x in dept_ids if x != d]
+                    a_id = others[rng.randrange(len(others))]
+                    assist = (a_id, dept_name(a_id))
+                life.move(action, t, committee(chain, zone_only=escalated), dept=d, assist=assist)
+                learned[(d, f"c:{cat}")] += 1
+                for term in terms.split():
+                    learned[(d, f"t:{term}"[:60])] += 1
+            elif action in ("accept", "return"):
+                life.move(action, t, staff(life.lead[2]), note=NOTES.get(action, ""))
+            elif action == "request_extension":
+                life.move(action, t, staff(life.lead[2]), note=NOTES[action], days=rng.choice((2, 3, 5)))
+            elif action in ("grant_extension", "refuse_extension", "decline"):
+                life.move(action, t, committee(chain), note=NOTES.get(action, ""))
+            elif action == "merge":
+                if live:
+                    life.move("merge", t, committee(chain), into=live[rng.randrange(len(live))],
+                              note="同一诉求重复提交，并单办理")
+                else:  # nothing to merge into yet: the committee declines it instead
+                    life.move("decline", t, committee(chain), note=NOTES["decline"])
+            elif action == "close":
+                life.move(action, t, committee(chain, zone_only=True), note=NOTES[action])
+            elif action == "rate":
+                life.move(action, t, firm, satisfaction=3 if rng.random() < 0.8 else 2)
+            else:  # withdraw, reopen, escalate
+                life.move(action, t, firm, note=NOTES.get(action, ""))
+        life.finish()
+        if life.state not in (S.MERGED, S.DECLINED, S.WITHDRAWN):
+            live.append((pk, o["ref"]))
+            if len(live) > 200:
+                del live[:100]
+        orders.append(tuple(map(o.__getitem__, ORDER_FIELDS)))
+    return _ZoneRows(orders, assignments, cards, timeline, learned)
+
+
+def _results(specs: list[_ZoneSpec], workers: int):
+    """Each zone's rows, in order: simulated here, or in forked workers a zone or two ahead of the
+    inserts (the main process writes while the workers simulate)."""
+    if workers <= 1:
+        for spec in specs:
+            yield spec, _simulate(spec)
+        return
+    with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("fork")) as pool:
+        pending = []
+        for spec in specs:
+            pending.append((spec, pool.submit(_simulate, spec)))
+            if len(pending) > workers:
+                spec0, fut = pending.pop(0)
+                yield spec0, fut.result()
+        for spec0, fut in pending:
+            yield spec0, fut.result()
 
 
 def generate(scale, log: Callable[[str], None] = print, *, now: datetime.datetime | None = None) -> dict:
     """Insert ``scale.orders`` orders with their timelines, assignments, cards and ratings over the
     existing zones (``now``: the moment the data ends, for tests; default the current time)."""
+    from django.conf import settings
+    from django.contrib.auth.hashers import make_password
+
     from liantong.orgs.gen import _analyze, _bulk_load_pragmas, _insert, _reset_sequences
     from liantong.orgs.models import ChainMembership, Department
 
-    t0 = time.perf_counter()
-    c0 = time.process_time()
-    rng = random.Random(f"services:{scale.name}")
+    t0, c0 = time.perf_counter(), time.process_time()
     zones = _zones()
     if not zones:
         log("服务优链：没有园区，跳过")
         return {"orders": 0}
-    now = now or datetime.datetime.now(datetime.UTC)
-    now = now.astimezone(datetime.UTC)
-    cats = [c for c, _, _ in CATEGORIES]
-    limits = {c: category_limit(c) for c in cats}
-    cal = _Calendar((now - 400 * DAY).date(), (now + 200 * DAY).date(),
-                    {1, 2, 3, 5, *limits.values()})
-    titles = {c: [(t, " ".join(tokenize(t))[:400]) for t in PROBLEMS[c]] for c in cats}
-    adapt = _adapter()
-    next_pk = (ServiceRequest.objects.aggregate(n=Max("pk"))["n"] or 0) + 1
+    now = (now or datetime.datetime.now(datetime.UTC)).astimezone(datetime.UTC).replace(tzinfo=None)
+    limits = {c: category_limit(c) for c, _, _ in CATEGORIES}
+    _CTX.update(now=now, limits=limits,
+                cal=_Calendar((now - 400 * DAY).date(), (now + 200 * DAY).date(), {1, 2, 3, 5, *limits.values()}),
+                titles={c: [(t, " ".join(tokenize(t))[:400]) for t in PROBLEMS[c]] for c in limits})
+    hashed: list[str] = []
 
-    order_fields = ServiceRequest._meta.concrete_fields
-    order_cols = [f.attname for f in order_fields]
-    template = {f.attname: (f.get_default() if f.has_default() else None) for f in order_fields}
-    template.update(description="", contact_name="", contact_phone="", rating_note="", resolution="", stage="",
-                    bundle_id=None, merged_into_id=None, created_by_id=None, is_demo=True)
-    dt_order = [isinstance(f, DateTimeField) for f in order_fields]
-    asg_cols = ["zone_id", "order_id", "department_id", "role", "state", "active", "round", "order_state", "due_at",
-                "note", "assigned_at", "finished_at"]
-    card_cols = ["zone_id", "order_id", "stage", "level", "round", "department_id", "due_at", "raised_at",
-                 "cleared_at"]
-    tl_cols = ["zone_id", "order_id", "at", "actor_id", "actor_name", "actor_unit", "action", "from_state",
-               "to_state", "department_id", "note"]
+    def password() -> str:  # one Argon2 hash of the demo password for every generated user (~1 s each)
+        if not hashed:
+            hashed.append(make_password(settings.DEMO_PASSWORD))
+        return hashed[0]
+
     counts = {"orders": 0, "timeline": 0, "assignments": 0, "cards": 0, "users": 0}
     per_zone = [scale.orders // len(zones) + (1 if i < scale.orders % len(zones) else 0) for i in range(len(zones))]
+    next_pk = (ServiceRequest.objects.aggregate(n=Max("pk"))["n"] or 0) + 1
+    specs = []
+    for zone, n_orders in zip(zones, per_zone):
+        firms = list(ChainMembership.objects.filter(zone=zone)
+                     .values_list("enterprise_id", "chain_id", "enterprise__name", "enterprise__contact_name",
+                                  "enterprise__contact_phone").order_by("enterprise_id", "id"))
+        seen: set[int] = set()
+        firms = [f for f in firms if not (f[0] in seen or seen.add(f[0]))]
+        depts = list(Department.objects.filter(zone=zone).order_by("id").values_list("pk", "name"))
+        if not firms or not depts or n_orders <= 0:
+            log(f"服务优链：{zone.name} 没有链上企业或部门，跳过")
+            continue
+        number = zone.name[len(ZONE_PREFIX):]
+        if zone.is_demo and zone.name.startswith(ZONE_PREFIX) and number.isdigit():
+            counts["users"] += _department_users(zone, int(number), [d for d, _ in depts], password)
+        specs.append(_ZoneSpec(zone.pk, f"services:{scale.name}:{zone.pk}", next_pk, n_orders, firms, depts,
+                               _ZoneUsers(zone)))
+        next_pk += n_orders
+    names = {z.pk: z.name for z in zones}
+    # fork workers only for a real load (tests run inside a transaction, on small scales)
+    workers = min(2, os.cpu_count() or 1) if scale.orders >= POOL_THRESHOLD and not connection.in_atomic_block else 1
     restore = _bulk_load_pragmas()
     try:
-        for zone, n_orders in zip(zones, per_zone):
-            firms = list(ChainMembership.objects.filter(zone=zone)
-                         .values_list("enterprise_id", "chain_id", "enterprise__name", "enterprise__contact_name",
-                                      "enterprise__contact_phone")
-                         .order_by("enterprise_id", "id"))
-            seen: set[int] = set()
-            firms = [f for f in firms if not (f[0] in seen or seen.add(f[0]))]
-            depts = list(Department.objects.filter(zone=zone).order_by("id").values_list("pk", "name"))
-            if not firms or not depts or n_orders <= 0:
-                log(f"服务优链：{zone.name} 没有链上企业或部门，跳过")
-                continue
-            _DEPT_NAMES.update(depts)
-            dept_ids = [d for d, _ in depts]
-            if zone.name.startswith(ZONE_PREFIX) and zone.is_demo and zone.name[len(ZONE_PREFIX):].isdigit():
-                counts["users"] += _department_users(zone, int(zone.name[len(ZONE_PREFIX):]), dept_ids)
-            people = _ZoneUsers(zone, rng)
-            lead_of = {c: dept_ids[i % len(dept_ids)] for i, c in enumerate(cats)}
-            orders: list[tuple] = []
-            assignments: list[list] = []
-            cards: list[list] = []
-            timeline: list[tuple] = []
-            learned: Counter = Counter()
-            live: list[tuple[int, str]] = []  # recent orders that may take a merge
-
-            committee, staff = people.committee, people.staff
-            for _ in range(n_orders):
-                pk = next_pk
-                next_pk += 1
-                ent, chain, firm_name, contact, phone = firms[rng.randrange(len(firms))]
-                firm = people.firm.get(ent) or (None, (contact or "企业联系人")[:150], firm_name[:120])
-                cat = cats[rng.randrange(len(cats))]
-                title, terms = titles[cat][rng.randrange(len(titles[cat]))]
-                final = _plan(rng)
-                lo, hi = AGE.get(final, AGE_DONE)
-                at = now - datetime.timedelta(days=rng.uniform(lo, hi))
-                o = dict(template)
-                u = rng.random()
-                o.update(id=pk, zone_id=zone.pk, ref=f"G{zone.pk}-{pk}", enterprise_id=ent, chain_id=chain,
-                         category=cat, title=title, description=f"{title}（合成数据）", terms=terms,
-                         urgency="normal" if u < 0.85 else ("urgent" if u < 0.97 else "critical"),
-                         contact_name=(contact or "")[:50], contact_phone=(phone or "")[:30], submitted_at=at,
-                         created_by_id=firm[0])
-                life = _Life(o, now, cal, rng, assignments, cards, timeline, limits[cat])
-                life.move("submit", at, firm, note=title)
-                lead = lead_of[cat] if rng.random() < 0.85 else dept_ids[rng.randrange(len(dept_ids))]
-                t = at
-                plan = _actions(final, rng)
-                for i, action in enumerate(plan):
-                    if action == "resolve":
-                        for a in [a for a in life.active if a[3] == ASSIST and a[4] != A.REPORTED]:
-                            t = _later(t, GAP["report"], now, rng)
-                            life.move("report", t, staff(a[2]), note=NOTES["report"])
-                        span = (o["resolve_due_at"] - o["stage_started_at"]).total_seconds()
-                        target = o["stage_started_at"] + datetime.timedelta(seconds=span * rng.uniform(0.2, 1.25))
-                        t = _clamp(max(target, t + HOUR * rng.uniform(0.5, 4)), t, now, rng)
-                        life.move("resolve", t, staff(life.lead[2]), note=NOTES["resolve"])
-                        continue
-                    if action == "request_extension":
-                        span = (o["due_at"] - o["stage_started_at"]).total_seconds()
-                        target = o["stage_started_at"] + datetime.timedelta(seconds=span * rng.uniform(0.3, 0.8))
-                        t = _clamp(max(target, t + HOUR), t, now, rng)
-                    else:
-                        t = _later(t, GAP[action], now, rng)
-                    if action in ("dispatch", "redispatch"):
-                        escalated = life.state == S.ESCALATED
-                        # a first dispatch that comes back went to the wrong department (退单 → 改派)
-                        wrong = action == "dispatch" and i + 1 < len(plan) and plan[i + 1] == "return"
-                        d = dept_ids[rng.randrange(len(dept_ids))] if wrong else lead
-                        others = [x for x in dept_ids if x != d]
-                        assist = None
-                        if others and rng.random() < 0.1:
-                            a_id = others[rng.randrange(len(others))]
-                            assist = (a_id, dept_name(a_id))
-                        life.move(action, t, committee(chain, zone_only=escalated), dept=d, assist=assist)
-                        learned[(d, f"c:{cat}")] += 1
-                        for term in terms.split():
-                            learned[(d, f"t:{term}"[:60])] += 1
-                    elif action in ("accept", "return"):
-                        life.move(action, t, staff(life.lead[2]), note=NOTES.get(action, ""))
-                    elif action == "request_extension":
-                        life.move(action, t, staff(life.lead[2]), note=NOTES[action], days=rng.choice((2, 3, 5)))
-                    elif action in ("grant_extension", "refuse_extension", "decline"):
-                        life.move(action, t, committee(chain), note=NOTES.get(action, ""))
-                    elif action == "merge":
-                        into = live[rng.randrange(len(live))] if live else None
-                        if into is None:  # nothing to merge into yet: the committee declines it instead
-                            life.move("decline", t, committee(chain), note=NOTES["decline"])
-                        else:
-                            life.move("merge", t, committee(chain), into=into, note="同一诉求重复提交，并单办理")
-                    elif action == "close":
-                        life.move(action, t, committee(chain, zone_only=True), note=NOTES[action])
-                    elif action == "rate":
-                        life.move(action, t, firm, satisfaction=3 if rng.random() < 0.8 else 2)
-                    else:  # withdraw, reopen, escalate
-                        life.move(action, t, firm, note=NOTES.get(action, ""))
-                life.finish()
-                if life.state not in (S.MERGED, S.DECLINED, S.WITHDRAWN):
-                    live.append((pk, o["ref"]))
-                    if len(live) > 200:
-                        del live[:100]
-                orders.append(tuple(adapt(o[c]) if dt else o[c] for c, dt in zip(order_cols, dt_order)))
+        for spec, rows in _results(specs, workers):
             t_built = time.perf_counter()
-            _insert(ServiceRequest, order_cols, orders, counts)
-            _insert(Assignment, asg_cols, [(*a[:8], adapt(a[8]), a[9], adapt(a[10]), adapt(a[11]))
-                                           for a in assignments], counts)
-            _insert(TimelineEntry, tl_cols, [(*r[:2], adapt(r[2]), *r[3:]) for r in timeline], counts)
-            _insert(Card, card_cols, [(*c[:6], adapt(c[6]), adapt(c[7]), adapt(c[8])) for c in cards], counts)
-            for d, k, n in DispatchStat.objects.filter(zone_id=zone.pk).values_list("department_id", "key", "count"):
+            _insert(ServiceRequest, ORDER_FIELDS, rows.orders, counts)
+            _insert(Assignment, ASSIGNMENT_COLUMNS, rows.assignments, counts)
+            _insert(TimelineEntry, TIMELINE_COLUMNS, rows.timeline, counts)
+            _insert(Card, CARD_COLUMNS, rows.cards, counts)
+            learned = rows.learned
+            stats = DispatchStat.objects.filter(zone_id=spec.zone_id)
+            for d, k, n in stats.values_list("department_id", "key", "count"):
                 learned[(d, k)] += n
-            DispatchStat.objects.filter(zone_id=zone.pk).delete()
+            stats.delete()
             _insert(DispatchStat, ["zone_id", "department_id", "key", "count"],
-                    [(zone.pk, d, k, n) for (d, k), n in learned.items()], counts)
-            counts["orders"] += len(orders)
-            counts["timeline"] += len(timeline)
-            counts["assignments"] += len(assignments)
-            counts["cards"] += len(cards)
-            audit.record(None, audit.AuditAction.CREATE, zone, zone=zone.pk,
-                         changes={"gen": f"services:{scale.name}",
-                                  "new": {"orders": len(orders), "timeline": len(timeline),
-                                          "assignments": len(assignments), "cards": len(cards)}})
-            log(f"服务优链：{zone.name} {len(orders)} 件工单、{len(timeline)} 条办理记录、{len(cards)} 张红黄牌"
-                f"（生成 {t_built - t0:.0f} 秒，写入至 {time.perf_counter() - t0:.0f} 秒）")
+                    [(spec.zone_id, d, k, n) for (d, k), n in learned.items()], counts)
+            made = {"orders": len(rows.orders), "timeline": len(rows.timeline),
+                    "assignments": len(rows.assignments), "cards": len(rows.cards)}
+            for k, v in made.items():
+                counts[k] += v
+            audit.record(None, audit.AuditAction.CREATE, None, zone=spec.zone_id, object_type="services.gen",
+                         object_repr=f"{names[spec.zone_id]} 合成工单",
+                         changes={"gen": f"services:{scale.name}", "new": made})
+            log(f"服务优链：{names[spec.zone_id]} {made['orders']} 件工单、{made['timeline']} 条办理记录、"
+                f"{made['cards']} 张红黄牌（写入 {time.perf_counter() - t_built:.0f} 秒，"
+                f"累计 {time.perf_counter() - t0:.0f} 秒）")
         _reset_sequences([ServiceRequest, Assignment, TimelineEntry, Card, DispatchStat])
         _analyze()
     finally:
@@ -621,7 +682,7 @@ def generate(scale, log: Callable[[str], None] = print, *, now: datetime.datetim
     for k in ("servicerequest", "assignment", "timelineentry", "card", "dispatchstat"):
         counts.pop(k, None)
     counts["seconds"] = round(time.perf_counter() - t0, 1)
-    counts["cpu_seconds"] = round(time.process_time() - c0, 1)
+    counts["cpu_seconds"] = round(time.process_time() - c0, 1)  # the main process only
     return counts
 
 

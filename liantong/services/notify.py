@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -55,6 +56,92 @@ def notify(users, *, kind: str, title: str, body: str = "", order: ServiceReques
             transaction.on_commit(lambda: send_mail(f"【链通】{title}", f"{body}\n\n{url}", None, emails,
                                                     fail_silently=True))
     return len(users)
+
+
+@dataclass
+class Message:
+    """One message to several users (``users``: ``(pk, email)`` pairs) about one order."""
+
+    users: list[tuple[int, str]]
+    kind: str
+    title: str
+    order_id: int | None
+    zone_id: int | None
+    body: str = ""
+
+
+class Recipients:
+    """The users a batch of messages goes to, fetched in one query: the committees of some zones and
+    chains, the staff of some departments, the users of some firms (the same people ``committee_users``,
+    ``department_users`` and ``firm_users`` name one order at a time)."""
+
+    def __init__(self, *, zones=(), chains=(), departments=(), enterprises=()):
+        from django.db.models import Q
+
+        from liantong.accounts.models import UnitKind
+
+        q = Q(pk__in=[])
+        zones = set(zones)
+        if zones:
+            q |= Q(unit_kind=UnitKind.ZONE, zone_id__in=zones)
+        chains = {c for c in chains if c}
+        if chains:
+            q |= Q(unit_kind=UnitKind.CHAIN, chain_id__in=chains)
+        if departments:
+            q |= Q(department_id__in=set(departments))
+        if enterprises:
+            q |= Q(enterprise_id__in=set(enterprises))
+        self._zone: dict[int, list] = {}
+        self._chain: dict[int, list] = {}
+        self._dept: dict[int, list] = {}
+        self._firm: dict[int, list] = {}
+        rows = _users().filter(q).order_by("pk").values_list("pk", "email", "unit_kind", "zone_id", "chain_id",
+                                                             "department_id", "enterprise_id")
+        for pk, email, kind, zone, chain, dept, firm in rows:
+            who = (pk, email)
+            if kind == UnitKind.ZONE and zone in zones:
+                self._zone.setdefault(zone, []).append(who)
+            if kind == UnitKind.CHAIN and chain in chains:
+                self._chain.setdefault(chain, []).append(who)
+            if dept is not None:
+                self._dept.setdefault(dept, []).append(who)
+            if firm is not None:
+                self._firm.setdefault(firm, []).append(who)
+
+    def committee(self, zone_id: int, chain_id: int | None) -> list[tuple[int, str]]:
+        return self._zone.get(zone_id, []) + (self._chain.get(chain_id, []) if chain_id else [])
+
+    def department(self, department_id: int) -> list[tuple[int, str]]:
+        return self._dept.get(department_id, [])
+
+    def firm(self, enterprise_id: int) -> list[tuple[int, str]]:
+        return self._firm.get(enterprise_id, [])
+
+
+def notify_many(messages: list[Message], *, at: datetime.datetime) -> int:
+    """Bulk ``notify``: each message once to each of its users (duplicates dropped), written in
+    batches; emails after commit when SMTP is configured. Returns how many inbox rows were written."""
+    url_of = reverse("services:order_detail", args=[987654321]).replace("987654321", "{}")
+    rows, mails = [], []
+    for m in messages:
+        seen: set[int] = set()
+        url = url_of.format(m.order_id) if m.order_id is not None else ""
+        for pk, email in m.users:
+            if pk in seen:
+                continue
+            seen.add(pk)
+            rows.append(Notification(zone_id=m.zone_id, user_id=pk, order_id=m.order_id, kind=m.kind,
+                                     title=m.title[:200], body=m.body, url=url, created_at=at))
+            if email:
+                mails.append((m.title, m.body, url, email))
+    Notification.objects.bulk_create(rows, batch_size=1000)
+    if settings.EMAIL_HOST and mails:
+        def send():
+            for title, body, url, email in mails:
+                send_mail(f"【链通】{title}", f"{body}\n\n{url}", None, [email], fail_silently=True)
+
+        transaction.on_commit(send)
+    return len(rows)
 
 
 def after_move(order: ServiceRequest, move, *, actor, at, note: str) -> None:

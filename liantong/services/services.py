@@ -230,55 +230,119 @@ def mark_read(user, ids=None) -> int:
 # --- the periodic job: cards, reminders, follow-ups ----------------------------------------------
 
 
-def _responsible(order: ServiceRequest):
-    if order.stage == Stage.DISPATCH:
-        return None
-    a = order.assignments.filter(active=True, role=AssignmentRole.LEAD).select_related("department").first()
-    return a.department if a else None
+TICK_CHUNK = 1000  # orders per transaction of the periodic job
 
 
-def _raise(order: ServiceRequest, level: str, now: datetime.datetime) -> bool:
-    """Raise one card; True only for the caller that created it (the unique constraint decides)."""
-    dept = _responsible(order)
-    try:
-        with transaction.atomic():
-            _card, created = Card.objects.get_or_create(
-                order=order, stage=order.stage, level=level, round=order.round,
-                defaults={"zone_id": order.zone_id, "department": dept, "due_at": order.due_at, "raised_at": now})
-    except IntegrityError:
-        return False
-    if not created:
-        return False
-    what = "已超期" if level == CardLevel.RED else "临近时限（剩余不足四分之一）"
-    stage = Stage(order.stage).label
-    title = f"{'红牌' if level == CardLevel.RED else '黄牌'}督办：工单 {order.ref}《{order.title}》{stage}{what}"
-    users = notify.department_users([dept.pk]) if dept else notify.committee_users(order)
-    if level == CardLevel.RED:
-        users = users | notify.committee_users(order)
-    notify.notify(users.distinct(), kind=f"card_{level}", title=title, order=order, at=now,
-                  body=f"时限：{timezone.localtime(order.due_at):%Y-%m-%d %H:%M}")
-    return True
+def _chunks(items: list, size: int = TICK_CHUNK):
+    for i in range(0, len(items), size):
+        yield items[i:i + size]
+
+
+def _insert_cards(rows: list[tuple]) -> set[int]:
+    """Insert cards ``(zone, order, stage, level, round, department, due_at, raised_at)`` in one
+    statement, skipping those the unique constraint ``card_once`` already holds; returns the orders
+    whose card *this* statement created.
+
+    It is ``bulk_create(ignore_conflicts=True)`` plus ``RETURNING`` (SQLite ≥ 3.35 and PostgreSQL):
+    Django returns no rows when conflicts are ignored, and the notifications must go out once, from
+    the tick that created the card. On PostgreSQL a second tick inserting the same card waits for
+    the first one's transaction and then skips the row, so each card has one creator.
+    """
+    if not rows:
+        return set()
+    from django.db import connection
+
+    ops, qn, meta = connection.ops, connection.ops.quote_name, Card._meta
+    cols = ["zone_id", "order_id", "stage", "level", "round", "department_id", "due_at", "raised_at"]
+    sql = (f"INSERT INTO {qn(meta.db_table)} ({', '.join(qn(meta.get_field(c).column) for c in cols)}) VALUES "
+           + ", ".join(["(" + ", ".join(["%s"] * len(cols)) + ")"] * len(rows))
+           + f" ON CONFLICT ({', '.join(qn(meta.get_field(c).column) for c in ('order_id', 'stage', 'level', 'round'))})"
+           f" DO NOTHING RETURNING {qn('order_id')}")
+    params = [v for r in rows for v in (*r[:6], ops.adapt_datetimefield_value(r[6]),
+                                        ops.adapt_datetimefield_value(r[7]))]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return {r[0] for r in cursor.fetchall()}
+
+
+def _claim_followups(ids: list[int], now: datetime.datetime) -> set[int]:
+    """Mark the follow-up of these resolved orders sent, only where nobody has yet (one conditional
+    UPDATE … RETURNING): the orders this tick claimed."""
+    if not ids:
+        return set()
+    from django.db import connection
+
+    ops, qn, meta = connection.ops, connection.ops.quote_name, ServiceRequest._meta
+    col = qn(meta.get_field("followup_sent_at").column)
+    sql = (f"UPDATE {qn(meta.db_table)} SET {col} = %s WHERE {qn('id')} IN ({', '.join(['%s'] * len(ids))}) "
+           f"AND {col} IS NULL AND {qn('state')} = %s RETURNING {qn('id')}")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [ops.adapt_datetimefield_value(now), *ids, str(OrderState.RESOLVED)])
+        return {r[0] for r in cursor.fetchall()}
+
+
+def _raise_cards(orders: list[dict], level: str, now: datetime.datetime) -> int:
+    """Raise ``level`` cards on these orders (one transaction): the cards in one statement, the
+    responsible departments and the people to tell in one query each, the messages in bulk."""
+    from .models import Assignment
+
+    staged = [o["pk"] for o in orders if o["stage"] != Stage.DISPATCH]
+    leads = dict(Assignment.objects.filter(order_id__in=staged, active=True, role=AssignmentRole.LEAD)
+                 .order_by("order_id", "id").values_list("order_id", "department_id")) if staged else {}
+    orders = sorted(orders, key=lambda o: o["pk"])  # one lock order for concurrent ticks (PostgreSQL)
+    with transaction.atomic():
+        created = _insert_cards([(o["zone_id"], o["pk"], o["stage"], level, o["round"], leads.get(o["pk"]),
+                                  o["due_at"], now) for o in orders])
+        mine = [o for o in orders if o["pk"] in created]
+        if not mine:
+            return 0
+        people = notify.Recipients(zones=[o["zone_id"] for o in mine], chains=[o["chain_id"] for o in mine],
+                                   departments=[leads[o["pk"]] for o in mine if o["pk"] in leads])
+        red = level == CardLevel.RED
+        what = "已超期" if red else "临近时限（剩余不足四分之一）"
+        messages = []
+        for o in mine:
+            dept = leads.get(o["pk"])
+            users = people.department(dept) if dept else people.committee(o["zone_id"], o["chain_id"])
+            if red:
+                users = users + people.committee(o["zone_id"], o["chain_id"])
+            title = (f"{'红牌' if red else '黄牌'}督办：工单 {o['ref']}《{o['title']}》"
+                     f"{Stage(o['stage']).label}{what}")
+            messages.append(notify.Message(users=users, kind=f"card_{level}", title=title, order_id=o["pk"],
+                                           zone_id=o["zone_id"],
+                                           body=f"时限：{timezone.localtime(o['due_at']):%Y-%m-%d %H:%M}"))
+        notify.notify_many(messages, at=now)
+    return len(mine)
 
 
 def tick(now: datetime.datetime) -> dict:
-    """Raise yellow and red cards, send reminders (催办) and follow-up requests (回访).
+    """Raise yellow and red cards, send reminders (催办) and follow-up requests (回访), in batches.
 
-    Safe to run twice at once: a card is a unique row, and a follow-up is claimed by a conditional
-    UPDATE, so each is raised or sent exactly once whoever runs first.
+    Each batch of orders is one transaction: its cards go in with one INSERT that skips cards that
+    already exist (the unique constraint ``card_once``), and only the cards that INSERT created get
+    their messages, written in bulk; follow-ups are claimed by one conditional UPDATE per batch. So
+    two ticks at once raise each card and send each message exactly once, whoever runs first.
     """
     done = {"yellow": 0, "red": 0, "followups": 0}
     base = ServiceRequest.objects.filter(state__in=OPEN_TICK_STATES).exclude(stage="")
+    fields = ("pk", "zone_id", "chain_id", "stage", "round", "due_at", "ref", "title")
     for level, cond in ((CardLevel.RED, Q(due_at__lt=now)), (CardLevel.YELLOW, Q(warn_at__lte=now, due_at__gte=now))):
         has = Card.objects.filter(order=OuterRef("pk"), stage=OuterRef("stage"), level=level, round=OuterRef("round"))
-        todo = base.filter(cond).exclude(Exists(has)).order_by("due_at")
-        for order in todo.iterator(chunk_size=500):
-            done[level] += _raise(order, level, now)
-    pending = ServiceRequest.objects.filter(state=OrderState.RESOLVED, followup_sent_at__isnull=True)
-    for order in pending.iterator(chunk_size=500):
-        if ServiceRequest.objects.filter(pk=order.pk, followup_sent_at__isnull=True).update(followup_sent_at=now):
-            notify.notify(notify.firm_users(order), kind="followup", order=order, at=now,
-                          title=f"回访：工单 {order.ref}《{order.title}》已办结，请对办理结果进行评价")
-            done["followups"] += 1
+        todo = list(base.filter(cond).exclude(Exists(has)).order_by("due_at", "pk").values(*fields))
+        for chunk in _chunks(todo):
+            done[level] += _raise_cards(chunk, level, now)
+    pending = list(ServiceRequest.objects.filter(state=OrderState.RESOLVED, followup_sent_at__isnull=True)
+                   .order_by("pk").values_list("pk", flat=True))
+    for chunk in _chunks(pending):
+        with transaction.atomic():
+            claimed = _claim_followups(chunk, now)
+            rows = list(ServiceRequest.objects.filter(pk__in=claimed).order_by("pk")
+                        .values("pk", "zone_id", "enterprise_id", "ref", "title"))
+            people = notify.Recipients(enterprises=[r["enterprise_id"] for r in rows])
+            notify.notify_many([notify.Message(
+                users=people.firm(r["enterprise_id"]), kind="followup", order_id=r["pk"], zone_id=r["zone_id"],
+                title=f"回访：工单 {r['ref']}《{r['title']}》已办结，请对办理结果进行评价") for r in rows], at=now)
+            done["followups"] += len(claimed)
     return done
 
 
