@@ -30,6 +30,7 @@ grows beyond ``merge_threshold`` (no re-tokenisation: term statistics are kept p
 
 from __future__ import annotations
 
+import contextlib
 import math
 import re
 import threading
@@ -175,6 +176,8 @@ class Knowledge:
         self.terms: list[str] = []
         self.cache: dict[str, tuple] = {}
         self.memo: dict[str, dict] = {}
+        self.tokens: dict[str, tuple] = {}  # jieba token -> what it contributes (see _token_info)
+        self.bigrams: dict[str, tuple | None] = {}
         self.cache_limit = 400_000
 
     @staticmethod
@@ -370,36 +373,79 @@ def _rewrite(text: str, kn: Knowledge) -> str:
     return text
 
 
+_SKIP = ("",)  # token info of a blank or punctuation-only token
+
+
+def _token_info(tok: str, kn: Knowledge) -> tuple:
+    """What one jieba token contributes, memoised per token: ``(token, concept or None, terms,
+    main term ids, parent term ids, expanded concepts)``, or ``_SKIP``."""
+    t = tok.strip()
+    if not t or _SKIP_TOKEN.match(t):
+        info = _SKIP
+    else:
+        c = kn.concept(t)
+        tid = kn.term_id
+        if c is not None:
+            exp = kn.expand(c)
+            terms = ("c:" + c,) + tuple("p:" + e for e in exp[1:])
+            info = (t, c, terms, (tid("c:" + c),), tuple(tid("c:" + e) for e in exp[1:]), tuple(exp))
+        elif t in kn.stop or len(t) == 1 or _NUMERIC.match(t):
+            info = (t, None, (), (), (), ())
+        else:
+            info = (t, None, ("w:" + t,), (tid("w:" + t),), (), ())
+    if len(kn.tokens) > kn.cache_limit:
+        kn.tokens.clear()
+    kn.tokens[tok] = info
+    return info
+
+
+def _bigram_info(bg: str, kn: Knowledge):
+    info = None if bg in kn.stop_bigrams else ("b:" + bg, kn.term_id("b:" + bg))
+    if len(kn.bigrams) > kn.cache_limit:
+        kn.bigrams.clear()
+    kn.bigrams[bg] = info
+    return info
+
+
 def _analyze_clause(clause: str, kn: Knowledge) -> tuple:
-    """-> (terms, concepts_in_order, ctx_concepts, neg_concepts) for one clause (cached)."""
+    """-> (terms, concepts_in_order, ctx_concepts, neg_concepts, main ids, parent ids, n_bigrams,
+    expanded concepts, n main ids, n parent ids) for one clause (cached)."""
     hit = kn.cache.get(clause)
     if hit is not None:
         return hit
     terms: list[str] = []
+    main: list[int] = []
+    par: list[int] = []
+    xc: set[str] = set()
     seq: list[tuple[str, str | None]] = []  # (token, concept)
+    tokens = kn.tokens
     for tok in kn.cutter.lcut(clause):
-        tok = tok.strip()
-        if not tok or _SKIP_TOKEN.match(tok):
+        info = tokens.get(tok)
+        if info is None:
+            info = _token_info(tok, kn)
+        if info is _SKIP:
             continue
-        c = kn.concept(tok)
-        if c is not None:
-            terms.append("c:" + c)
-            for e in kn.expand(c)[1:]:
-                terms.append("p:" + e)
-            seq.append((tok, c))
-            continue
-        seq.append((tok, None))
-        if tok in kn.stop or _NUMERIC.match(tok):
-            continue
-        if len(tok) == 1:
-            continue
-        terms.append("w:" + tok)
+        seq.append((info[0], info[1]))
+        if info[2]:
+            terms.extend(info[2])
+            main.extend(info[3])
+            if info[4]:
+                par.extend(info[4])
+            if info[5]:
+                xc.update(info[5])
     # bigrams over CJK runs
+    nb = 0
+    bigrams = kn.bigrams
     for run in _CJK.findall(clause):
         for i in range(len(run) - 1):
             bg = run[i : i + 2]
-            if bg not in kn.stop_bigrams:
-                terms.append("b:" + bg)
+            b = bigrams.get(bg, _SKIP)
+            if b is _SKIP:
+                b = _bigram_info(bg, kn)
+            if b is not None:
+                terms.append(b[0])
+                main.append(b[1])
+                nb += 1
     # context (poster's own product / application) and negation
     ctx: list[str] = []
     neg: list[str] = []
@@ -425,16 +471,44 @@ def _analyze_clause(clause: str, kn: Knowledge) -> tuple:
             j += 1
         if j < len(seq) and seq[j][0] in CTX_SUFFIX and j - i <= 3:
             ctx.append(c)
-    concepts = [c for _, c in seq if c is not None]
-    main = [kn.term_id(t) for t in terms if t[0] != "p"]
-    par = [kn.term_id("c:" + t[2:]) for t in terms if t[0] == "p"]
-    nb = sum(1 for t in terms if t[0] == "b")
-    out = (tuple(terms), tuple(concepts), tuple(ctx), tuple(neg),
-           np.asarray(main, dtype=np.int32), np.asarray(par, dtype=np.int32), nb)
+    concepts = tuple(c for _, c in seq if c is not None)
+    out = (tuple(terms), concepts, tuple(ctx), tuple(neg), np.asarray(main, dtype=np.int32),
+           np.asarray(par, dtype=np.int32), nb, frozenset(xc), len(main), len(par))
     if len(kn.cache) > kn.cache_limit:
         kn.cache.clear()
     kn.cache[clause] = out
     return out
+
+
+class _Analysis(dict):
+    """The result of :func:`analyze`: ``text``, ``clauses`` and the clause results ``rs`` are set;
+    ``terms``, ``concepts``, ``ctx``, ``neg``, ``ids``, ``parent_ids``, ``n_bigrams`` and ``_xc``
+    (expanded concepts) are derived from ``rs`` on first access (the index build needs few of them)."""
+
+    __slots__ = ()
+
+    def __missing__(self, key):
+        rs = dict.__getitem__(self, "rs")
+        if key == "terms":
+            v = [t for r in rs for t in r[0]]
+        elif key == "concepts":
+            v = [c for r in rs for c in r[1]]
+        elif key == "ctx":
+            v = [c for r in rs for c in r[2]]
+        elif key == "neg":
+            v = [c for r in rs for c in r[3]]
+        elif key == "ids":
+            v = [r[4] for r in rs]
+        elif key == "parent_ids":
+            v = [r[5] for r in rs]
+        elif key == "n_bigrams":
+            v = sum(r[6] for r in rs)
+        elif key == "_xc":
+            v = frozenset().union(*(r[7] for r in rs))
+        else:
+            raise KeyError(key)
+        self[key] = v
+        return v
 
 
 def analyze(text, kn: Knowledge | None = None) -> dict:
@@ -460,28 +534,21 @@ def _analyze(text: str, kn: Knowledge) -> dict:
     if len(t) > 20000:
         t = t[:20000]  # a listing is a few hundred characters; cap pathological input
     t = _rewrite(t, kn)
-    terms: list[str] = []
-    concepts: list[str] = []
-    ctx: list[str] = []
-    neg: list[str] = []
+    rs = []
     clauses = []
-    main, par = [], []
-    nb = 0
+    cache = kn.cache
+    has_digit = _HAS_DIGIT.search
     for clause in _PUNCT_SPLIT.split(t):
         clause = clause.strip()
         if not clause:
             continue
-        r = _analyze_clause(_mask_quantities(clause), kn)
-        terms.extend(r[0])
-        concepts.extend(r[1])
-        ctx.extend(r[2])
-        neg.extend(r[3])
-        main.append(r[4])
-        par.append(r[5])
-        nb += r[6]
+        key = _mask_quantities(clause) if has_digit(clause) else clause
+        r = cache.get(key)
+        if r is None:
+            r = _analyze_clause(key, kn)
+        rs.append(r)
         clauses.append(clause)
-    return {"terms": terms, "concepts": concepts, "ctx": ctx, "neg": neg, "text": t, "clauses": clauses,
-            "ids": main, "parent_ids": par, "n_bigrams": nb}
+    return _Analysis(text=t, clauses=clauses, rs=rs)
 
 
 _QTY = re.compile(r"(?<![a-z0-9.#])(\d+(?:\.\d+)?)(?=(?:[^a-z0-9.\u4e00-\u9fff]|$|[吨万台套件只根米个条辆批次元年月日天小倍]|"
@@ -583,14 +650,7 @@ class _Features:
 
     def __init__(self, doc: Doc, kn: Knowledge, parts: dict):
         def x(p):
-            # expanded concepts of one analysed field, kept with the (often memoised) analysis
-            xc = p.get("_xc")
-            if xc is None:
-                out = set()
-                for c in p["concepts"]:
-                    out.update(kn.expand(c))
-                xc = p["_xc"] = frozenset(out)
-            return xc
+            return p["_xc"]  # expanded concepts of one analysed field, kept with the analysis
 
         self.direct = frozenset(c for p in ("title", "keywords", "node", "description") for c in parts[p]["concepts"])
         self.title_c = x(parts["title"])
@@ -658,6 +718,7 @@ FRESH_HALF_LIFE_DAYS = 365.0
 
 
 PARALLEL_MIN = 20_000  # below this many listings the index is built in-process
+GC_PAUSE_MIN = 5_000  # from this many listings on, the cyclic GC is paused during a build
 BLOCK_DOCS = 8_000  # listings per unit of work when building in worker processes
 
 
@@ -712,35 +773,39 @@ def _analyse_block(docs: list[Doc], kn: Knowledge) -> tuple:
     feats, zones, ents = [], [], []
     append_idx, append_w, append_n = idx_parts.append, wts.append, cnts.append
     pw = PARENT_DOC_WEIGHT
-    for r, doc in enumerate(docs):
+    zone_norm: dict[str, str] = {}
+    for row, doc in enumerate(docs):
         parts = _doc_parts(doc, kn)
         nnz = 0
         lw = lb = 0.0
         for fname, fw in _FIELDS:
-            p = parts[fname]
-            n_main = 0
-            for arr in p["ids"]:
-                n = len(arr)
+            n_main = nb = 0
+            fpw = fw * pw
+            for r in parts[fname]["rs"]:
+                n = r[8]
                 if n:
-                    append_idx(arr)
+                    append_idx(r[4])
                     append_w(fw)
                     append_n(n)
                     n_main += n
-            nnz += n_main
-            for arr in p["parent_ids"]:
-                n = len(arr)
+                    nb += r[6]
+                n = r[9]
                 if n:
-                    append_idx(arr)
-                    append_w(fw * pw)
+                    append_idx(r[5])
+                    append_w(fpw)
                     append_n(n)
                     nnz += n
-            nb = p["n_bigrams"]
+            nnz += n_main
             lb += fw * nb
             lw += fw * (n_main - nb)
-        row_nnz[r] = nnz
-        lens[r, 0], lens[r, 1] = lw, lb
+        row_nnz[row] = nnz
+        lens[row, 0], lens[row, 1] = lw, lb
         feats.append(_Features(doc, kn, parts))
-        zones.append(normalize(doc.zone))
+        z = doc.zone or ""
+        zn = zone_norm.get(z)
+        if zn is None:
+            zn = zone_norm[z] = normalize(z)
+        zones.append(zn)
         ents.append(normalize(doc.enterprise).strip())
     indptr = np.zeros(len(docs) + 1, dtype=np.int64)
     np.cumsum(row_nnz, out=indptr[1:])
@@ -749,13 +814,47 @@ def _analyse_block(docs: list[Doc], kn: Knowledge) -> tuple:
         data = np.repeat(np.asarray(wts, dtype=np.float32), cnts)
     else:
         ids, data = np.zeros(0, np.int32), np.zeros(0, np.float32)
-    # block-local term numbering; duplicates within a row are summed (C++, sorted per row)
-    uniq, cols = np.unique(ids, return_inverse=True)
-    csr = sparse.csr_matrix((data, cols.astype(np.int32).reshape(-1), indptr), shape=(len(docs), max(len(uniq), 1)))
+    # block-local term numbering (no sort: a mask over this process's vocabulary); duplicates within
+    # a row are summed (C++, sorted per row)
+    used = np.zeros(len(kn.terms) + 1, dtype=bool)
+    used[ids] = True
+    uniq = np.flatnonzero(used)
+    local = np.cumsum(used, dtype=np.int32) - 1
+    cols = local[ids]
+    csr = sparse.csr_matrix((data, cols, indptr), shape=(len(docs), max(len(uniq), 1)))
     csr.sum_duplicates()
     terms = kn.terms
     return (csr.indptr.astype(np.int64), csr.indices.astype(np.int32), csr.data.astype(np.float32),
             [terms[i] for i in uniq.tolist()], lens, feats, zones, ents)
+
+
+_GC_LOCK = threading.Lock()
+_GC_STATE = {"depth": 0, "was_enabled": False}
+
+
+class _GCPaused:
+    """No cyclic garbage collection while a large index is built: the build allocates millions of
+    small containers (features, clause results) and every full collection would re-scan them all;
+    nothing it allocates forms cycles.  Nested/concurrent uses are counted; the collector's previous
+    state is restored when the last one ends."""
+
+    def __enter__(self):
+        import gc
+
+        with _GC_LOCK:
+            if _GC_STATE["depth"] == 0:
+                _GC_STATE["was_enabled"] = gc.isenabled()
+                gc.disable()
+            _GC_STATE["depth"] += 1
+
+    def __exit__(self, *exc):
+        import gc
+
+        with _GC_LOCK:
+            _GC_STATE["depth"] -= 1
+            if _GC_STATE["depth"] == 0 and _GC_STATE["was_enabled"]:
+                gc.enable()
+        return False
 
 
 _BUILD_DOCS: list[Doc] | None = None  # the listings being indexed, shared with forked workers
@@ -899,7 +998,7 @@ class MatchEngine:
         returning a block-local CSR that is renumbered into this process's term ids here.  The main
         segment is then one ``scipy.sparse`` matrix built in a single pass."""
         docs = list(docs)
-        with self._lock:
+        with self._lock, (_GCPaused() if len(docs) >= GC_PAUSE_MIN else contextlib.nullcontext()):
             self.__init__(merge_threshold=self.merge_threshold)
             n = len(docs)
             nw = _workers(workers) if n >= PARALLEL_MIN else 1
