@@ -346,12 +346,19 @@ def normalize(text) -> str:
     """Full-width -> half-width, lower case, unified dashes and 粘/黏."""
     if not text:
         return ""
-    t = unicodedata.normalize("NFKC", str(text)).lower()
-    return t.translate(_TRANS)
+    t = str(text)
+    # the full-width punctuation of nearly every Chinese text, replaced by its exact NFKC form, so
+    # that most texts pass the (fast) normalisation check instead of the full NFKC pass
+    t = t.replace("，", ",").replace("（", "(").replace("）", ")").replace("：", ":").replace("；", ";")
+    if not unicodedata.is_normalized("NFKC", t):
+        t = unicodedata.normalize("NFKC", t)
+    t = t.lower()
+    return t.translate(_TRANS) if _TRANS_CHARS.search(t) else t
 
 
 _TRANS = str.maketrans({"–": "-", "—": "-", "―": "-", "−": "-", "～": "~", "黏": "粘", "\u3000": " ", "₂": "2", "₃": "3",
                         "₄": "4", "₆": "6", "·": "·"})
+_TRANS_CHARS = re.compile("[" + re.escape("".join(chr(k) for k in _TRANS)) + "]")
 
 
 def _literal_hint(pattern: str) -> str:
@@ -359,7 +366,15 @@ def _literal_hint(pattern: str) -> str:
     if re.search(r"[|?*]|\\[dsw]|\[", pattern) and not re.fullmatch(r"[^|?*\[\]()\\]+", pattern):
         runs = re.findall(r"(?<!\\)[\u4e00-\u9fffa-z0-9]{2,}", re.sub(r"\(\?<?[!=][^)]*\)|\[[^\]]*\]\??", "", pattern))
         runs = [r for r in runs if not re.search(r"[sdwb]$", r)] or runs
-        return max(runs, key=len) if runs and "|" not in pattern else ""
+        hint = max(runs, key=len) if runs and "|" not in pattern else ""
+        if not hint:
+            # a literal the pattern needs outside look-behinds and alternatives, e.g. "/" in
+            # (?<![a-z])(?:ny|pa)(?=/(?:pe|pp))
+            rest = re.sub(r"\(\?<[!=][^)]*\)|\(\?:[^()]*\)|\[[^\]]*\]", "", pattern)
+            rest = re.sub(r"\(\?[=:]|[()]", "", rest)
+            if rest and not re.search(r"[\\|?*+{}\[\].^$]", rest):
+                hint = rest
+        return hint
     return re.sub(r"\\(.)", r"\1", pattern.split("(")[0]) if "(" in pattern else re.sub(r"\\(.)", r"\1", pattern)
 
 
@@ -645,24 +660,25 @@ def grade_factor(req: tuple, offer: tuple) -> tuple[float, str]:
 # --------------------------------------------------------------------------- per-document features
 
 
+_EMPTY: frozenset = frozenset()
+
+
 class _Features:
     __slots__ = ("direct", "title_c", "kw_c", "node_c", "desc_c", "all_c", "ctx", "neg", "grades", "items", "ent_c")
 
     def __init__(self, doc: Doc, kn: Knowledge, parts: dict):
-        def x(p):
-            return p["_xc"]  # expanded concepts of one analysed field, kept with the analysis
-
-        self.direct = frozenset(c for p in ("title", "keywords", "node", "description") for c in parts[p]["concepts"])
-        self.title_c = x(parts["title"])
-        self.kw_c = x(parts["keywords"])
-        self.node_c = x(parts["node"])
-        self.desc_c = x(parts["description"])
-        self.neg = frozenset(parts["description"]["neg"]) | frozenset(parts["title"]["neg"])
+        # straight from the clause results (``rs``) of each analysed field; ``_xc`` (expanded
+        # concepts) is derived once per analysis and kept with it (short texts are memoised)
+        t_rs, k_rs, n_rs, d_rs, e_rs = (parts[f]["rs"] for f in ("title", "keywords", "node", "description", "enterprise"))
+        self.direct = _EMPTY.union(*[r[1] for rs in (t_rs, k_rs, n_rs, d_rs) for r in rs])
+        self.title_c = parts["title"]["_xc"]
+        self.kw_c = parts["keywords"]["_xc"]
+        self.node_c = parts["node"]["_xc"]
+        self.desc_c = parts["description"]["_xc"]
+        self.neg = _EMPTY.union(*[r[3] for r in d_rs], *[r[3] for r in t_rs])
         self.all_c = (self.title_c | self.kw_c | self.node_c | self.desc_c) - (self.neg - self.title_c - self.kw_c)
-        ctx = set()
-        for p in parts.values():
-            ctx.update(p["ctx"])
-        self.ent_c = frozenset(parts["enterprise"]["concepts"])
+        ctx = set().union(*[r[2] for rs in (t_rs, k_rs, n_rs, d_rs, e_rs) for r in rs])
+        self.ent_c = _EMPTY.union(*[r[1] for r in e_rs])
         if doc.kind == "scenario":
             ctx |= self.node_c
         self.ctx = frozenset(ctx)
