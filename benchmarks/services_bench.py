@@ -65,15 +65,29 @@ def _users(zone):
     return zone_user, dept_user, top["n"]
 
 
-def _time(client, url: str, runs: int) -> list[float]:
-    client.get(url)  # warm
+SHOW_SQL = False
+
+
+def _time(client, url: str, runs: int) -> tuple[list[float], int, float]:
+    """Milliseconds of ``runs`` requests, the query count of one, and its slowest query (ms)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        r = client.get(url)  # warm, and count the queries
+    assert r.status_code == 200, (url, r.status_code)
+    queries = list(ctx.captured_queries)  # (a view on the connection's log: copy it now)
+    slowest = max((float(q["time"]) * 1000 for q in queries), default=0.0)
+    if SHOW_SQL:
+        for q in sorted(queries, key=lambda q: -float(q["time"]))[:2]:
+            print(f"  {url} {float(q['time']) * 1000:.1f} ms: {q['sql'][:600]}")
     out = []
     for _ in range(runs):
         t = time.perf_counter()
         r = client.get(url)
         out.append((time.perf_counter() - t) * 1000)
         assert r.status_code == 200, (url, r.status_code)
-    return out
+    return out, len(queries), slowest
 
 
 def _p95(xs: list[float]) -> float:
@@ -84,7 +98,10 @@ def _p95(xs: list[float]) -> float:
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--runs", type=int, default=30)
+    ap.add_argument("--sql", action="store_true", help="print the two slowest queries of each page")
     args = ap.parse_args()
+    global SHOW_SQL
+    SHOW_SQL = args.sql
     settings.ROOT_URLCONF = __name__
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
     from django.db import connection
@@ -96,7 +113,7 @@ def main() -> None:
     from liantong.services import services
     from liantong.services.models import Card, ServiceRequest
 
-    row = ServiceRequest.objects.values("zone").annotate(n=Count("pk")).order_by("-n").first()
+    row = ServiceRequest.objects.values("zone").annotate(n=Count("pk")).order_by("-n", "zone").first()
     if not row:
         sys.exit("没有工单：先运行 liantong gen --scale zone")
     zone = Zone.objects.get(pk=row["zone"])
@@ -106,6 +123,7 @@ def main() -> None:
         result = services.tick(timezone.now())
         print(f"tick: {result} in {time.perf_counter() - t:.1f}s")
     zone_user, dept_user, dept_open = _users(zone)
+    dept_id = dept_user.department_id
     zc, dc = Client(), Client()
     zc.force_login(zone_user)
     dc.force_login(dept_user)
@@ -113,18 +131,24 @@ def main() -> None:
           f"{Card.objects.filter(zone=zone, cleared_at__isnull=True).count():,} open cards; "
           f"bench department: {dept_open:,} open assignments; runs: {args.runs}")
     bare_ms = _time(zc, "/bench-bare/", args.runs)
-    rows = [("bare Django view", bare_ms)]
-    for label, client, url in [("dispatch queue", zc, "/services/queue/"),
-                               ("dispatch queue p.50", zc, "/services/queue/?page=50"),
-                               ("department inbox", dc, "/services/dept/"),
-                               ("supervision board", zc, "/services/board/"),
-                               ("order list (zone)", zc, "/services/orders/")]:
-        rows.append((label, _time(client, url, args.runs)))
-    base = statistics.median(bare_ms)
-    print(f"{'page':<22}{'median ms':>11}{'p95 ms':>9}{'x bare':>9}")
-    for label, xs in rows:
+    rows = [("bare Django view", *bare_ms)]
+    pages = [("dispatch queue", zc, "/services/queue/"),
+             ("dispatch queue p.50", zc, "/services/queue/?page=50"),
+             ("dispatch queue search", zc, "/services/queue/?q=%E8%B4%B7%E6%AC%BE"),
+             ("department inbox", dc, "/services/dept/"),
+             ("department inbox all", dc, "/services/dept/?all=1"),
+             ("supervision board", zc, "/services/board/"),
+             ("board red, by dept", zc, f"/services/board/?level=red&department={dept_id}"),
+             ("order list (zone)", zc, "/services/orders/"),
+             ("order list state", zc, "/services/orders/?state=accepted"),
+             ("order list search", zc, "/services/orders/?q=%E8%B4%B7%E6%AC%BE")]
+    for label, client, url in pages:
+        rows.append((label, *_time(client, url, args.runs)))
+    base = statistics.median(bare_ms[0])
+    print(f"{'page':<24}{'median ms':>11}{'p95 ms':>9}{'x bare':>9}{'queries':>9}{'slowest q ms':>14}")
+    for label, xs, n, slowest in rows:
         med = statistics.median(xs)
-        print(f"{label:<22}{med:>11.1f}{_p95(xs):>9.1f}{med / base:>9.1f}")
+        print(f"{label:<24}{med:>11.1f}{_p95(xs):>9.1f}{med / base:>9.1f}{n:>9}{slowest:>14.1f}")
 
 
 if __name__ == "__main__":
