@@ -178,6 +178,8 @@ class Knowledge:
         self.memo: dict[str, dict] = {}
         self.tokens: dict[str, tuple] = {}  # jieba token -> what it contributes (see _token_info)
         self.bigrams: dict[str, tuple | None] = {}
+        self.light: dict[str, tuple] = {}  # clause -> (None, concepts, ctx, neg) of names
+        self.light_memo: dict[str, dict] = {}
         self.cache_limit = 400_000
 
     @staticmethod
@@ -422,6 +424,80 @@ def _bigram_info(bg: str, kn: Knowledge):
     return info
 
 
+def _ctx_neg(seq: list[tuple[str, str | None]]) -> tuple[list[str], list[str]]:
+    """Context (the poster's own product / application) and negated concepts of one clause's
+    ``(token, concept)`` sequence."""
+    ctx: list[str] = []
+    neg: list[str] = []
+    mode = None
+    for i, (tok, c) in enumerate(seq):
+        if tok in NEG_PREFIX:
+            mode = "neg"
+            continue
+        if tok in CTX_PREFIX and mode is None:
+            mode = "ctx"
+            continue
+        if c is None:
+            continue
+        if mode == "neg":
+            neg.append(c)
+            continue
+        if mode == "ctx":
+            ctx.append(c)
+            continue
+        # suffix marker right after a run of concepts
+        j = i + 1
+        while j < len(seq) and seq[j][1] is not None:
+            j += 1
+        if j < len(seq) and seq[j][0] in CTX_SUFFIX and j - i <= 3:
+            ctx.append(c)
+    return ctx, neg
+
+
+def _light_clause(clause: str, kn: Knowledge) -> tuple:
+    """Only ``(None, concepts, ctx, neg)`` of a clause (enterprise names: no terms, bigrams or ids)."""
+    hit = kn.cache.get(clause) or kn.light.get(clause)
+    if hit is not None:
+        return hit
+    seq = []
+    tokens = kn.tokens
+    for tok in kn.cutter.lcut(clause):
+        info = tokens.get(tok)
+        if info is None:
+            info = _token_info(tok, kn)
+        if info is not _SKIP:
+            seq.append((info[0], info[1]))
+    ctx, neg = _ctx_neg(seq)
+    out = (None, tuple(c for _, c in seq if c is not None), tuple(ctx), tuple(neg))
+    if len(kn.light) > kn.cache_limit:
+        kn.light.clear()
+    kn.light[clause] = out
+    return out
+
+
+def analyze_names(text, kn: Knowledge | None = None) -> dict:
+    """Concepts, context and negation of a name (an enterprise): the part of :func:`analyze` the
+    re-ranking features use, without index terms (memoised like :func:`analyze`)."""
+    kn = kn or knowledge()
+    text = "" if text is None else str(text)
+    hit = kn.light_memo.get(text)
+    if hit is None:
+        t = normalize(text)[:20000]
+        t = _rewrite(t, kn)
+        rs, clauses = [], []
+        for clause in _PUNCT_SPLIT.split(t):
+            clause = clause.strip()
+            if clause:
+                rs.append(_light_clause(_mask_quantities(clause), kn))
+                clauses.append(clause)
+        hit = _Analysis(text=t, clauses=clauses, rs=rs)
+        if len(text) <= 64:
+            if len(kn.light_memo) > 200_000:
+                kn.light_memo.clear()
+            kn.light_memo[text] = hit
+    return hit
+
+
 def _analyze_clause(clause: str, kn: Knowledge) -> tuple:
     """-> (terms, concepts_in_order, ctx_concepts, neg_concepts, main ids, parent ids, n_bigrams,
     expanded concepts, n main ids, n parent ids) for one clause (cached)."""
@@ -461,31 +537,7 @@ def _analyze_clause(clause: str, kn: Knowledge) -> tuple:
                 terms.append(b[0])
                 main.append(b[1])
                 nb += 1
-    # context (poster's own product / application) and negation
-    ctx: list[str] = []
-    neg: list[str] = []
-    mode = None
-    for i, (tok, c) in enumerate(seq):
-        if tok in NEG_PREFIX:
-            mode = "neg"
-            continue
-        if tok in CTX_PREFIX and mode is None:
-            mode = "ctx"
-            continue
-        if c is None:
-            continue
-        if mode == "neg":
-            neg.append(c)
-            continue
-        if mode == "ctx":
-            ctx.append(c)
-            continue
-        # suffix marker right after a run of concepts
-        j = i + 1
-        while j < len(seq) and seq[j][1] is not None:
-            j += 1
-        if j < len(seq) and seq[j][0] in CTX_SUFFIX and j - i <= 3:
-            ctx.append(c)
+    ctx, neg = _ctx_neg(seq)
     concepts = tuple(c for _, c in seq if c is not None)
     out = (tuple(terms), concepts, tuple(ctx), tuple(neg), np.asarray(main, dtype=np.int32),
            np.asarray(par, dtype=np.int32), nb, frozenset(xc), len(main), len(par))
@@ -696,6 +748,12 @@ class _Features:
         for k, v in zip(self.__slots__, state):
             setattr(self, k, v)
 
+    @classmethod
+    def from_state(cls, state: tuple) -> "_Features":
+        f = cls.__new__(cls)
+        f.__setstate__(state)
+        return f
+
 
 def _scenario_items(text: str) -> tuple[str, ...]:
     """The listed items of a scenario: the part after the first colon, split on 、;,/ ."""
@@ -767,7 +825,7 @@ def _doc_parts(doc: Doc, kn: Knowledge) -> dict:
         "keywords": analyze("、".join(str(k) for k in kws if k), kn),
         "node": analyze(doc.node or "", kn),
         "description": analyze(doc.description or "", kn),
-        "enterprise": analyze(doc.enterprise or "", kn),
+        "enterprise": analyze_names(doc.enterprise or "", kn),  # features only: concepts and context
     }
 
 
@@ -816,7 +874,7 @@ def _analyse_block(docs: list[Doc], kn: Knowledge) -> tuple:
             lw += fw * (n_main - nb)
         row_nnz[row] = nnz
         lens[row, 0], lens[row, 1] = lw, lb
-        feats.append(_Features(doc, kn, parts))
+        feats.append(_Features(doc, kn, parts).__getstate__())  # a plain tuple pickles in C
         z = doc.zone or ""
         zn = zone_norm.get(z)
         if zn is None:
@@ -998,6 +1056,14 @@ class MatchEngine:
         tid = self.kn.term_id
         lut = np.fromiter((tid(t) for t in terms), dtype=np.int32, count=len(terms))
         return lut[cols] if len(cols) else cols
+
+    def _features(self, pos: int) -> _Features:
+        """Re-ranking features of a position (kept as the plain tuple a build block returned until
+        first used)."""
+        f = self._feat[pos]
+        if type(f) is tuple:
+            f = self._feat[pos] = _Features.from_state(f)
+        return f
 
     def _ent_id(self, ent: str, pos: int) -> int:
         return self._ent_ids.setdefault(ent, len(self._ent_ids)) if ent else -1 - pos
@@ -1266,7 +1332,7 @@ class MatchEngine:
             for j in top:
                 pos = int(positions[j])
                 doc = self._docs[pos]
-                feat = self._feat[pos]
+                feat = self._features(pos)
                 f, why = self._rerank(query, qfeat, bool(has_word[j]), doc, feat, pos)
                 results.append((float(scores[j]) * f, pos, why, float(scores[j])))
             results.sort(key=lambda x: -x[0])
@@ -1393,7 +1459,7 @@ class MatchEngine:
     def _explain(self, query: Doc, qparts: dict, qf: _Features, doc: Doc, pos: int, notes: dict) -> dict:
         kn = self.kn
         dparts = self._parts(doc)  # clause cache makes this cheap
-        df = self._feat[pos]
+        df = self._features(pos)
         shared = [c for c in dict.fromkeys(qparts["title"]["concepts"] + qparts["keywords"]["concepts"]
                                            + qparts["node"]["concepts"] + qparts["description"]["concepts"])
                   if c in df.all_c]
