@@ -5,8 +5,6 @@ through ``services``/``workflow.transition``."""
 
 from __future__ import annotations
 
-import json
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -305,7 +303,7 @@ def figures(request):
              "satisfaction": [r["satisfaction_rate"] or 0 for r in by_dept]}
     return render(request, "services/figures.html", {
         "title": "办理统计", "by_dept": by_dept, "by_chain": by_chain, "total": total,
-        "chart_json": json.dumps(chart, ensure_ascii=False)})
+        "chart_json": chart})  # json_script encodes it: dumping here too would hand the page a string
 
 
 # --- 高效办成一件事 ----------------------------------------------------------------------------------
