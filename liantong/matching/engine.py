@@ -572,6 +572,8 @@ class _Analysis(dict):
             v = sum(r[6] for r in rs)
         elif key == "_xc":
             v = frozenset().union(*(r[7] for r in rs))
+        elif key == "_joined":
+            v = "\x00".join(dict.__getitem__(self, "clauses"))
         else:
             raise KeyError(key)
         self[key] = v
@@ -1314,8 +1316,9 @@ class MatchEngine:
                     np.maximum(best, s, out=best)
                 scores = scores + ITEM_WEIGHT * best
             # pool mask
-            kinds = [self._kind_code(k) for k in _pool_kinds(query.kind)]
-            mask = np.isin(self._kind[positions], kinds) & self._alive[positions] & (scores > 0)
+            pool = np.zeros(4, dtype=bool)
+            pool[[self._kind_code(k) for k in _pool_kinds(query.kind)]] = True
+            mask = pool[self._kind[positions]] & self._alive[positions] & (scores > 0)
             qent = normalize(query.enterprise).strip()
             if qent and qent in self._ent_ids:
                 mask &= self._ent[positions] != self._ent_ids[qent]
@@ -1511,11 +1514,8 @@ class MatchEngine:
         }
 
     def _surfaces(self, parts: dict, concept: str) -> set[str]:
-        out = set()
-        for p in ("title", "keywords", "node", "description"):
-            for clause in parts[p]["clauses"]:
-                for s in self.kn.surfaces_of.get(concept, ()):
-                    if s and s in clause:
-                        out.add(s)
+        # a surface never contains NUL, so a match in the NUL-joined clauses is a match in one clause
+        texts = [parts[p]["_joined"] for p in ("title", "keywords", "node", "description")]
+        out = {s for s in self.kn.surfaces_of.get(concept, ()) if s and any(s in t for t in texts)}
         # keep the longest surfaces only (avoid 尼龙 inside 尼龙66)
         return {s for s in out if not any(s != o and s in o for o in out)}
