@@ -6,12 +6,12 @@ from __future__ import annotations
 import datetime
 import os
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from liantong.core import audit, calendar, dicts
+from liantong.core.files import check_upload
 from liantong.core.services import ServiceError
 
 from . import notify
@@ -50,16 +50,8 @@ __all__ = [
 
 
 def check_attachment(name: str, size: int) -> None:
-    """Refuse a file whose type or size the settings do not allow (Chinese message)."""
-    ext = os.path.splitext(name or "")[1].lower()
-    allowed = [e.lower() for e in settings.ATTACHMENT_EXTENSIONS]
-    if ext not in allowed:
-        raise ServiceError(f"附件“{name}”的类型（{ext or '无扩展名'}）不允许上传，仅支持：{'、'.join(allowed)}",
-                           field="attachments")
-    limit = settings.ATTACHMENT_MAX_BYTES
-    if size > limit:
-        raise ServiceError(f"附件“{name}”大小为 {size / 1048576:.1f} MB，超过上限 {limit / 1048576:.0f} MB",
-                           field="attachments")
+    """Refuse a file whose type or size the settings do not allow (the shared upload check)."""
+    check_upload(name, size, field="attachments")
 
 
 @transaction.atomic
