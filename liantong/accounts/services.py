@@ -46,3 +46,12 @@ def save_user(*, actor, username: str, password: str | None, unit_kind: str, rol
     elif audit.diff(old, new):
         audit.record(actor, audit.AuditAction.UPDATE, user, changes=audit.diff(old, new), zone=user.zone_id)
     return user
+
+
+@transaction.atomic
+def change_password(user: User, new_password: str, *, actor) -> User:
+    """Set a new password (already checked against the policy by the form) and audit it without the value."""
+    user.set_password(new_password)
+    user.save(update_fields=["password"])
+    audit.record(actor, audit.AuditAction.UPDATE, user, changes={"password": ["***", "***"]}, zone=user.zone_id)
+    return user

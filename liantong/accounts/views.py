@@ -5,8 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import PasswordChangeForm
 from django.shortcuts import redirect, render
 
-from liantong.core import audit
-
+from . import services
 from .forms import LoginForm
 
 
@@ -20,9 +19,8 @@ class LoginView(auth_views.LoginView):
 def profile(request):
     form = PasswordChangeForm(request.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
-        user = form.save()
+        user = services.change_password(request.user, form.cleaned_data["new_password1"], actor=request.user)
         update_session_auth_hash(request, user)
-        audit.record(user, audit.AuditAction.UPDATE, user, changes={"password": ["***", "***"]})
         messages.success(request, "密码已修改")
         return redirect("accounts:profile")
     return render(request, "accounts/profile.html", {"form": form, "title": "个人中心"})

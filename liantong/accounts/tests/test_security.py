@@ -98,3 +98,20 @@ def test_a_member_of_another_branch_of_the_same_firm_is_masked_for_that_secretar
     assert m.id_masked in body and m.phone_masked in body  # …but masked: not this secretary's branch
     api = client_for(personas["firm_a"]).get(f"/api/v1/members/{m.pk}").json()
     assert api["id_number"] == m.id_masked and api["phone"] == m.phone_masked and "**" in api["birth_date"]
+
+
+def test_a_user_changes_the_password_under_the_policy_and_it_is_audited(personas, client_for):
+    from django.conf import settings
+
+    user = personas["uni"]
+    c = client_for(user)
+    weak = c.post("/accounts/profile/", {"old_password": settings.DEMO_PASSWORD, "new_password1": "abcdefgh",
+                                         "new_password2": "abcdefgh"})
+    assert weak.status_code == 200 and "至少" in weak.content.decode()
+    ok = c.post("/accounts/profile/", {"old_password": settings.DEMO_PASSWORD, "new_password1": "Xinmima#2026",
+                                       "new_password2": "Xinmima#2026"})
+    assert ok.status_code == 302
+    user.refresh_from_db()
+    assert user.check_password("Xinmima#2026")
+    log = AuditLog.objects.filter(actor=user, action="update", object_type="accounts.user").latest("pk")
+    assert log.changes == {"password": ["***", "***"]}
