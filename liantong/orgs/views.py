@@ -157,8 +157,9 @@ class PartyOrgDetail(ObjectDetailView):
             "children": PartyOrg.objects.visible_to(user).filter(parent=org).annotate(n=Count("members")),
             "members_direct": Member.objects.visible_to(user).filter(party_org=org).count(),
             "members_total": Member.objects.visible_to(user).filter(party_org__path__startswith=org.path).count(),
-            "ancestors": PartyOrg.objects.filter(pk__in=[int(p) for p in org.path.strip("/").split("/")[:-1]
-                                                         if p]).order_by("depth"),
+            # the breadcrumb shows only the ancestors this user may open
+            "ancestors": PartyOrg.objects.visible_to(user).filter(
+                pk__in=[int(p) for p in org.path.strip("/").split("/")[:-1] if p]).order_by("depth"),
         }
 
 
