@@ -23,9 +23,18 @@ Pools (README convention): a demand/scenario query ranks active supply listings;
 ranks active demand and scenario listings; never the query itself, never the same enterprise's
 listings, never inactive ones.
 
+Building: listings are analysed in blocks (:func:`_analyse_block`), each returning a compact CSR
+with block-local term numbers, BM25 field lengths and the re-ranking features as plain tuples;
+the main segment is then one ``scipy.sparse`` matrix assembled in a single pass.  From
+``PARALLEL_MIN`` listings on, blocks are analysed in forked worker processes ($LIANTONG_MATCH_WORKERS
+or the usable CPUs) and the cyclic GC is paused during the build.  Segmentation is jieba's own
+no-HMM algorithm re-implemented for speed (:class:`_FastCut`, identical output); clause, token,
+bigram and short-text results are memoised.
+
 Updates: :meth:`MatchEngine.update` appends to a small delta segment and tombstones the old
 version; :meth:`MatchEngine.remove` tombstones.  The delta is merged into the main segment when it
-grows beyond ``merge_threshold`` (no re-tokenisation: term statistics are kept per document).
+grows beyond ``merge_threshold`` (no re-analysis: rows of the main matrix are kept and the delta's
+term vectors are stored).
 """
 
 from __future__ import annotations
