@@ -1,8 +1,10 @@
 """Chinese working days (one module for every deadline; DESIGN-NOTES 10).
 
 Holidays and 调休 make-up days come from the ``chinesecalendar`` package. For a year the package
-does not yet cover, Monday–Friday are working days (and a warning is logged once), so deadlines
-never fail; upgrade the package when the State Council publishes the next year's arrangement.
+does not yet cover, Monday–Friday are working days except the fixed-date statutory holidays (元旦
+1 January, 劳动节 1 May, 国庆 1–3 October), and a warning is logged once, so deadlines never fail;
+upgrade the package when the State Council publishes the next year's arrangement (lunar holidays and
+调休 are only known then).
 """
 
 from __future__ import annotations
@@ -17,6 +19,9 @@ import chinese_calendar
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 END_OF_DAY = datetime.time(23, 59, 59)
 log = logging.getLogger(__name__)
+# Statutory holidays on fixed Gregorian dates (国务院《全国年节及纪念日放假办法》), used only for years
+# the package does not cover yet.
+FIXED_HOLIDAYS = {(1, 1), (5, 1), (10, 1), (10, 2), (10, 3)}
 
 
 @lru_cache(maxsize=4096)
@@ -25,7 +30,7 @@ def is_workday(day: datetime.date) -> bool:
         return chinese_calendar.is_workday(day)
     except NotImplementedError:
         _warn_uncovered(day.year)
-        return day.weekday() < 5
+        return day.weekday() < 5 and (day.month, day.day) not in FIXED_HOLIDAYS
 
 
 @cache

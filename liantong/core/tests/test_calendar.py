@@ -19,6 +19,9 @@ def test_a_deadline_is_the_end_of_the_nth_working_day_in_shanghai():
     assert due.astimezone(SHANGHAI) == datetime.datetime(2025, 10, 9, 23, 59, 59, tzinfo=SHANGHAI)
 
 
-def test_years_the_package_does_not_cover_fall_back_to_weekdays():
+def test_years_the_package_does_not_cover_fall_back_to_weekdays_without_the_fixed_holidays():
     assert is_workday(datetime.date(2031, 1, 6))  # a Monday
     assert not is_workday(datetime.date(2031, 1, 5))  # a Sunday
+    assert not is_workday(datetime.date(2027, 1, 1))  # 元旦, a Friday
+    assert not is_workday(datetime.date(2031, 10, 2))  # 国庆, a Thursday
+    assert add_workdays(datetime.date(2026, 12, 31), 1) == datetime.date(2027, 1, 4)
