@@ -252,3 +252,18 @@ if __name__ == "__main__":  # pragma: no cover - convenience entry point
     folder = sys.argv[1] if len(sys.argv) > 1 else str(Path(__file__).resolve().parents[3] / "shared/data/matching")
     docs = load_listings(folder)
     print(json.dumps(evaluate(None, docs, load_qrels(folder)), ensure_ascii=False))
+
+
+def development_set_dir():
+    """Where the labelled development set lives: $LIANTONG_MATCHING_DEV, else ``../shared/data/matching``
+    beside the checkout, else the team's shared folder (/work/shared) — a clone elsewhere still finds it."""
+    import os
+    from pathlib import Path
+
+    candidates = [os.environ.get("LIANTONG_MATCHING_DEV"),
+                  Path(__file__).resolve().parents[2].parent / "shared" / "data" / "matching",
+                  "/work/shared/data/matching"]
+    for c in candidates:
+        if c and (Path(c) / "qrels.jsonl").exists():
+            return Path(c)
+    return Path(candidates[1])

@@ -17,7 +17,9 @@ from liantong.matching.evaluation import (
 )
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
-DEV_DIR = REPO_ROOT.parent / "shared" / "data" / "matching"
+from liantong.matching.evaluation import development_set_dir  # noqa: E402
+
+DEV_DIR = development_set_dir()
 
 
 def supply(id, title, description="", enterprise=None, **kw):

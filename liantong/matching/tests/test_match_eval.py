@@ -2,12 +2,13 @@
 
 import io
 import json
-from pathlib import Path
 
 import pytest
 from django.core.management import call_command
 
-DEV = Path(__file__).resolve().parents[4] / "shared" / "data" / "matching"
+from liantong.matching.evaluation import development_set_dir  # noqa: E402
+
+DEV = development_set_dir()
 
 
 def _run(folder) -> list[str]:
