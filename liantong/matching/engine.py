@@ -1392,15 +1392,15 @@ class MatchEngine:
             return 1.0, "直接对口"
         if s_prod & b_ctx:
             return PEN_COMPETITOR, "对方自身产品（同行/竞品）"
-        for s in s_prod:
+        for s in sorted(s_prod):
             if s in b_all:
                 continue
-            for w in b_want | b_ctx:
+            for w in sorted(b_want | b_ctx):
                 if s in kn.upstream.get(w, ()):
                     return PEN_UPSTREAM, f"{d(s, s)}是{d(w, w)}的上游原料，需求方未提及自行加工"
-        for s in s_prod:
+        for s in sorted(s_prod):
             up = kn.upstream.get(s, ())
-            for w in b_want:
+            for w in sorted(b_want):
                 if w in up:
                     return PEN_DOWNSTREAM, f"{d(s, s)}以{d(w, w)}为原料（同为买方）"
         if s_prod & b_all:
@@ -1421,7 +1421,9 @@ class MatchEngine:
         # alternatives for the same slot
         q_main = qf.title_c | qf.kw_c | qf.node_c | (qf.desc_c if qf.items else frozenset())
         c_main = f.title_c | f.kw_c | f.node_c | (f.desc_c if f.items else frozenset())
-        for c in c_main:
+        # sets of str iterate in a per-process (hash-seeded) order: sort wherever the order shows,
+        # so a worker-process build explains a match in the same words as an in-process one
+        for c in sorted(c_main):
             if c in qf.all_c:
                 continue
             for gi in kn.conflicts_of.get(c, ()):
@@ -1429,17 +1431,17 @@ class MatchEngine:
                 asked = (q_main & g) - c_main
                 if asked and not (c_main & q_main & g):
                     factor *= PEN_CONFLICT
-                    notes["conflict"] = f"对方为{kn.display.get(c, c)}，需要的是{'、'.join(kn.display.get(x, x) for x in asked)}"
+                    notes["conflict"] = f"对方为{kn.display.get(c, c)}，需要的是{'、'.join(kn.display.get(x, x) for x in sorted(asked))}"
                     break
             if "conflict" in notes:
                 break
         # restrictive qualifiers
         q_req = (qf.title_c | qf.kw_c) & kn.qualifiers
-        missing = [q for q in q_req if q not in f.all_c]
+        missing = sorted(q for q in q_req if q not in f.all_c)
         if missing:
             factor *= PEN_QUALIFIER_MISSING
             notes["missing"] = "未提及" + "、".join(kn.display.get(x, x) for x in missing)
-        extra = [q for q in (f.title_c | f.kw_c) & kn.qualifiers if q not in qf.all_c]
+        extra = sorted(q for q in (f.title_c | f.kw_c) & kn.qualifiers if q not in qf.all_c)
         if extra:
             factor *= PEN_QUALIFIER_EXTRA
             notes["extra"] = "对方限定为" + "、".join(kn.display.get(x, x) for x in extra)
