@@ -666,9 +666,7 @@ def tokenize(text) -> list[str]:
     a = analyze(text)
     out = []
     for t in a["terms"]:
-        if t.startswith("c:"):
-            out.append(t[2:])
-        elif t.startswith("w:"):
+        if t.startswith("c:") or t.startswith("w:"):
             out.append(t[2:])
     return out
 
@@ -760,7 +758,7 @@ class _Features:
             setattr(self, k, v)
 
     @classmethod
-    def from_state(cls, state: tuple) -> "_Features":
+    def from_state(cls, state: tuple) -> _Features:
         f = cls.__new__(cls)
         f.__setstate__(state)
         return f

@@ -330,9 +330,9 @@ def make_deal(*, actor, contact: ContactRequest | None = None, title: str, amoun
         raise ServiceError("请指定供方和需方企业")
     if supplier.pk == buyer.pk:
         raise ServiceError("供方与需方不能是同一企业")
-    if contact is None and actor is not None and getattr(actor, "pk", None):
-        if not Enterprise.objects.visible_to(actor, for_write=True).filter(pk__in=[supplier.pk, buyer.pk]).exists():
-            raise ServiceError("您无权为这两家企业登记签约")
+    if (contact is None and actor is not None and getattr(actor, "pk", None)
+            and not Enterprise.objects.visible_to(actor, for_write=True).filter(pk__in=[supplier.pk, buyer.pk]).exists()):
+        raise ServiceError("您无权为这两家企业登记签约")
     if contract_status not in ContractStatus.values:
         raise ServiceError("合同状态不正确", field="contract_status")
     if signed_on is None:

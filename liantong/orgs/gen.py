@@ -413,7 +413,7 @@ def _members(plan: list[tuple[int, PartyOrg]], keys: _Keys, rng: random.Random, 
     """Insert the members of ``plan``; the personal data is hashed and encrypted chunk by chunk."""
     per_zone: dict[int, int] = {}
     people = []
-    for z, org in plan:
+    for z, _org in plan:
         j = per_zone.get(z, 0)
         per_zone[z] = j + 1
         people.append((id_number(j, f"99{z:02d}00"), _phone(rng)))

@@ -9,7 +9,9 @@ from liantong.orgs.tables import CHAIN, ZONE
 
 from .models import ServiceSquad
 
-YES_NO = lambda u: [("true", "是"), ("false", "否")]
+
+def YES_NO(user):
+    return [("true", "是"), ("false", "否")]
 
 
 def department_choices(user):

@@ -90,9 +90,9 @@ def place_order(*, actor, title: str, category: str, description: str = "", ente
         enterprise = getattr(actor, "enterprise", None)
     if enterprise is None:
         raise ServiceError("只有企业用户可以点单", field="title")
-    if actor is not None and not actor.is_superuser:
-        if actor.enterprise_id != enterprise.pk or not actor.has_perm_code("services.place"):
-            raise ServiceError("您无权代表该企业点单")
+    if actor is not None and not actor.is_superuser and (
+            actor.enterprise_id != enterprise.pk or not actor.has_perm_code("services.place")):
+        raise ServiceError("您无权代表该企业点单")
     title = (title or "").strip()
     if not title:
         raise ServiceError("诉求标题不能为空", field="title")

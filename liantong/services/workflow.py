@@ -140,11 +140,12 @@ def actor_roles(order: ServiceRequest, user) -> set[str]:
         return {COMMITTEE, ZONE}
     if user.enterprise_id and user.enterprise_id == order.enterprise_id and user.has_perm_code("services.place"):
         roles.add(FIRM)
-    if user.has_perm_code("services.dispatch") and user.unit_kind in (UnitKind.ZONE, UnitKind.CHAIN, UnitKind.PLATFORM):
-        if ServiceRequest.objects.filter(scope_q(user, ServiceRequest), pk=order.pk).exists():
-            roles.add(COMMITTEE)
-            if user.unit_kind != UnitKind.CHAIN:
-                roles.add(ZONE)
+    if (user.has_perm_code("services.dispatch")
+            and user.unit_kind in (UnitKind.ZONE, UnitKind.CHAIN, UnitKind.PLATFORM)
+            and ServiceRequest.objects.filter(scope_q(user, ServiceRequest), pk=order.pk).exists()):
+        roles.add(COMMITTEE)
+        if user.unit_kind != UnitKind.CHAIN:
+            roles.add(ZONE)
     if user.department_id and user.has_perm_code("services.handle"):
         for a in Assignment.objects.filter(order=order, active=True, department_id=user.department_id):
             if a.role == AssignmentRole.LEAD:

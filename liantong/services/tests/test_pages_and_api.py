@@ -87,7 +87,7 @@ def test_the_bell_shows_the_unread_count_on_every_page(personas, client_for):
     n = Notification.objects.filter(user=user, read_at__isnull=True).count()
     assert n > 0
     html = client_for(user).get("/orgs/chain/").content.decode()
-    assert 'id="unread-count">%d<' % n in html
+    assert f'id="unread-count">{n}<' in html
 
 
 def test_the_firm_places_an_order_through_the_api(personas, client_for):
