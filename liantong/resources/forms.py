@@ -61,7 +61,7 @@ class DepartmentResourceForm(_Base):
     def save(self, *, actor):
         d = dict(self.cleaned_data)
         return services.save_department_resource(actor=actor, resource=self.instance if self.instance.pk else None,
-                                                 **d)
+                                                 create_only=not self.instance.pk, **d)
 
 
 class ActionProjectForm(_Base):
@@ -88,7 +88,8 @@ class ActionProjectForm(_Base):
         d = dict(self.cleaned_data)
         zone = self._zone(d.get("enterprise"), d.get("department"), d.get("party_org"))
         return services.save_action_project(actor=actor, zone=zone,
-                                            project=self.instance if self.instance.pk else None, **d)
+                                            project=self.instance if self.instance.pk else None,
+                                            create_only=not self.instance.pk, **d)
 
 
 class MilestoneForm(forms.ModelForm):
@@ -116,7 +117,8 @@ class SharedResourceForm(_Base):
 
     def save(self, *, actor):
         d = dict(self.cleaned_data)
-        return services.save_shared_resource(actor=actor, resource=self.instance if self.instance.pk else None, **d)
+        return services.save_shared_resource(actor=actor, resource=self.instance if self.instance.pk else None,
+                                             create_only=not self.instance.pk, **d)
 
 
 class BookingForm(forms.Form):
@@ -151,7 +153,8 @@ class SquadForm(ZoneFieldMixin, _Base):
     def save(self, *, actor):
         d = dict(self.cleaned_data)
         d["members"] = list(d.get("members") or [])
-        return services.save_squad(actor=actor, squad=self.instance if self.instance.pk else None, **d)
+        return services.save_squad(actor=actor, squad=self.instance if self.instance.pk else None,
+                                   create_only=not self.instance.pk, **d)
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -189,8 +192,8 @@ class VisitForm(_Base):
     def save(self, *, actor):
         d = dict(self.cleaned_data)
         photos = d.pop("photos", []) or []
-        return services.record_visit(actor=actor, visit=self.instance if self.instance.pk else None, photos=photos,
-                                     **d)
+        return services.record_visit(actor=actor, visit=self.instance if self.instance.pk else None,
+                                     create_only=not self.instance.pk, photos=photos, **d)
 
 
 class MeetingForm(_Base):
@@ -212,7 +215,8 @@ class MeetingForm(_Base):
     def save(self, *, actor):
         d = dict(self.cleaned_data)
         d["attending_orgs"] = list(d.get("attending_orgs") or [])
-        return services.save_meeting(actor=actor, meeting=self.instance if self.instance.pk else None, **d)
+        return services.save_meeting(actor=actor, meeting=self.instance if self.instance.pk else None,
+                                     create_only=not self.instance.pk, **d)
 
 
 class ResolutionForm(forms.Form):
@@ -225,11 +229,9 @@ class ResolutionForm(forms.Form):
 
     def __init__(self, *args, meeting: JointMeeting, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owner_enterprise"].queryset = Enterprise.objects.visible_to(user).filter(
-            zone_id=meeting.zone_id, memberships__chain_id=meeting.chain_id)
-        self.fields["owner_department"].queryset = Department.objects.visible_to(user).filter(zone_id=meeting.zone_id)
-        self.fields["owner_party_org"].queryset = PartyOrg.objects.visible_to(user).filter(
-            zone_id=meeting.zone_id, depth__lte=2)
+        for name, qs in services.resolution_owner_choices(user, zone_id=meeting.zone_id,
+                                                          chain_id=meeting.chain_id).items():
+            self.fields[name].queryset = qs
         for f in self.fields.values():
             f.widget.attrs["class"] = "form-select" if isinstance(f, forms.ModelChoiceField) else "form-control"
 

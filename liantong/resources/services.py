@@ -78,12 +78,28 @@ def _can_write(actor, model, pk) -> bool:
     return model.objects.visible_to(actor, for_write=True).filter(pk=pk).exists()
 
 
+class Conflict(ServiceError):
+    """A new row whose natural key is already taken (the API answers 409, forms show it on the field)."""
+
+
+def _existing(model, explicit, *, create_only: bool, message: str, field: str, **natural):
+    """The row to update: ``explicit`` when editing; else the row with the natural key (an upsert, as the
+    Excel import and the demo want) — or, with ``create_only`` (a create page or a POST), a ``Conflict``."""
+    if explicit is not None:
+        return explicit
+    found = model.objects.filter(**natural).first()
+    if found is not None and create_only:
+        raise Conflict(message, field=field)
+    return found
+
+
 # --- 部门资源清单 ---------------------------------------------------------------------------------------
 
 
 @transaction.atomic
 def save_department_resource(*, actor, department: Department, title: str, kind: str,
-                             resource: DepartmentResource | None = None, **fields) -> DepartmentResource:
+                             resource: DepartmentResource | None = None, create_only: bool = False,
+                             **fields) -> DepartmentResource:
     """Create or update a department's resource (natural key: department + title)."""
     title = (title or "").strip()
     if not title:
@@ -99,7 +115,8 @@ def save_department_resource(*, actor, department: Department, title: str, kind:
         raise ServiceError("只能修改本部门发布的资源")
     if not _can_write(actor, Department, department.pk):
         raise ServiceError("只能以本部门名义发布资源", field="department")
-    existing = resource or DepartmentResource.objects.filter(department=department, title=title).first()
+    existing = _existing(DepartmentResource, resource, create_only=create_only, field="title",
+                         message=f"本部门已发布名为“{title}”的资源", department=department, title=title)
     if existing is None and getattr(actor, "pk", None):
         fields.setdefault("created_by", actor)
     return _apply(DepartmentResource, existing, actor=actor, zone_id=department.zone_id, department=department,
@@ -113,7 +130,7 @@ def save_department_resource(*, actor, department: Department, title: str, kind:
 def save_action_project(*, actor, zone, title: str, owner_name: str, project: ActionProject | None = None,
                         enterprise: Enterprise | None = None, department: Department | None = None,
                         party_org: PartyOrg | None = None, chain: Chain | None = None,
-                        **fields) -> ActionProject:
+                        create_only: bool = False, **fields) -> ActionProject:
     """Create or update an action project (natural key: zone + title); exactly one responsible unit."""
     title = (title or "").strip()
     if not title:
@@ -128,7 +145,8 @@ def save_action_project(*, actor, zone, title: str, owner_name: str, project: Ac
     unit = units[0]
     if not _can_write(actor, type(unit), unit.pk):
         raise ServiceError("只能为本级及下级单位立项", field="enterprise")
-    existing = project or ActionProject.objects.filter(zone=zone, title=title).first()
+    existing = _existing(ActionProject, project, create_only=create_only, field="title",
+                         message=f"本园区已有名为“{title}”的行动项目", zone=zone, title=title)
     return _apply(ActionProject, existing, actor=actor, zone=zone, title=title, owner_name=owner_name.strip(),
                   enterprise=enterprise, department=department, party_org=party_org, chain=chain, **fields)[0]
 
@@ -136,7 +154,7 @@ def save_action_project(*, actor, zone, title: str, owner_name: str, project: Ac
 @transaction.atomic
 def save_milestone(*, actor, project: ActionProject, title: str, due_on: datetime.date,
                    done_on: datetime.date | None = None, sort: int = 0,
-                   milestone: Milestone | None = None) -> Milestone:
+                   milestone: Milestone | None = None, create_only: bool = False) -> Milestone:
     """Create or update one milestone of a project (natural key: project + title)."""
     title = (title or "").strip()
     if not title:
@@ -148,9 +166,17 @@ def save_milestone(*, actor, project: ActionProject, title: str, due_on: datetim
     _require(actor, "resources.project", "您无权维护行动项目")
     if not _can_write(actor, ActionProject, project.pk):
         raise ServiceError("您无权修改该行动项目")
-    existing = milestone or Milestone.objects.filter(project=project, title=title).first()
+    existing = _existing(Milestone, milestone, create_only=create_only, field="title",
+                         message=f"该项目已有名为“{title}”的节点", project=project, title=title)
     return _apply(Milestone, existing, actor=actor, zone_id=project.zone_id, project=project, title=title,
                   due_on=due_on, done_on=done_on, sort=sort)[0]
+
+
+def record_milestone_progress(*, actor, milestone: Milestone, done_on: datetime.date | None) -> Milestone:
+    """Mark a milestone done on ``done_on`` (or not done, with None): what the project page's 完成 button
+    and ``POST /api/v1/action-projects/{id}/milestones/{mid}/progress`` record."""
+    return save_milestone(actor=actor, project=milestone.project, milestone=milestone, title=milestone.title,
+                          due_on=milestone.due_on, done_on=done_on, sort=milestone.sort)
 
 
 # --- 资源共享清单 ---------------------------------------------------------------------------------------
@@ -158,7 +184,8 @@ def save_milestone(*, actor, project: ActionProject, title: str, due_on: datetim
 
 @transaction.atomic
 def save_shared_resource(*, actor, owner: Enterprise, name: str, category: str, chain: Chain | None = None,
-                         resource: SharedResource | None = None, **fields) -> SharedResource:
+                         resource: SharedResource | None = None, create_only: bool = False,
+                         **fields) -> SharedResource:
     """Create or update a firm's shared resource (natural key: owner firm + name)."""
     name = (name or "").strip()
     if not name:
@@ -172,9 +199,10 @@ def save_shared_resource(*, actor, owner: Enterprise, name: str, category: str, 
     _require(actor, "resources.share", "您无权发布共享资源")
     if resource is not None and not _can_write(actor, SharedResource, resource.pk):
         raise ServiceError("只能修改本企业共享的资源")
-    if resource is None and not _is_system(actor) and not _can_write(actor, Enterprise, owner.pk):
+    if (resource is None or resource.owner_id != owner.pk) and not _can_write(actor, Enterprise, owner.pk):
         raise ServiceError("只能以本企业名义共享资源", field="owner")
-    existing = resource or SharedResource.objects.filter(owner=owner, name=name).first()
+    existing = _existing(SharedResource, resource, create_only=create_only, field="name",
+                         message=f"该企业已共享名为“{name}”的资源", owner=owner, name=name)
     return _apply(SharedResource, existing, actor=actor, zone_id=owner.zone_id, owner=owner, name=name,
                   category=category, chain=chain, **fields)[0]
 
@@ -302,6 +330,28 @@ def transition_booking(*, actor, booking: Booking, action: str, reason: str = ""
     return b
 
 
+MAX_CALENDAR_DAYS = 366
+
+
+def calendar_bookings(resource: SharedResource, first: datetime.date, last: datetime.date, *,
+                      user=None) -> tuple[list[Booking], set[int]]:
+    """The bookings the booking calendar shows from ``first`` to ``last`` (inclusive), by start date, and the
+    ids of those whose firm and purpose ``user`` may see. Every approved booking is shown (which days are
+    taken belongs to the visible resource); a pending one only to a user who may see that booking."""
+    if first is None or last is None:
+        raise ServiceError("请填写开始和结束日期", field="from")
+    if last < first:
+        raise ServiceError("结束日期不能早于开始日期", field="to")
+    if (last - first).days + 1 > MAX_CALENDAR_DAYS:
+        raise ServiceError("一次最多查询一年的预约日历", field="to")
+    rows = list(Booking.objects.filter(resource=resource, start_on__lte=last, end_on__gte=first,
+                                       state__in=[BookingState.APPROVED, BookingState.PENDING])
+                .select_related("requester").order_by("start_on", "id"))
+    visible = set(Booking.objects.visible_to(user).filter(pk__in=[b.pk for b in rows]).values_list("pk", flat=True)) \
+        if user is not None else set()
+    return [b for b in rows if b.state == BookingState.APPROVED or b.pk in visible], visible
+
+
 def month_grid(resource: SharedResource, year: int, month: int, *, user=None) -> dict:
     """A month calendar of one resource: weeks of days, each with the approved and pending bookings on it.
 
@@ -311,11 +361,7 @@ def month_grid(resource: SharedResource, year: int, month: int, *, user=None) ->
 
     first = datetime.date(year, month, 1)
     last = datetime.date(year, month, pycal.monthrange(year, month)[1])
-    rows = list(Booking.objects.filter(resource=resource, start_on__lte=last, end_on__gte=first,
-                                       state__in=[BookingState.APPROVED, BookingState.PENDING])
-                .select_related("requester").order_by("start_on"))
-    visible = set(Booking.objects.visible_to(user).filter(pk__in=[b.pk for b in rows]).values_list("pk", flat=True)) \
-        if user is not None else set()
+    rows, visible = calendar_bookings(resource, first, last, user=user)
     weeks = []
     for week in pycal.Calendar(firstweekday=0).monthdatescalendar(year, month):
         days = []
@@ -337,7 +383,8 @@ def month_grid(resource: SharedResource, year: int, month: int, *, user=None) ->
 
 @transaction.atomic
 def save_squad(*, actor, zone, name: str, leader_name: str, chain: Chain | None = None,
-               members: list[Member] | None = None, squad: ServiceSquad | None = None, **fields) -> ServiceSquad:
+               members: list[Member] | None = None, squad: ServiceSquad | None = None, create_only: bool = False,
+               **fields) -> ServiceSquad:
     """Create or update a help-service squad (natural key: zone + name) and set its party-member members."""
     name = (name or "").strip()
     if not name:
@@ -350,11 +397,12 @@ def save_squad(*, actor, zone, name: str, leader_name: str, chain: Chain | None 
     _require(actor, "resources.squad", "您无权维护帮办服务小分队")
     if squad is not None and not _can_write(actor, ServiceSquad, squad.pk):
         raise ServiceError("您无权修改该小分队")
-    if squad is None:
+    if squad is None or squad.chain_id != (chain.pk if chain else None):
         unit_ok = _can_write(actor, Chain, chain.pk) if chain else _can_write(actor, type(zone), zone.pk)
         if not unit_ok:
             raise ServiceError("只能为本级组建小分队", field="chain")
-    existing = squad or ServiceSquad.objects.filter(zone=zone, name=name).first()
+    existing = _existing(ServiceSquad, squad, create_only=create_only, field="name",
+                         message=f"本园区已有名为“{name}”的小分队", zone=zone, name=name)
     obj = _apply(ServiceSquad, existing, actor=actor, zone=zone, name=name, leader_name=leader_name.strip(),
                  chain=chain, **fields)[0]
     if members is not None:
@@ -369,7 +417,7 @@ def save_squad(*, actor, zone, name: str, leader_name: str, chain: Chain | None 
 @transaction.atomic
 def record_visit(*, actor, squad: ServiceSquad, enterprise: Enterprise, kind: str, visited_on: datetime.date,
                  hours=0, participants: int = 0, result: str = "", visit: ServiceVisit | None = None,
-                 photos=(), is_demo: bool = False) -> ServiceVisit:
+                 photos=(), is_demo: bool = False, create_only: bool = False) -> ServiceVisit:
     """Record (or update) one help service to a firm (natural key: squad, firm, kind, date), with photos."""
     _check_dict("visit_kind", kind, "服务类型", "kind")
     if visited_on is None:
@@ -388,16 +436,31 @@ def record_visit(*, actor, squad: ServiceSquad, enterprise: Enterprise, kind: st
         raise ServiceError("只能为本级小分队登记服务记录", field="squad")
     for f in photos:
         check_attachment(f)
-    existing = visit or ServiceVisit.objects.filter(squad=squad, enterprise=enterprise, kind=kind,
-                                                    visited_on=visited_on).first()
+    existing = _existing(ServiceVisit, visit, create_only=create_only, field="visited_on",
+                         message="该小分队当天已登记过对该企业的同类服务", squad=squad, enterprise=enterprise,
+                         kind=kind, visited_on=visited_on)
     fields = dict(zone_id=squad.zone_id, squad=squad, enterprise=enterprise, kind=kind, visited_on=visited_on,
                   hours=hours, participants=int(participants), result=(result or "").strip(), is_demo=is_demo)
     if existing is None and getattr(actor, "pk", None):
         fields["created_by"] = actor
     obj = _apply(ServiceVisit, existing, actor=actor, **fields)[0]
-    for f in photos:
-        add_visit_photo(actor=actor, visit=obj, upload=f)
+    attach_visit_photos(actor=actor, visit=obj, uploads=photos)
     return obj
+
+
+@transaction.atomic
+def attach_visit_photos(*, actor, visit: ServiceVisit, uploads) -> list[VisitPhoto]:
+    """Attach files to a visit (the visit form's photos; ``POST /api/v1/service-visits/{id}/photos``): every
+    file is checked before any is stored; only the squad's own staff may."""
+    uploads = list(uploads or [])
+    if not uploads:
+        return []
+    _require(actor, "resources.squad", "您无权登记帮办服务记录")
+    if not _can_write(actor, ServiceSquad, visit.squad_id):
+        raise ServiceError("只能为本级小分队登记服务记录", field="squad")
+    for f in uploads:
+        check_attachment(f)
+    return [add_visit_photo(actor=actor, visit=visit, upload=f) for f in uploads]
 
 
 def check_attachment(upload) -> None:
@@ -424,7 +487,7 @@ def add_visit_photo(*, actor, visit: ServiceVisit, upload) -> VisitPhoto:
 
 @transaction.atomic
 def save_meeting(*, actor, chain: Chain, title: str, held_on: datetime.date, attending_orgs=None,
-                 meeting: JointMeeting | None = None, **fields) -> JointMeeting:
+                 meeting: JointMeeting | None = None, create_only: bool = False, **fields) -> JointMeeting:
     """Create or update a chain's joint meeting (natural key: chain, title, date) and its attending orgs."""
     title = (title or "").strip()
     if not title:
@@ -437,9 +500,10 @@ def save_meeting(*, actor, chain: Chain, title: str, held_on: datetime.date, att
     _require(actor, "resources.meeting", "您无权维护联席会议")
     if meeting is not None and not _can_write(actor, JointMeeting, meeting.pk):
         raise ServiceError("您无权修改该联席会议")
-    if meeting is None and not _can_write(actor, Chain, chain.pk):
+    if (meeting is None or meeting.chain_id != chain.pk) and not _can_write(actor, Chain, chain.pk):
         raise ServiceError("只能为本级产业链召开联席会议", field="chain")
-    existing = meeting or JointMeeting.objects.filter(chain=chain, title=title, held_on=held_on).first()
+    existing = _existing(JointMeeting, meeting, create_only=create_only, field="title",
+                         message=f"该产业链当天已有名为“{title}”的会议", chain=chain, title=title, held_on=held_on)
     obj = _apply(JointMeeting, existing, actor=actor, zone_id=chain.zone_id, chain=chain, title=title,
                  held_on=held_on, **fields)[0]
     if attending_orgs is not None:
@@ -490,6 +554,41 @@ def save_resolution(*, actor, meeting: JointMeeting, content: str, workdays: int
                   content=content, owner_enterprise=owner_enterprise, owner_department=owner_department,
                   owner_party_org=owner_party_org, owner_name=(owner_name or "").strip(), workdays=int(workdays),
                   starts_at=starts_at, yellow_at=yellow_at, due_at=due_at, is_demo=is_demo)[0]
+
+
+def resolution_owner_choices(user, *, zone_id: int, chain_id: int) -> dict:
+    """The units ``user`` may name as a resolution's owner at a meeting of ``chain_id``: the chain's firms,
+    the zone's departments and its upper party orgs (the meeting page's selects and the API alike)."""
+    return {
+        "owner_enterprise": Enterprise.objects.visible_to(user).filter(zone_id=zone_id,
+                                                                      memberships__chain_id=chain_id).distinct(),
+        "owner_department": Department.objects.visible_to(user).filter(zone_id=zone_id),
+        "owner_party_org": PartyOrg.objects.visible_to(user).filter(zone_id=zone_id, depth__lte=2),
+    }
+
+
+@transaction.atomic
+def add_resolution(*, actor, meeting: JointMeeting, now: datetime.datetime | None = None, **fields) -> Resolution:
+    """A resolution added after the meeting (the meeting page, the API): a tracked task whose working-day
+    clock starts now."""
+    return save_resolution(actor=actor, meeting=meeting, starts_at=now or timezone.now(), **fields)
+
+
+@transaction.atomic
+def hold_meeting(*, actor, chain: Chain, title: str, held_on: datetime.date, attending_orgs=None,
+                 resolutions: list[dict] = (), now: datetime.datetime | None = None, **fields) -> JointMeeting:
+    """Record a new joint meeting with its resolutions in one go: the meeting as on the new-meeting page,
+    then each resolution as the meeting page adds it. All or nothing; a refused resolution is named
+    by its position (``第2项议定事项：…``)."""
+    meeting = save_meeting(actor=actor, chain=chain, title=title, held_on=held_on, attending_orgs=attending_orgs,
+                           create_only=True, **fields)
+    now = now or timezone.now()
+    for i, data in enumerate(resolutions, 1):
+        try:
+            add_resolution(actor=actor, meeting=meeting, now=now, **data)
+        except ServiceError as exc:
+            raise ServiceError(f"第{i}项议定事项：{exc.message}", field="resolutions") from exc
+    return meeting
 
 
 RESOLUTION_TRANSITIONS: dict[tuple[str, str], str] = {

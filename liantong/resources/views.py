@@ -141,15 +141,15 @@ def milestone_save(request, pk):
         if ms_pk:
             ms = get_for_user(Milestone, request.user, ms_pk, for_write=True, queryset=project.milestones.all())
             done = forms.MilestoneForm.base_fields["done_on"].clean(request.POST.get("done_on") or None)
-            services.save_milestone(actor=request.user, project=project, milestone=ms, title=ms.title,
-                                    due_on=ms.due_on, done_on=done, sort=ms.sort)
+            services.record_milestone_progress(actor=request.user, milestone=ms, done_on=done)
             messages.success(request, "节点已更新")
         else:
             form = forms.MilestoneForm(request.POST)
             if not form.is_valid():
                 messages.error(request, _form_errors(form))
             else:
-                services.save_milestone(actor=request.user, project=project, **form.cleaned_data)
+                services.save_milestone(actor=request.user, project=project, create_only=True,
+                                        **form.cleaned_data)
                 messages.success(request, "已添加项目节点")
     except ServiceError as exc:
         _fail(request, exc)
@@ -436,8 +436,7 @@ def resolution_add(request, pk):
         messages.error(request, _form_errors(form) or "请检查填写内容")
     else:
         try:
-            r = services.save_resolution(actor=request.user, meeting=meeting, starts_at=timezone.now(),
-                                         **form.cleaned_data)
+            r = services.add_resolution(actor=request.user, meeting=meeting, **form.cleaned_data)
             messages.success(request, f"已添加议定事项，办理时限 {timezone.localtime(r.due_at):%Y-%m-%d}")
         except ServiceError as exc:
             _fail(request, exc)
