@@ -1,22 +1,30 @@
-"""API of the services strand: orders, their timeline and their moves — all through the scoping layer.
+"""API of the services strand — all through the scoping layer: orders, their timeline, moves,
+dispatch suggestions and citations; "高效办成一件事" bundles; supervision cards; the user's own
+messages; the figures of the 办理统计 page; the order categories.
 
 ``POST /orders/{id}/transitions`` with ``{"action": ..., "note": ..., ...}`` answers 409 when the
 move is refused (illegal in this state, wrong role, someone was faster) and 400 on bad input,
-always with a Chinese ``detail``; out-of-scope orders answer 404.
+always with a Chinese ``detail``; out-of-scope objects answer 404. The other endpoints answer 403
+(with a Chinese ``detail``) when the user's role does not allow the call, 409 when the object's
+state does not, 400 on bad input and 422 when the request does not match the schema.
 """
 
 import datetime
+from typing import Literal
 
 from django.shortcuts import get_object_or_404
-from ninja import Query, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
+from ninja.errors import HttpError
 from ninja.pagination import paginate
 
+from liantong.core import dicts
 from liantong.core.services import ServiceError
 from liantong.orgs.api import Page
 
 from . import services
-from .models import ServiceRequest
-from .workflow import TransitionError, transition
+from .models import Card, Notification, ServiceBundle, ServiceRequest
+from .suggest import suggest
+from .workflow import TransitionError, allowed_actions, category_limit, transition
 
 router = Router(tags=["服务优链"])
 
@@ -155,3 +163,336 @@ def move_order(request, pk: int, payload: MoveIn):
     except ServiceError as exc:
         return Status(400, {"detail": exc.message})
     return Status(200, _detail(order))
+
+
+def _refusal(exc: ServiceError) -> Status:
+    """A refused write: 403 (role), 409 (the object's state), else 400 — always in Chinese."""
+    if isinstance(exc, services.NotAllowed):
+        return Status(403, {"detail": exc.message})
+    if isinstance(exc, TransitionError) and not exc.field:
+        return Status(409, {"detail": exc.message})
+    return Status(400, {"detail": exc.message})
+
+
+def _forbidden(message: str) -> Status:
+    return Status(403, {"detail": message})
+
+
+# --- dispatch suggestions ------------------------------------------------------------------------
+
+
+class SuggestionOut(Schema):
+    department_id: int
+    department_name: str
+    score: float
+    reasons: list[str]
+
+
+@router.get("/orders/{pk}/suggestions", response={200: list[SuggestionOut], 403: Detail, 409: Detail},
+            summary="派单建议（推荐承办部门及理由）")
+def order_suggestions(request, pk: int):
+    order = get_object_or_404(ServiceRequest.objects.visible_to(request.user), pk=pk)
+    if not request.user.has_perm_code("services.dispatch"):
+        return _forbidden("只有园区党工委或产业链联合党委可以查看派单建议")
+    if not any(m.action in ("dispatch", "redispatch") for m in allowed_actions(order, request.user)):
+        return Status(409, {"detail": f"工单当前状态为“{order.get_state_display()}”，您现在不能为它派单"})
+    return Status(200, [{"department_id": s["department"].pk, "department_name": s["department"].name,
+                         "score": s["score"], "reasons": s["reasons"]} for s in suggest(order)])
+
+
+# --- citations (an order cites the resource or project that solved it) ---------------------------
+
+
+class CitationIn(Schema):
+    resource: int | None = Field(None, description="部门资源 ID（与 project 二选一）")
+    project: int | None = Field(None, description="行动项目 ID（与 resource 二选一）")
+    note: str = ""
+
+
+class CitationOut(Schema):
+    id: int
+    order_id: int
+    resource_id: int | None
+    project_id: int | None
+    title: str
+    note: str
+    created_at: datetime.datetime
+
+
+def _citation(c) -> dict:
+    return {"id": c.pk, "order_id": c.order_id, "resource_id": c.resource_id, "project_id": c.project_id,
+            "title": str(c.resource or c.project), "note": c.note, "created_at": c.created_at}
+
+
+@router.get("/orders/{pk}/citations", response=list[CitationOut], summary="工单引用的部门资源与行动项目")
+def list_citations(request, pk: int):
+    order = get_object_or_404(ServiceRequest.objects.visible_to(request.user), pk=pk)
+    return [_citation(c) for c in services.order_citations(order, request.user)]
+
+
+@router.post("/orders/{pk}/citations", response={200: CitationOut, 201: CitationOut, 400: Detail, 403: Detail,
+                                                 409: Detail},
+             summary="工单引用解决它的部门资源或行动项目（党工委、产业链联合党委或主办部门，接单后）")
+def cite(request, pk: int, payload: CitationIn):
+    from liantong.resources.models import OrderCitation
+
+    order = get_object_or_404(ServiceRequest.objects.visible_to(request.user), pk=pk)
+    known = set(OrderCitation.objects.filter(order=order).values_list("pk", flat=True))
+    try:
+        citation = services.cite_for_order(order, actor=request.user, resource=payload.resource,
+                                           project=payload.project, note=payload.note)
+    except ServiceError as exc:
+        return _refusal(exc)
+    return Status(200 if citation.pk in known else 201, _citation(citation))
+
+
+# --- 高效办成一件事 ------------------------------------------------------------------------------------
+
+
+class ProgressOut(Schema):
+    done: int
+    total: int
+    percent: int
+
+
+class BundleOut(Schema):
+    id: int
+    zone_id: int
+    enterprise_id: int
+    enterprise_name: str = Field(..., alias="enterprise.name")
+    chain_id: int | None
+    title: str
+    description: str
+    due_at: datetime.datetime | None
+    satisfaction: int | None
+    rating_note: str
+    created_at: datetime.datetime
+
+
+class BundleDetailOut(BundleOut):
+    progress: ProgressOut
+    orders: list[OrderOut] = Field(..., alias="linked_orders")
+
+
+class BundleItemIn(Schema):
+    category: str = ""
+    title: str = ""
+    description: str = ""
+
+
+class BundleIn(Schema):
+    title: str = ""
+    description: str = ""
+    chain: int | None = None
+    items: list[BundleItemIn] = []
+
+
+class RatingIn(Schema):
+    satisfaction: int | None = Field(None, description="3 满意 / 2 基本满意 / 1 不满意（退回重办）")
+    note: str = ""
+
+
+class BundleFilter(Schema):
+    enterprise: int | None = None
+    chain: int | None = None
+    q: str | None = Field(None, max_length=100)
+
+
+def _bundle(bundle: ServiceBundle, user) -> ServiceBundle:
+    bundle.progress = services.bundle_progress(bundle)
+    # the linked orders this user may open (the progress counts all of them, titles need scope)
+    bundle.linked_orders = list(ServiceRequest.objects.visible_to(user).filter(bundle=bundle).order_by("id"))
+    return bundle
+
+
+@router.get("/bundles", response=list[BundleOut], summary="高效办成一件事清单")
+@paginate(Page)
+def list_bundles(request, filters: Query[BundleFilter]):
+    qs = ServiceBundle.objects.visible_to(request.user).select_related("enterprise").order_by("-id")
+    if filters.enterprise:
+        qs = qs.filter(enterprise_id=filters.enterprise)
+    if filters.chain:
+        qs = qs.filter(chain_id=filters.chain)
+    if filters.q:
+        qs = qs.filter(title__icontains=filters.q.strip())
+    return qs
+
+
+@router.get("/bundles/{pk}", response=BundleDetailOut, summary="“一件事”详情（关联工单、总体时限、进度）")
+def get_bundle(request, pk: int):
+    bundle = get_object_or_404(ServiceBundle.objects.visible_to(request.user).select_related("enterprise"), pk=pk)
+    return _bundle(bundle, request.user)
+
+
+@router.post("/bundles", response={201: BundleDetailOut, 400: Detail, 403: Detail},
+             summary="企业提交“一件事”（多个部门办理的事项，一次提交、一个总体时限）")
+def create_bundle(request, payload: BundleIn):
+    if not request.user.has_perm_code("services.place") or request.user.enterprise is None:
+        return _forbidden("只有企业用户可以提交“一件事”")
+    try:
+        bundle = services.create_bundle(actor=request.user, title=payload.title, description=payload.description,
+                                        chain=payload.chain, items=[i.dict() for i in payload.items])
+    except ServiceError as exc:
+        return _refusal(exc)
+    return Status(201, _bundle(ServiceBundle.objects.select_related("enterprise").get(pk=bundle.pk), request.user))
+
+
+@router.post("/bundles/{pk}/rating", response={200: BundleDetailOut, 400: Detail, 403: Detail, 409: Detail},
+             summary="企业对“一件事”作一次总体评价")
+def rate_bundle(request, pk: int, payload: RatingIn):
+    bundle = get_object_or_404(ServiceBundle.objects.visible_to(request.user), pk=pk)
+    if request.user.enterprise_id != bundle.enterprise_id or not request.user.has_perm_code("services.place"):
+        return _forbidden("只有提交该“一件事”的企业可以评价")
+    try:
+        services.rate_bundle(bundle, actor=request.user, satisfaction=payload.satisfaction, note=payload.note)
+    except TransitionError as exc:
+        return _refusal(exc)
+    except ServiceError as exc:  # not all done yet, or rated already: the bundle's state refuses it
+        return Status(409, {"detail": exc.message})
+    return Status(200, _bundle(ServiceBundle.objects.select_related("enterprise").get(pk=pk), request.user))
+
+
+# --- 督办红黄牌 ---------------------------------------------------------------------------------------
+
+
+class CardOut(Schema):
+    id: int
+    zone_id: int
+    order_id: int
+    order_ref: str | None = Field(None, alias="order.ref")
+    order_title: str = Field(..., alias="order.title")
+    chain_id: int | None = Field(None, alias="order.chain_id")
+    stage: str
+    level: str
+    round: int
+    department_id: int | None
+    department_name: str | None = Field(None, alias="department.name")
+    due_at: datetime.datetime
+    raised_at: datetime.datetime
+    cleared_at: datetime.datetime | None
+
+
+class CardFilter(Schema):
+    level: Literal["yellow", "red"] | None = Field(None, description="yellow 黄牌 / red 红牌")
+    status: Literal["open", "closed", "all"] = Field("open", description="open 未消除（默认）/ closed 已消除 / all")
+    department: int | None = None
+    chain: int | None = None
+    stage: Literal["dispatch", "accept", "resolve"] | None = None
+
+
+@router.get("/cards", response={200: list[CardOut], 403: Detail}, summary="督办红黄牌（督办看板）")
+@paginate(Page)
+def list_cards(request, filters: Query[CardFilter]):
+    if not request.user.has_perm_code("services.supervise"):  # raised: a returned Status would be paginated
+        raise HttpError(403, "只有园区党工委或产业链联合党委可以查看督办红黄牌")
+    qs = Card.objects.visible_to(request.user).select_related("order", "department").order_by("-raised_at", "-id")
+    if filters.status == "open":
+        qs = qs.filter(cleared_at__isnull=True)
+    elif filters.status == "closed":
+        qs = qs.filter(cleared_at__isnull=False)
+    for key, lookup in {"level": "level", "department": "department_id", "chain": "order__chain_id",
+                        "stage": "stage"}.items():
+        v = getattr(filters, key)
+        if v not in (None, ""):
+            qs = qs.filter(**{lookup: v})
+    return qs
+
+
+# --- messages (站内信): only ever the user's own -----------------------------------------------------
+
+
+class NotificationOut(Schema):
+    id: int
+    kind: str
+    title: str
+    body: str
+    url: str
+    order_id: int | None
+    created_at: datetime.datetime
+    read_at: datetime.datetime | None
+
+
+class NotificationPage(Schema):
+    items: list[NotificationOut]
+    count: int
+    unread_count: int
+
+
+def _own(user):
+    return Notification.objects.filter(user=user)
+
+
+@router.get("/notifications", response=NotificationPage, summary="我的消息（含未读数）")
+def list_notifications(request, unread: bool = False, page: int = 1, page_size: int = 20):
+    qs = _own(request.user).order_by("-id")
+    if unread:
+        qs = qs.filter(read_at__isnull=True)
+    size, page = max(1, min(page_size, 200)), max(1, page)
+    return {"items": list(qs[(page - 1) * size:page * size]), "count": qs.count(),
+            "unread_count": _own(request.user).filter(read_at__isnull=True).count()}
+
+
+class ReadAllOut(Schema):
+    marked: int
+    unread_count: int
+
+
+@router.post("/notifications/read-all", response={200: ReadAllOut}, summary="全部标为已读")
+def read_all(request):
+    return Status(200, {"marked": services.mark_read(request.user), "unread_count": 0})
+
+
+@router.post("/notifications/{pk}/read", response={200: NotificationOut}, summary="标为已读")
+def read_one(request, pk: int):
+    note = get_object_or_404(_own(request.user), pk=pk)
+    services.mark_read(request.user, [note.pk])
+    note.refresh_from_db()
+    return Status(200, note)
+
+
+# --- figures -------------------------------------------------------------------------------------
+
+
+class FigureRow(Schema):
+    id: int | None = Field(None, description="部门或产业链 ID（未关联产业链时为空）")
+    name: str
+    received: int
+    resolved: int
+    response_rate: float | None
+    on_time_rate: float | None
+    avg_workdays: float | None
+    satisfaction_rate: float | None
+
+
+class FiguresOut(Schema):
+    by: str
+    rows: list[FigureRow]
+    total: dict
+
+
+@router.get("/service-figures", response={200: FiguresOut, 403: Detail},
+            summary="办理统计（按承办部门或产业链：受理、响应率、按时办结率、平均用时、满意率）")
+def service_figures(request, by: Literal["department", "chain"] = "department"):
+    if not request.user.has_perm_code("services.figures"):
+        return _forbidden("您无权查看办理统计")
+    figs = services.service_figures(request.user, by=by)
+    rows = figs["by_dept" if by == "department" else "by_chain"]
+    return Status(200, {"by": by, "total": figs["total"], "rows": [
+        {"id": r["key"], "name": r["name"], "received": r["orders"], "resolved": r["resolved"],
+         "response_rate": r["response_rate"], "on_time_rate": r["on_time_rate"], "avg_workdays": r["avg_days"],
+         "satisfaction_rate": r["satisfaction_rate"]} for r in rows]})
+
+
+# --- order categories ----------------------------------------------------------------------------
+
+
+class CategoryOut(Schema):
+    value: str
+    label: str
+    limit_days: int = Field(..., description="办结时限（工作日）")
+
+
+@router.get("/order-categories", response=list[CategoryOut], summary="诉求类别（含办结时限，管理员可在数据字典中修改）")
+def order_categories(request, include_inactive: bool = False):
+    return [{"value": i["value"], "label": i["label"], "limit_days": category_limit(i["value"])}
+            for i in dicts.items("service_category") if include_inactive or i["active"]]

@@ -151,6 +151,9 @@ def place_order(*, actor, title: str, category: str, description: str = "", ente
 # --- "高效办成一件事" ------------------------------------------------------------------------------
 
 
+BUNDLE_MAX_ITEMS = 10
+
+
 @transaction.atomic
 def create_bundle(*, actor, title: str, items: list[dict], description: str = "", enterprise=None, chain=None,
                   at: datetime.datetime | None = None, is_demo: bool = False) -> ServiceBundle:
@@ -165,17 +168,24 @@ def create_bundle(*, actor, title: str, items: list[dict], description: str = ""
     title = (title or "").strip()
     if not title:
         raise ServiceError("事项名称不能为空", field="title")
+    if len(title) > 100:
+        raise ServiceError("事项名称不能超过 100 字", field="title")
     items = [i for i in items if (i.get("title") or "").strip()]
     if len(items) < 2:
         raise ServiceError("“一件事”至少包含两项需要不同部门办理的事项", field="items")
+    if len(items) > BUNDLE_MAX_ITEMS:
+        raise ServiceError(f"“一件事”最多包含 {BUNDLE_MAX_ITEMS} 项事项", field="items")
     bundle = ServiceBundle.objects.create(
         zone_id=enterprise.zone_id, enterprise=enterprise, title=title, description=description,
         created_by=actor if getattr(actor, "pk", None) else None, created_at=at, is_demo=is_demo,
         due_at=calendar.deadline(at, 2 + max(category_limit(i.get("category", "")) for i in items)))
-    for i in items:
-        order = place_order(actor=actor, enterprise=enterprise, chain=chain, title=i["title"],
-                            category=i.get("category", ""), description=i.get("description", ""), bundle=bundle,
-                            at=at, is_demo=is_demo)
+    for n, i in enumerate(items, 1):
+        try:
+            order = place_order(actor=actor, enterprise=enterprise, chain=chain, title=i["title"],
+                                category=i.get("category", ""), description=i.get("description", ""),
+                                bundle=bundle, at=at, is_demo=is_demo)
+        except ServiceError as exc:  # the whole bundle is rolled back; say which item was wrong
+            raise ServiceError(f"第{n}项：{exc.message}", field=exc.field) from exc
         bundle.chain_id = order.chain_id
     bundle.save(update_fields=["chain"])
     audit.record(actor, audit.AuditAction.CREATE, bundle, changes={"new": audit.snapshot(bundle)})
@@ -194,7 +204,10 @@ def bundle_progress(bundle: ServiceBundle) -> dict:
 def rate_bundle(bundle: ServiceBundle, *, actor, satisfaction: int, note: str = "",
                 at: datetime.datetime | None = None) -> ServiceBundle:
     """One rating for the whole bundle: applied to every resolved order through ``transition``."""
+    bundle = ServiceBundle.objects.select_for_update().get(pk=bundle.pk)  # two ratings at once: one wins
     orders = list(bundle.orders.filter(state=OrderState.RESOLVED))
+    if not orders and bundle.satisfaction is not None:
+        raise ServiceError("该“一件事”已评价，不能重复评价")
     if not orders or bundle.orders.exclude(state__in=[OrderState.RESOLVED, OrderState.RATED, OrderState.CLOSED,
                                                       OrderState.MERGED, OrderState.WITHDRAWN,
                                                       OrderState.DECLINED]).exists():
@@ -374,3 +387,130 @@ def zone_order_stats(zone) -> dict:
     figures = order_figures(ServiceRequest.objects.filter(zone=zone))
     figures.pop("avg_workdays")
     return figures
+
+
+def _grouped(qs, key: str) -> list[dict]:
+    """``order_figures`` per value of ``key`` (one grouped query), most orders first."""
+    from django.db.models import Avg, Count
+
+    done = [OrderState.RESOLVED, OrderState.RATED, OrderState.CLOSED]
+    rows = qs.values(key).annotate(
+        orders=Count("pk", distinct=True),
+        resolved=Count("pk", filter=Q(state__in=done), distinct=True),
+        responded=Count("pk", filter=Q(responded_on_time__isnull=False), distinct=True),
+        responded_ok=Count("pk", filter=Q(responded_on_time=True), distinct=True),
+        timed=Count("pk", filter=Q(resolved_on_time__isnull=False), distinct=True),
+        timed_ok=Count("pk", filter=Q(resolved_on_time=True), distinct=True),
+        rated=Count("pk", filter=Q(satisfaction__isnull=False), distinct=True),
+        satisfied=Count("pk", filter=Q(satisfaction__gte=Satisfaction.BASIC), distinct=True),
+        avg_days=Avg("workdays_taken"),
+    ).order_by("-orders", key)
+    return [{"key": r[key], "orders": r["orders"], "resolved": r["resolved"],
+             "response_rate": _rate(r["responded_ok"], r["responded"]),
+             "on_time_rate": _rate(r["timed_ok"], r["timed"]),
+             "satisfaction_rate": _rate(r["satisfied"], r["rated"]),
+             "avg_days": round(r["avg_days"], 1) if r["avg_days"] is not None else None} for r in rows]
+
+
+def service_figures(user, *, by: str | None = None) -> dict:
+    """The figures of the 办理统计 page (and of ``GET /api/v1/service-figures``), counted from the
+    orders ``user`` may see: ``by_dept`` (per lead department), ``by_chain`` and ``total``. Each row:
+    ``key``, ``name``, ``orders`` (received), ``resolved``, ``response_rate``, ``on_time_rate``,
+    ``avg_days`` (working days), ``satisfaction_rate``. ``by`` ("department"/"chain") computes one
+    grouping only."""
+    from liantong.orgs.models import Chain, Department
+
+    visible = ServiceRequest.objects.visible_to(user)
+    out: dict = {}
+    if by in (None, "department"):
+        rows = _grouped(visible.filter(assignments__role=AssignmentRole.LEAD, assignments__active=True),
+                        "assignments__department")
+        names = dict(Department.objects.filter(pk__in=[r["key"] for r in rows]).values_list("pk", "name"))
+        for r in rows:
+            r["name"] = names.get(r["key"], "")
+        out["by_dept"] = rows
+    if by in (None, "chain"):
+        rows = _grouped(visible, "chain")
+        names = dict(Chain.objects.filter(pk__in=[r["key"] for r in rows if r["key"]]).values_list("pk", "name"))
+        for r in rows:
+            r["name"] = names.get(r["key"], "未关联产业链")
+        out["by_chain"] = rows
+    out["total"] = order_figures(visible)
+    return out
+
+
+# --- citations from the order page ---------------------------------------------------------------
+
+
+class NotAllowed(ServiceError):
+    """The user's role on the object does not allow this (the API answers 403)."""
+
+
+# accepted or later: the lead department is working on it, or it is done
+CITE_STATES = [OrderState.ACCEPTED, OrderState.EXTENSION_REQUESTED, OrderState.RESOLVED, OrderState.RATED,
+               OrderState.ESCALATED, OrderState.CLOSED]
+
+
+def may_cite(order: ServiceRequest, user) -> bool:
+    """Whether ``user`` may cite, from the order page, what solved ``order``: the committee (zone or
+    chain, the order in its scope) or the lead department, once the order is accepted or later."""
+    from .workflow import COMMITTEE, LEAD, actor_roles
+
+    return (order.state in CITE_STATES and user.has_perm_code("resources.cite")
+            and bool(actor_roles(order, user) & {COMMITTEE, LEAD}))
+
+
+def citable(order: ServiceRequest, user, *, limit: int = 300) -> dict:
+    """What ``user`` may cite for ``order``: the department resources and action projects of the
+    order's zone visible to them (their own department's first)."""
+    from django.db.models import Case, IntegerField, Value, When
+
+    from liantong.resources.models import ActionProject, DepartmentResource
+
+    mine = Case(When(department_id=user.department_id, then=Value(0)), default=Value(1),
+                output_field=IntegerField()) if user.department_id else Value(1)
+    res = (DepartmentResource.objects.visible_to(user).filter(zone_id=order.zone_id).select_related("department")
+           .annotate(mine=mine).order_by("mine", "department__name", "-id")[:limit])
+    projects = (ActionProject.objects.visible_to(user).filter(zone_id=order.zone_id)
+                .annotate(mine=mine).order_by("mine", "-flagship", "-id")[:limit])
+    return {"resources": list(res), "projects": list(projects)}
+
+
+def cite_for_order(order: ServiceRequest, *, actor, resource=None, project=None, note: str = ""):
+    """The order page's citation: checks who and when (``may_cite``), finds the resource or project
+    among those visible to ``actor`` (ids or instances), then records it with
+    ``liantong.resources.services.cite`` (audited; citing the same thing twice returns the first)."""
+    from liantong.resources import services as resources
+    from liantong.resources.models import ActionProject, DepartmentResource
+
+    from .workflow import COMMITTEE, LEAD, actor_roles
+
+    if not (actor_roles(order, actor) & {COMMITTEE, LEAD}) or not actor.has_perm_code("resources.cite"):
+        raise NotAllowed("只有园区党工委、产业链联合党委或主办部门可以为工单引用资源或项目")
+    if order.state not in CITE_STATES:
+        raise TransitionError(f"工单当前状态为“{order.get_state_display()}”，接单办理后才能引用资源或项目")
+    if (resource in (None, "")) == (project in (None, "")):
+        raise ServiceError("请选择一项部门资源或一个行动项目（且只能选一个）", field="resource")
+    if len((note or "").strip()) > 200:
+        raise ServiceError("说明不能超过 200 字", field="note")
+    model, value, field = ((DepartmentResource, resource, "resource") if resource not in (None, "")
+                           else (ActionProject, project, "project"))
+    pk = getattr(value, "pk", value)
+    try:
+        target = model.objects.visible_to(actor).filter(pk=int(pk)).first()
+    except (TypeError, ValueError):
+        target = None
+    if target is None:
+        raise ServiceError(f"未找到所选{model._meta.verbose_name}，或您无权访问", field=field)
+    return resources.cite(actor=actor, order=order, note=note, **{field: target})
+
+
+def order_citations(order: ServiceRequest, user) -> list:
+    """The citations of ``order`` whose resource or project ``user`` may see (the order itself is
+    already visible to them), newest first."""
+    from liantong.resources.models import ActionProject, DepartmentResource, OrderCitation
+
+    return list(OrderCitation.objects.filter(order=order)
+                .filter(Q(resource__in=DepartmentResource.objects.visible_to(user).values("pk"))
+                        | Q(project__in=ActionProject.objects.visible_to(user).values("pk")))
+                .select_related("resource__department", "project", "created_by").order_by("-id"))

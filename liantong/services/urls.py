@@ -9,6 +9,7 @@ urlpatterns = [
     path("orders/new/", views.order_create, name="order_create"),
     path("orders/<int:pk>/", views.OrderDetail.as_view(), name="order_detail"),
     path("orders/<int:pk>/move/", views.order_move, name="order_move"),
+    path("orders/<int:pk>/cite/", views.order_cite, name="order_cite"),
     path("queue/", views.DispatchQueue.as_view(), name="queue"),
     path("dept/", views.DeptInbox.as_view(), name="dept_inbox"),
     path("board/", views.SupervisionBoard.as_view(), name="board"),

@@ -8,7 +8,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Avg, Count, Q
+from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -21,7 +21,6 @@ from liantong.orgs.models import Department
 from . import excel, forms, services, tables
 from .models import (
     Assignment,
-    AssignmentRole,
     Card,
     CardLevel,
     Notification,
@@ -151,6 +150,9 @@ class OrderDetail(ObjectDetailView):
             "satisfaction_choices": Satisfaction.choices,
             "action_labels": ACTION_LABELS,
         }
+        ctx["citations"] = services.order_citations(order, user)
+        if services.may_cite(order, user):
+            ctx["cite_choices"] = services.citable(order, user)
         if can_dispatch:
             ctx["dispatch_form"] = forms.DispatchForm(zone_id=order.zone_id)
             ctx["suggestions"] = suggest(order)
@@ -194,6 +196,25 @@ def order_move(request, pk):
         messages.error(request, exc.message)
     else:
         messages.success(request, f"已{ACTION_LABELS.get(action, '办理')}")
+    return redirect("services:order_detail", pk=order.pk)
+
+
+@login_required
+@require_POST
+def order_cite(request, pk):
+    """Cite, from the order page, the department resource or action project that solved the order
+    (``services.cite_for_order``; the form sends ``target`` as ``resource:<id>`` or ``project:<id>``)."""
+    order = get_for_user(ServiceRequest, request.user, pk)
+    kind, _, target = (request.POST.get("target") or "").partition(":")
+    try:
+        if kind not in ("resource", "project") or not target:
+            raise ServiceError("请选择一项部门资源或一个行动项目")
+        citation = services.cite_for_order(order, actor=request.user, note=request.POST.get("note", ""),
+                                           **{kind: target})
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"已记录：本工单引用了“{citation.resource or citation.project}”")
     return redirect("services:order_detail", pk=order.pk)
 
 
@@ -257,52 +278,19 @@ def notification_open(request, pk):
 # --- figures -----------------------------------------------------------------------------------------
 
 
-def _rate(num, den):
-    return round(100.0 * num / den, 1) if den else None
-
-
-def _grouped(qs, key: str) -> list[dict]:
-    rows = qs.values(key).annotate(
-        orders=Count("pk", distinct=True),
-        resolved=Count("pk", filter=Q(state__in=[S.RESOLVED, S.RATED, S.CLOSED]), distinct=True),
-        responded=Count("pk", filter=Q(responded_on_time__isnull=False), distinct=True),
-        responded_ok=Count("pk", filter=Q(responded_on_time=True), distinct=True),
-        timed=Count("pk", filter=Q(resolved_on_time__isnull=False), distinct=True),
-        timed_ok=Count("pk", filter=Q(resolved_on_time=True), distinct=True),
-        rated=Count("pk", filter=Q(satisfaction__isnull=False), distinct=True),
-        satisfied=Count("pk", filter=Q(satisfaction__gte=Satisfaction.BASIC), distinct=True),
-        avg_days=Avg("workdays_taken"),
-    ).order_by("-orders")
-    return [{"key": r[key], "orders": r["orders"], "resolved": r["resolved"],
-             "response_rate": _rate(r["responded_ok"], r["responded"]),
-             "on_time_rate": _rate(r["timed_ok"], r["timed"]),
-             "satisfaction_rate": _rate(r["satisfied"], r["rated"]),
-             "avg_days": round(r["avg_days"], 1) if r["avg_days"] is not None else None} for r in rows]
-
-
 @login_required
 def figures(request):
     """Per-department and per-chain figures: received, response rate, on-time rate, working days,
-    satisfaction — counted from the orders the user may see."""
+    satisfaction — counted from the orders the user may see (``services.service_figures``, which
+    ``GET /api/v1/service-figures`` calls too)."""
     _need(request, "services.figures")
-    from liantong.orgs.models import Chain
-
-    visible = ServiceRequest.objects.visible_to(request.user)
-    by_dept = _grouped(visible.filter(assignments__role=AssignmentRole.LEAD, assignments__active=True),
-                       "assignments__department")
-    names = dict(Department.objects.filter(pk__in=[r["key"] for r in by_dept]).values_list("pk", "name"))
-    for r in by_dept:
-        r["name"] = names.get(r["key"], "")
-    by_chain = _grouped(visible, "chain")
-    cnames = dict(Chain.objects.filter(pk__in=[r["key"] for r in by_chain if r["key"]]).values_list("pk", "name"))
-    for r in by_chain:
-        r["name"] = cnames.get(r["key"], "未关联产业链")
-    total = services.order_figures(visible)
+    figs = services.service_figures(request.user)
+    by_dept = figs["by_dept"]
     chart = {"depts": [r["name"] for r in by_dept], "received": [r["orders"] for r in by_dept],
              "on_time": [r["on_time_rate"] or 0 for r in by_dept],
              "satisfaction": [r["satisfaction_rate"] or 0 for r in by_dept]}
     return render(request, "services/figures.html", {
-        "title": "办理统计", "by_dept": by_dept, "by_chain": by_chain, "total": total,
+        "title": "办理统计", "by_dept": by_dept, "by_chain": figs["by_chain"], "total": figs["total"],
         "chart_json": chart})  # json_script encodes it: dumping here too would hand the page a string
 
 
