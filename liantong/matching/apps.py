@@ -34,7 +34,7 @@ class MatchingConfig(AppConfig):
             Item("对接成果", "matching:deal_list", icon="trophy"),
             Item("对接会", "matching:meeting_list", icon="people"),
             Item("企业营收", "matching:revenue_list", "matching.manage", icon="graph-up-arrow"),
-            Item("导入供需", "matching:import", "matching.import", icon="upload"),
+            Item("Excel 导入", "matching:import", "matching.import", icon="upload"),
         ])
         dicts.register("listing_kind", "供需类型", [("supply", "供给/产能", "success"), ("demand", "需求/采购", "primary"),
                                                  ("scenario", "开放场景", "danger")])

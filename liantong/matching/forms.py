@@ -10,7 +10,15 @@ from liantong.orgs.forms import ScopedModelForm
 from liantong.orgs.models import Chain, ChainNode, Enterprise
 
 from . import services
-from .models import DESCRIPTION_MAX, ContractStatus, Deal, EnterpriseRevenue, Listing, MatchmakingMeeting
+from .models import (
+    DESCRIPTION_MAX,
+    NOTE_MAX,
+    ContractStatus,
+    Deal,
+    EnterpriseRevenue,
+    Listing,
+    MatchmakingMeeting,
+)
 
 
 class ListingForm(ScopedModelForm):
@@ -61,7 +69,8 @@ class MeetingForm(ScopedModelForm):
 
     def save(self, *, actor):
         d = dict(self.cleaned_data)
-        return services.save_meeting(actor=actor, **d)
+        meeting = self.instance if self.instance.pk else None
+        return services.save_meeting(actor=actor, meeting=meeting, new=meeting is None, **d)
 
 
 class RevenueForm(ScopedModelForm):
@@ -73,7 +82,9 @@ class RevenueForm(ScopedModelForm):
 
     def save(self, *, actor):
         d = self.cleaned_data
-        return services.save_revenue(actor=actor, enterprise=d["enterprise"], year=d["year"], revenue=d["revenue"])
+        record = self.instance if self.instance.pk else None
+        return services.save_revenue(actor=actor, enterprise=d["enterprise"], year=d["year"], revenue=d["revenue"],
+                                     record=record, new=record is None)
 
 
 class DealForm(forms.Form):
@@ -92,7 +103,18 @@ class DealForm(forms.Form):
             f.widget.attrs.setdefault("class", "form-select" if isinstance(f.widget, forms.Select) else "form-control")
 
 
-class DealStatusForm(forms.ModelForm):
+class DealEditForm(ScopedModelForm):
+    """Change a recorded deal: contract status, amount, signing date and a note (``services.update_deal``)."""
+
+    note = forms.CharField(label="备注", required=False, max_length=NOTE_MAX,
+                           widget=forms.Textarea(attrs={"rows": 3, "maxlength": NOTE_MAX}),
+                           help_text=f"不超过 {NOTE_MAX} 字：履约进展、金额或日期变更的原因等")
+
     class Meta:
         model = Deal
-        fields = ["contract_status"]
+        fields = ["contract_status", "amount", "signed_on", "note"]
+
+    def save(self, *, actor):
+        d = self.cleaned_data
+        return services.update_deal(self.instance, actor=actor, contract_status=d["contract_status"],
+                                    amount=d["amount"], signed_on=d["signed_on"], note=d["note"])

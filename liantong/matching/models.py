@@ -17,6 +17,7 @@ from liantong.core.scoping import Scope
 from liantong.orgs.models import Chain, ChainNode, Enterprise
 
 DESCRIPTION_MAX = 5000
+NOTE_MAX = 500
 
 
 class ListingKind(models.TextChoices):
@@ -215,6 +216,8 @@ class Deal(models.Model):
                                        default=ContractStatus.SIGNED)
     meeting = models.ForeignKey(MatchmakingMeeting, null=True, blank=True, on_delete=models.SET_NULL,
                                 related_name="deals", verbose_name=_("对接会"))
+    note = models.CharField(_("备注"), max_length=NOTE_MAX, blank=True,
+                            help_text=_("合同履约进展、变更原因等"))
     is_demo = models.BooleanField(_("演示数据"), default=False)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+")

@@ -20,6 +20,7 @@ from liantong.orgs.models import Chain, ChainMembership, ChainNode, ChainRole, E
 
 from .models import (
     DESCRIPTION_MAX,
+    NOTE_MAX,
     ContactRequest,
     ContactStatus,
     ContractStatus,
@@ -39,6 +40,10 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 # --- helpers -----------------------------------------------------------------------------------------
+
+class Conflict(ServiceError):
+    """A refusal because the record already exists (the API answers 409)."""
+
 
 def clean_text(value, *, multiline: bool = False) -> str:
     """Text as stored: control characters (NUL breaks PostgreSQL) removed, surrounding space trimmed."""
@@ -298,21 +303,72 @@ def transition_contact(contact: ContactRequest, action: str, *, actor, reply: st
 
 # --- deals and meetings ------------------------------------------------------------------------------
 
-def _amount(value) -> Decimal:
+_UNSET = object()
+EARLIEST = datetime.date(1990, 1, 1)
+
+
+def _amount(value, *, field: str = "amount", label: str = "金额") -> Decimal:
+    if isinstance(value, bool) or value is None or (isinstance(value, str) and not value.strip()):
+        raise ServiceError(f"请填写{label}（万元）", field=field)
     try:
-        amount = Decimal(str(value))
+        amount = Decimal(str(value).strip())
     except (InvalidOperation, ValueError):
-        raise ServiceError("金额应为数字（万元）", field="amount") from None
-    if not amount.is_finite() or amount < 0 or amount >= Decimal("1e10"):
-        raise ServiceError("金额应为 0 到 99 亿万元之间的数字", field="amount")
+        raise ServiceError(f"{label}应为数字（万元）", field=field) from None
+    if not amount.is_finite():
+        raise ServiceError(f"{label}应为数字（万元）", field=field)
+    if amount < 0:
+        raise ServiceError(f"{label}不能为负数", field=field)
+    if amount >= Decimal("1e10"):
+        raise ServiceError(f"{label}应为 0 到 99 亿万元之间的数字", field=field)
     return amount.quantize(Decimal("0.01"))
+
+
+def _signed_on(value) -> datetime.date:
+    if value is None or value == "":
+        raise ServiceError("请填写签约日期", field="signed_on")
+    if isinstance(value, datetime.datetime):
+        value = value.date()
+    if not isinstance(value, datetime.date):
+        try:
+            value = datetime.date.fromisoformat(str(value).strip())
+        except ValueError:
+            raise ServiceError("签约日期格式不正确（示例：2025-03-01）", field="signed_on") from None
+    if value < EARLIEST:
+        raise ServiceError("签约日期不能早于 1990 年", field="signed_on")
+    if value > timezone.localdate() + datetime.timedelta(days=366):
+        raise ServiceError("签约日期不能晚于明年", field="signed_on")
+    return value
+
+
+def _contract_status(value) -> str:
+    if value not in ContractStatus.values:
+        raise ServiceError("合同状态应为：" + "、".join(str(lbl) for _, lbl in ContractStatus.choices) + "之一",
+                           field="contract_status")
+    return value
+
+
+def _note(value) -> str:
+    note = clean_text(value, multiline=True)
+    if len(note) > NOTE_MAX:
+        raise ServiceError(f"备注不能超过 {NOTE_MAX} 个字（当前 {len(note)} 个）", field="note")
+    return note
+
+
+def _check_meeting_for(meeting: MatchmakingMeeting | None, supplier_zone: int, buyer_zone: int) -> None:
+    if meeting is not None and meeting.zone_id not in (supplier_zone, buyer_zone):
+        raise ServiceError("对接会不在双方所在园区", field="meeting")
+
+
+def _check_chain_for(chain: Chain | None, supplier_zone: int, buyer_zone: int) -> None:
+    if chain is not None and chain.zone_id not in (supplier_zone, buyer_zone):
+        raise ServiceError("产业链不在双方所在园区", field="chain")
 
 
 @transaction.atomic
 def make_deal(*, actor, contact: ContactRequest | None = None, title: str, amount, signed_on: datetime.date,
               contract_status: str = ContractStatus.SIGNED, meeting: MatchmakingMeeting | None = None,
               supplier: Enterprise | None = None, buyer: Enterprise | None = None, chain: Chain | None = None,
-              is_demo: bool = False) -> Deal:
+              note: str | None = None, is_demo: bool = False) -> Deal:
     """Record a deal. From an accepted contact the supplier and buyer follow from the listings' kinds."""
     if contact is not None:
         if contact.status != ContactStatus.ACCEPTED:
@@ -333,21 +389,21 @@ def make_deal(*, actor, contact: ContactRequest | None = None, title: str, amoun
     if (contact is None and actor is not None and getattr(actor, "pk", None)
             and not Enterprise.objects.visible_to(actor, for_write=True).filter(pk__in=[supplier.pk, buyer.pk]).exists()):
         raise ServiceError("您无权为这两家企业登记签约")
-    if contract_status not in ContractStatus.values:
-        raise ServiceError("合同状态不正确", field="contract_status")
-    if signed_on is None:
-        raise ServiceError("请填写签约日期", field="signed_on")
-    if signed_on > timezone.localdate() + datetime.timedelta(days=366):
-        raise ServiceError("签约日期不能晚于明年", field="signed_on")
-    if meeting is not None and meeting.zone_id != buyer.zone_id and meeting.zone_id != supplier.zone_id:
-        raise ServiceError("对接会不在双方所在园区", field="meeting")
+    contract_status = _contract_status(contract_status)
+    signed_on = _signed_on(signed_on)
+    _check_meeting_for(meeting, supplier.zone_id, buyer.zone_id)
+    _check_chain_for(chain, supplier.zone_id, buyer.zone_id)
     title = clean_text(title)
     if not title:
         raise ServiceError("请填写签约内容", field="title")
-    existing = Deal.objects.filter(zone_id=buyer.zone_id, supplier=supplier, buyer=buyer, title=title[:120]).first()
-    fields = dict(zone_id=buyer.zone_id, contact=contact, chain=chain, supplier=supplier, buyer=buyer, title=title[:120],
+    if len(title) > TITLE_MAX:
+        raise ServiceError(f"签约内容不能超过 {TITLE_MAX} 个字（当前 {len(title)} 个）", field="title")
+    existing = Deal.objects.filter(zone_id=buyer.zone_id, supplier=supplier, buyer=buyer, title=title).first()
+    fields = dict(zone_id=buyer.zone_id, contact=contact, chain=chain, supplier=supplier, buyer=buyer, title=title,
                   amount=_amount(amount), signed_on=signed_on, contract_status=contract_status, meeting=meeting,
                   is_demo=is_demo)
+    if note is not None:
+        fields["note"] = _note(note)
     if existing is not None:
         if all(getattr(existing, k) == v for k, v in fields.items()):
             return existing
@@ -357,23 +413,108 @@ def make_deal(*, actor, contact: ContactRequest | None = None, title: str, amoun
     return core.create(Deal, actor=actor, **fields)
 
 
+DEAL_EDITOR_PERMS = ("matching.post", "matching.manage")
+
+
+def may_edit_deals(actor) -> bool:
+    """Whether the user's role may change deals at all (the parties' firm users, chain and zone staff)."""
+    return any(actor.has_perm_code(code) for code in DEAL_EDITOR_PERMS)
+
+
+def _check_deal_writer(actor, deal: Deal) -> None:
+    if actor is None or not getattr(actor, "pk", None):
+        return  # system jobs: demo, match-eval
+    if not may_edit_deals(actor):
+        raise ServiceError("您的角色不能修改对接成果（仅签约双方企业、产业链党委和园区可以修改）")
+    if not Deal.objects.visible_to(actor, for_write=True).filter(pk=deal.pk).exists():
+        raise ServiceError("您无权修改该对接成果")
+
+
 @transaction.atomic
+def update_deal(deal: Deal, *, actor, contract_status=_UNSET, amount=_UNSET, signed_on=_UNSET, note=_UNSET,
+                chain=_UNSET, meeting=_UNSET) -> Deal:
+    """Change a deal's contract status, amount (万元), signing date, note (and, from imports, its chain and
+    meeting). Only what is passed changes; the row is locked; one audit row with the old and new values;
+    nothing changes (and nothing is audited) when every value is already as given."""
+    deal = Deal.objects.select_for_update().select_related("supplier", "buyer").get(pk=deal.pk)
+    _check_deal_writer(actor, deal)
+    changes: dict = {}
+    if contract_status is not _UNSET:
+        changes["contract_status"] = _contract_status(contract_status)
+    if amount is not _UNSET:
+        changes["amount"] = _amount(amount)
+    if signed_on is not _UNSET:
+        changes["signed_on"] = _signed_on(signed_on)
+    if note is not _UNSET:
+        changes["note"] = _note(note)
+    if chain is not _UNSET:
+        _check_chain_for(chain, deal.supplier.zone_id, deal.buyer.zone_id)
+        changes["chain"] = chain
+    if meeting is not _UNSET:
+        _check_meeting_for(meeting, deal.supplier.zone_id, deal.buyer.zone_id)
+        changes["meeting"] = meeting
+    changes = {k: v for k, v in changes.items() if getattr(deal, k) != v}
+    if not changes:
+        return deal
+    return core.update(deal, actor=actor, **changes)
+
+
 def update_deal_status(deal: Deal, *, actor, contract_status: str) -> Deal:
-    if contract_status not in ContractStatus.values:
-        raise ServiceError("合同状态不正确", field="contract_status")
-    return core.update(deal, actor=actor, contract_status=contract_status)
+    return update_deal(deal, actor=actor, contract_status=contract_status)
+
+
+def _check_zone_writer(actor, zone) -> None:
+    from liantong.core.models import Zone
+
+    if actor is None or not getattr(actor, "pk", None):
+        return
+    if not Zone.objects.visible_to(actor, for_write=True).filter(pk=zone.pk).exists():
+        raise ServiceError(f"您无权在“{zone}”举办或修改对接会", field="zone")
 
 
 @transaction.atomic
 def save_meeting(*, actor, zone, title: str, held_on: datetime.date, chain: Chain | None = None,
-                 **fields) -> MatchmakingMeeting:
-    """Create or update a matchmaking meeting (natural key: title within the zone)."""
+                 meeting: MatchmakingMeeting | None = None, new: bool = False, **fields) -> MatchmakingMeeting:
+    """Create or update a matchmaking meeting. ``meeting`` edits that one (a new title renames it);
+    without it the natural key (title within the zone) finds the row to update, unless ``new`` asks
+    for a new meeting only (a taken title is then refused)."""
     title = clean_text(title)
+    if zone is None:
+        raise ServiceError("请选择所属园区", field="zone")
     if not title:
         raise ServiceError("请填写会议名称", field="title")
+    if len(title) > TITLE_MAX:
+        raise ServiceError(f"会议名称不能超过 {TITLE_MAX} 个字（当前 {len(title)} 个）", field="title")
+    if held_on is None:
+        raise ServiceError("请填写举办日期", field="held_on")
     if chain is not None and chain.zone_id != zone.pk:
         raise ServiceError("产业链不在该园区", field="chain")
-    existing = MatchmakingMeeting.objects.filter(zone=zone, title=title).first()
+    attendance = fields.get("attendance")
+    if attendance is not None and (isinstance(attendance, bool) or not isinstance(attendance, int) or attendance < 0):
+        raise ServiceError("参会人次应为不小于 0 的整数", field="attendance")
+    for key, label, limit in (("venue", "地点", 120), ("organiser", "主办单位", 120)):
+        if key in fields:
+            fields[key] = clean_text(fields[key])
+            if len(fields[key]) > limit:
+                raise ServiceError(f"{label}不能超过 {limit} 个字", field=key)
+    if "description" in fields:
+        fields["description"] = clean_text(fields["description"], multiline=True)
+        if len(fields["description"]) > DESCRIPTION_MAX:
+            raise ServiceError(f"会议简介不能超过 {DESCRIPTION_MAX} 个字", field="description")
+    _check_zone_writer(actor, zone)
+    if meeting is not None:  # a form may have set the new values on the instance already
+        meeting = MatchmakingMeeting.objects.select_for_update().get(pk=meeting.pk)
+    if meeting is not None and meeting.zone_id != zone.pk:
+        _check_zone_writer(actor, meeting.zone)
+    same_title = MatchmakingMeeting.objects.filter(zone=zone, title=title)
+    if meeting is not None:
+        if same_title.exclude(pk=meeting.pk).exists():
+            raise Conflict(f"该园区已有名为“{title}”的对接会", field="title")
+        existing = meeting
+    else:
+        existing = same_title.first()
+        if existing is not None and new:
+            raise Conflict(f"该园区已有名为“{title}”的对接会", field="title")
     values = dict(zone=zone, title=title, held_on=held_on, chain=chain, **fields)
     if existing is None:
         return core.create(MatchmakingMeeting, actor=actor, **values)
@@ -384,26 +525,64 @@ def save_meeting(*, actor, zone, title: str, held_on: datetime.date, chain: Chai
 
 # --- revenues and growth -----------------------------------------------------------------------------
 
-@transaction.atomic
-def save_revenue(*, actor, enterprise: Enterprise, year: int, revenue) -> EnterpriseRevenue:
-    """Record (or correct) a firm's annual revenue in 万元."""
-    _check_writes_for(actor, enterprise)
+def _year(value) -> int:
+    if isinstance(value, bool):
+        raise ServiceError("年度应为四位数字", field="year")
     try:
-        year = int(year)
+        year = int(str(value).strip()) if not isinstance(value, int) else value
     except (TypeError, ValueError):
         raise ServiceError("年度应为四位数字", field="year") from None
     if not 1990 <= year <= timezone.localdate().year:
         raise ServiceError("年度应在 1990 年到今年之间", field="year")
-    amount = _amount(revenue)
-    existing = EnterpriseRevenue.objects.filter(enterprise=enterprise, year=year).first()
+    return year
+
+
+@transaction.atomic
+def save_revenue(*, actor, enterprise: Enterprise, year: int, revenue, record: EnterpriseRevenue | None = None,
+                 new: bool = False) -> EnterpriseRevenue:
+    """Record (or correct) a firm's annual revenue in 万元. ``record`` corrects that row (its year may
+    change, not onto a year already recorded); without it the firm and year find the row to update,
+    unless ``new`` asks for a new row only."""
+    _check_writes_for(actor, enterprise)
+    if record is not None:  # a form may have set the new values on the instance already
+        record = EnterpriseRevenue.objects.select_for_update().select_related("enterprise").get(pk=record.pk)
+        if record.enterprise_id != enterprise.pk:
+            _check_writes_for(actor, record.enterprise)
+    year = _year(year)
+    amount = _amount(revenue, field="revenue", label="营业收入")
+    same_year = EnterpriseRevenue.objects.filter(enterprise=enterprise, year=year)
+    taken = f"“{enterprise}”{year} 年度的营业收入已登记"
+    if record is not None:
+        if same_year.exclude(pk=record.pk).exists():
+            raise Conflict(taken + "，请修改该条记录", field="year")
+        existing = record
+    else:
+        existing = same_year.first()
+        if existing is not None and new:
+            raise Conflict(taken + "，请修改该条记录", field="year")
     if existing is None:
         fields = dict(zone_id=enterprise.zone_id, enterprise=enterprise, year=year, revenue=amount)
         if actor is not None and getattr(actor, "pk", None):
             fields["created_by"] = actor
         return core.create(EnterpriseRevenue, actor=actor, **fields)
-    if existing.revenue == amount:
+    values = dict(zone_id=enterprise.zone_id, enterprise=enterprise, year=year, revenue=amount)
+    if all(getattr(existing, k) == v for k, v in values.items()):
         return existing
-    return core.update(existing, actor=actor, revenue=amount)
+    return core.update(existing, actor=actor, **values)
+
+
+def chain_growth_for(user, chain: Chain, year=None) -> dict:
+    """What the chain growth page shows and ``GET /chains/{id}/revenue-growth`` answers: the years
+    with revenue the user may see, and ``supporting_growth`` over those revenues for ``year`` (default:
+    the latest such year)."""
+    revenues = EnterpriseRevenue.objects.visible_to(user)
+    years = sorted(set(revenues.filter(enterprise__memberships__chain=chain).values_list("year", flat=True)),
+                   reverse=True)
+    try:
+        year = int(year or (years[0] if years else 0)) or None
+    except (TypeError, ValueError):
+        year = None
+    return {**supporting_growth(chain, year, revenues=revenues), "years": years}
 
 
 def supporting_growth(chain: Chain, year: int | None = None, *, revenues=None) -> dict:

@@ -18,6 +18,7 @@ urlpatterns = [
     path("contact/<int:pk>/<slug:action>/", views.contact_transition, name="contact_transition"),
     path("deal/", views.DealList.as_view(), name="deal_list"),
     path("deal/<int:pk>/", views.DealDetail.as_view(), name="deal_detail"),
+    path("deal/<int:pk>/edit/", views.DealEdit.as_view(), name="deal_edit"),
     path("meeting/", views.MeetingList.as_view(), name="meeting_list"),
     path("meeting/new/", views.MeetingEdit.as_view(), name="meeting_create"),
     path("meeting/<int:pk>/", views.MeetingDetail.as_view(), name="meeting_detail"),
@@ -28,4 +29,5 @@ urlpatterns = [
     path("chain/<int:pk>/growth/", views.chain_growth, name="chain_growth"),
     path("import/", views.import_view, name="import"),
     path("import/template/", views.import_template, name="import_template"),
+    path("import/template/<slug:kind>/", views.import_template, name="import_template"),
 ]

@@ -229,7 +229,7 @@ class DealList(ObjectListView):
     columns = tables.DEAL_COLUMNS
     filters = tables.DEAL_FILTERS
     search_fields = ["title", "supplier__name", "buyer__name"]
-    select_related = ["supplier", "buyer", "chain", "meeting"]
+    select_related = ["zone", "supplier", "buyer", "chain", "meeting"]
     ordering = "-signed_on"
     excel_spec = excel.DEAL
 
@@ -242,6 +242,25 @@ class DealDetail(ObjectDetailView):
     model = Deal
     template_name = "matching/deal_detail.html"
     select_related = ["supplier", "buyer", "chain", "meeting", "contact__listing"]
+
+    def extra_context(self, deal):
+        user = self.request.user
+        return {"can_edit": services.may_edit_deals(user)
+                and Deal.objects.visible_to(user, for_write=True).filter(pk=deal.pk).exists()}
+
+
+class DealEdit(ObjectEditView):
+    """Change a deal's contract status, amount, date and note: the parties' firm users and the chain or
+    zone staff who see the deal (others: 404, like every page out of scope)."""
+
+    model = Deal
+    form_class = forms.DealEditForm
+    success_url_name = "matching:deal_detail"
+
+    def get_object(self, pk):
+        if pk is None or not services.may_edit_deals(self.request.user):
+            raise Http404("未找到该页面，或您无权访问")
+        return super().get_object(pk)
 
 
 # --- meetings and revenues ---------------------------------------------------------------------------
@@ -274,6 +293,7 @@ class MeetingDetail(ObjectDetailView):
 
 class MeetingEdit(ObjectEditView):
     model = MatchmakingMeeting
+    perm = "matching.manage"
     form_class = forms.MeetingForm
     success_url_name = "matching:meeting_detail"
     create_perm = "matching.manage"
@@ -286,8 +306,9 @@ class RevenueList(ObjectListView):
     columns = tables.REVENUE_COLUMNS
     filters = tables.REVENUE_FILTERS
     search_fields = ["enterprise__name"]
-    select_related = ["enterprise"]
+    select_related = ["zone", "enterprise"]
     ordering = "enterprise__name"
+    excel_spec = excel.REVENUE
     create_url = "matching:revenue_create"
     create_perm = "matching.manage"
 
@@ -305,40 +326,47 @@ class RevenueEdit(ObjectEditView):
 
 @login_required
 def chain_growth(request, pk):
-    """Supporting firms' revenue growth on one chain, computed from the recorded revenues."""
+    """Supporting firms' revenue growth on one chain, computed from the recorded revenues
+    (``services.chain_growth_for``, the same figure as ``GET /api/v1/chains/{id}/revenue-growth``)."""
     chain = get_for_user(Chain, request.user, pk)
-    revenues = EnterpriseRevenue.objects.visible_to(request.user)
-    years = sorted(set(revenues.filter(enterprise__memberships__chain=chain).values_list("year", flat=True)),
-                   reverse=True)
-    try:
-        year = int(request.GET.get("year") or (years[0] if years else 0)) or None
-    except ValueError:
-        year = None
-    growth = services.supporting_growth(chain, year, revenues=revenues)
+    growth = services.chain_growth_for(request.user, chain, request.GET.get("year"))
     deals = Deal.objects.visible_to(request.user).filter(chain=chain)
     chart = {"names": [f["enterprise"].name for f in growth["firms"]],
              "previous": [float(f["previous"]) for f in growth["firms"]],
              "current": [float(f["current"]) for f in growth["firms"]]}
     return render(request, "matching/chain_growth.html", {
-        "title": f"{chain.name} · 配套企业营收增长", "chain": chain, "growth": growth, "years": years,
+        "title": f"{chain.name} · 配套企业营收增长", "chain": chain, "growth": growth, "years": growth["years"],
         "chart": chart, "deal_count": deals.count(), "deal_amount": deals.aggregate(s=Sum("amount"))["s"] or 0})
 
 
 # --- Excel import ------------------------------------------------------------------------------------
 
 
+def importable_kinds(user) -> dict:
+    """The Excel kinds this user may import here (``excel.IMPORT_PERMS``), in menu order."""
+    return {kind: spec for kind, spec in excel.SPECS.items()
+            if all(user.has_perm_code(code) for code in excel.IMPORT_PERMS[kind])}
+
+
 @login_required
 def import_view(request):
-    """Upload listings: every row checked; any problem imports nothing and is listed per row and column."""
-    if not request.user.has_perm_code("matching.import"):
-        raise Http404
-    result = import_upload(request, excel.LISTING)
-    return render(request, "matching/import.html", {"result": result, "title": "导入供需信息"})
+    """Upload listings, deals or annual revenues: every row checked; any problem imports nothing and is
+    listed per row and column."""
+    specs = importable_kinds(request.user)
+    kind = request.POST.get("kind") or request.GET.get("kind") or "listings"
+    if kind not in specs:
+        raise Http404("未找到该页面，或您无权访问")
+    result = import_upload(request, specs[kind])
+    return render(request, "matching/import.html", {"result": result, "kind": kind, "specs": specs,
+                                                    "spec": specs[kind], "title": f"导入{specs[kind].title}"})
 
 
 @login_required
-def import_template(request):
-    return template_download(excel.LISTING, "供需信息导入模板")
+def import_template(request, kind="listings"):
+    spec = importable_kinds(request.user).get(kind)
+    if spec is None:
+        raise Http404("未找到该页面，或您无权访问")
+    return template_download(spec, spec.title + "导入模板")
 
 
 __all__ = ["ListingStatus"]
