@@ -3,6 +3,7 @@
 ``menu_for(user)`` returns only what the user may open; the template renders it as it is.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.urls import NoReverseMatch, reverse
@@ -14,6 +15,7 @@ class Item:
     url_name: str
     perm: str | None = None  # None: every logged-in user
     icon: str = ""
+    when: Callable[[object], bool] | None = None  # a further condition on the user (e.g. "belongs to a firm")
 
 
 @dataclass(frozen=True)
@@ -64,6 +66,8 @@ def menu_for(user) -> list[dict]:
         items = []
         for it in g.items:
             if it.perm and not user.has_perm_code(it.perm):
+                continue
+            if it.when is not None and not it.when(user):
                 continue
             try:
                 url = reverse(it.url_name)

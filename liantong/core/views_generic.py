@@ -124,8 +124,7 @@ class ObjectListView(PermissionMixin, View):
             "filters": [(f, f.options(request.user), request.GET.get(f.name, "")) for f in self.filters],
             "q": request.GET.get("q", ""),
             "can_export": self.excel_spec is not None,
-            "create_url": self.create_url if (not self.create_perm or request.user.has_perm_code(self.create_perm))
-            else None,
+            "create_url": self.create_url if self.can_create(request.user) else None,
             "search_placeholder": "搜索" + "、".join(
                 str(self.model._meta.get_field(f.split("__")[0]).verbose_name) for f in self.search_fields[:3]),
         }
@@ -135,6 +134,10 @@ class ObjectListView(PermissionMixin, View):
 
     def extra_context(self) -> dict:
         return {}
+
+    def can_create(self, user) -> bool:
+        """Whether the list offers its 新建 button: override when more than a permission decides."""
+        return not self.create_perm or user.has_perm_code(self.create_perm)
 
     def export(self, qs):
         from .excel import write_workbook
@@ -154,6 +157,7 @@ class ObjectDetailView(PermissionMixin, View):
     model = None
     template_name = ""
     select_related: list[str] = []
+    edit_perm: str | None = None  # the edit page's ``perm``: no 编辑 button for those it would refuse
 
     def get_object(self, pk, *, for_write=False):
         qs = self.model.objects.all()
@@ -163,7 +167,8 @@ class ObjectDetailView(PermissionMixin, View):
 
     def get(self, request, pk):
         obj = self.get_object(pk)
-        can_edit = self.model.objects.visible_to(request.user, for_write=True).filter(pk=obj.pk).exists()
+        can_edit = (not self.edit_perm or request.user.has_perm_code(self.edit_perm)) and (
+            self.model.objects.visible_to(request.user, for_write=True).filter(pk=obj.pk).exists())
         ctx = {"object": obj, "title": str(obj), "can_edit": can_edit}
         ctx.update(self.extra_context(obj))
         return render(request, self.template_name, ctx)

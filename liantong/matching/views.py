@@ -282,6 +282,7 @@ class MeetingList(ObjectListView):
 
 
 class MeetingDetail(ObjectDetailView):
+    edit_perm = "matching.manage"
     model = MatchmakingMeeting
     template_name = "matching/meeting_detail.html"
     select_related = ["chain", "zone"]

@@ -68,6 +68,7 @@ class DeptResourceList(ObjectListView):
 
 
 class DeptResourceDetail(ObjectDetailView):
+    edit_perm = "resources.publish"
     model = DepartmentResource
     template_name = "resources/deptresource_detail.html"
     select_related = ["department", "zone"]
@@ -108,6 +109,7 @@ class ProjectList(ObjectListView):
 
 
 class ProjectDetail(ObjectDetailView):
+    edit_perm = "resources.project"
     model = ActionProject
     template_name = "resources/project_detail.html"
     select_related = ["chain", "enterprise", "department", "party_org", "zone"]
@@ -223,6 +225,7 @@ def _month(request) -> tuple[int, int]:
 
 class SharedDetail(ObjectDetailView):
     """A shared resource with its month booking calendar and the booking requests the user may see."""
+    edit_perm = "resources.share"
 
     model = SharedResource
     template_name = "resources/shared_detail.html"
@@ -323,6 +326,7 @@ class SquadList(ObjectListView):
 
 class SquadDetail(ObjectDetailView):
     """A squad, its members and its visit log (the visits the user may see), paginated."""
+    edit_perm = "resources.squad"
 
     model = ServiceSquad
     template_name = "resources/squad_detail.html"
@@ -361,6 +365,7 @@ class VisitList(ObjectListView):
 
 
 class VisitDetail(ObjectDetailView):
+    edit_perm = "resources.squad"
     model = ServiceVisit
     template_name = "resources/visit_detail.html"
     select_related = ["squad", "enterprise", "zone"]
@@ -400,6 +405,7 @@ class MeetingList(ObjectListView):
 
 class MeetingDetail(ObjectDetailView):
     """A meeting with its attending orgs, minutes and resolutions — each with its state, deadline and card."""
+    edit_perm = "resources.meeting"
 
     model = JointMeeting
     template_name = "resources/meeting_detail.html"

@@ -16,6 +16,7 @@ class ServicesConfig(AppConfig):
         from . import gen as services_gen
         from . import models, notify, services
         from .categories import CATEGORIES
+        from .services import can_place
 
         dicts.register("service_category", "诉求类别", CATEGORIES)
         dicts.register("order_state", "工单状态", [
@@ -40,7 +41,7 @@ class ServicesConfig(AppConfig):
         roles.grant("enterprise", "services.view", "services.place")
 
         navigation.register("服务优链", [
-            Item("我要点单", "services:order_create", "services.place", icon="plus-circle"),
+            Item("我要点单", "services:order_create", "services.place", icon="plus-circle", when=can_place),
             Item("企业需求清单", "services:order_list", "services.view", icon="list-check"),
             Item("派单台", "services:queue", "services.dispatch", icon="send"),
             Item("部门待办", "services:dept_inbox", "services.handle", icon="inbox"),

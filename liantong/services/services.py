@@ -76,6 +76,12 @@ def chain_choices_for(enterprise) -> list:
     return list(Chain.objects.filter(memberships__enterprise=enterprise).order_by("id"))
 
 
+def can_place(user) -> bool:
+    """Only a firm's own users place orders (企业点单): the permission alone is not enough for a
+    platform admin or a committee member, who belong to no firm."""
+    return bool(getattr(user, "enterprise_id", None)) and user.has_perm_code("services.place")
+
+
 def place_order(*, actor, title: str, category: str, description: str = "", enterprise=None, chain=None,
                 urgency: str = Urgency.NORMAL, contact_name: str = "", contact_phone: str = "", files=(),
                 bundle: ServiceBundle | None = None, at: datetime.datetime | None = None, ref: str | None = None,

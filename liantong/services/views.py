@@ -59,6 +59,9 @@ class OrderList(ObjectListView):
     create_url = "services:order_create"
     create_perm = "services.place"
 
+    def can_create(self, user):
+        return services.can_place(user)
+
 
 class DispatchQueue(OrderList):
     """The committee's dispatch queue: orders waiting for it (new, returned, extension, escalated)."""
@@ -309,6 +312,9 @@ class BundleList(ObjectListView):
     select_related = ["enterprise"]
     create_url = "services:bundle_create"
     create_perm = "services.place"
+
+    def can_create(self, user):
+        return services.can_place(user)
 
 
 class BundleDetail(ObjectDetailView):

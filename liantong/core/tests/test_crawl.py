@@ -1,7 +1,8 @@
 """Every page a persona can reach by following links answers without a server error.
 
 Each persona starts at its home page and follows the internal links on every page it reaches (one
-visit per route and set of query keys, so 1,000 firm pages cost one visit). Then every list page is
+visit per route and set of query keys, so 1,000 firm pages cost one visit). No link may lead to a 404:
+a page offers only what its reader may open. Then every list page is
 asked again with hostile query strings: junk pages and sorts, unknown filter values, markup and SQL in
 the search box. None may answer 5xx, and the markup must come back escaped.
 """
@@ -70,6 +71,9 @@ def test_every_reachable_page_answers_without_a_server_error(persona, personas, 
     visited = _crawl(client)
     errors = {u: s for u, s in visited.items() if s >= 500}
     assert not errors, errors
+    # a link the page shows must lead somewhere: a 404 behind it is a button the user may not press
+    broken = {u: s for u, s in visited.items() if s == 404}
+    assert not broken, broken
     # the crawl really walked the product, not just the home page
     assert len(visited) >= (5 if persona == "nobody" else 15), sorted(visited)
 
