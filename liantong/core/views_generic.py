@@ -22,6 +22,17 @@ from .services import ServiceError
 from .tables import Column, Filter
 
 
+def _field_label(model, path: str) -> str:
+    """The verbose name at the end of a lookup path: ``order__title`` → 诉求标题, ``supplier__name`` → 供方."""
+    *relations, last = path.split("__")
+    for name in relations:
+        field = model._meta.get_field(name)
+        if last == "name":  # 企业名称 reads better as the relation's own name (供方, 需方, 企业)
+            return str(field.verbose_name)
+        model = field.related_model
+    return str(model._meta.get_field(last).verbose_name)
+
+
 class PermissionMixin(LoginRequiredMixin):
     perm: str | None = None
 
@@ -125,8 +136,8 @@ class ObjectListView(PermissionMixin, View):
             "q": request.GET.get("q", ""),
             "can_export": self.excel_spec is not None,
             "create_url": self.create_url if self.can_create(request.user) else None,
-            "search_placeholder": "搜索" + "、".join(
-                str(self.model._meta.get_field(f.split("__")[0]).verbose_name) for f in self.search_fields[:3]),
+            "search_placeholder": "搜索" + "、".join(dict.fromkeys(
+                _field_label(self.model, f) for f in self.search_fields[:3])),
         }
         ctx.update(self.extra_context())
         template = "core/_table.html" if request.headers.get("HX-Request") else self.template_name

@@ -14,6 +14,7 @@ import datetime
 import random
 
 from django.db import transaction
+from django.utils import timezone
 
 from liantong.accounts.models import UnitKind, User
 from liantong.accounts.services import save_user
@@ -153,24 +154,45 @@ def _one(i: int, category: str, rng: random.Random, ctx, u) -> None:
                                 note="感谢党委和部门的高效服务" if sat == 3 else "基本解决，期待后续跟进")
 
 
+# The open orders are placed relative to the day the demo is first loaded, so the dispatch queue,
+# the department inboxes and the supervision board show live work: (ref, category, title, state,
+# working days ago). 102 waits for dispatch past its one-day limit (red card); 105 runs past the
+# approval limit (red); 101, 103 and 104 are within their limits (104 may be near it: yellow).
 OPEN = [
-    ("ZJ-DEMO-101", "land", "码头岸线配套仓储用地预审", "submitted"),
-    ("ZJ-DEMO-102", "finance", "绿色船舶技改专项贷款贴息", "submitted"),
-    ("ZJ-DEMO-103", "land", "分段堆场用地规划条件核实", "dispatched"),
-    ("ZJ-DEMO-104", "tech", "船用甲醇燃料供给系统联合攻关", "accepted"),
-    ("ZJ-DEMO-105", "approval", "新建焊材仓库消防验收代办", "accepted"),
+    ("ZJ-DEMO-101", "land", "码头岸线配套仓储用地预审", "submitted", 0),
+    ("ZJ-DEMO-102", "finance", "绿色船舶技改专项贷款贴息", "submitted", 3),
+    ("ZJ-DEMO-103", "land", "分段堆场用地规划条件核实", "dispatched", 0),
+    ("ZJ-DEMO-104", "tech", "船用甲醇燃料供给系统联合攻关", "accepted", 3),
+    ("ZJ-DEMO-105", "approval", "新建焊材仓库消防验收代办", "accepted", 8),
 ]
 
 
-def _open(ctx, u) -> None:
+def _workdays_ago(now: datetime.datetime, n: int, hour: int) -> datetime.datetime:
+    """``hour`` o'clock on the ``n``-th working day before ``now`` (n=0: the last working day up to now),
+    at the latest three hours before ``now``, so the steps that follow within hours are in the past too."""
+    day = now.astimezone(SH).date()
+    while not calendar.is_workday(day):
+        day -= datetime.timedelta(days=1)
+    while n > 0:
+        day -= datetime.timedelta(days=1)
+        if calendar.is_workday(day):
+            n -= 1
+    at = datetime.datetime.combine(day, datetime.time(hour, 0), tzinfo=SH)
+    return min(at, now - datetime.timedelta(hours=3))
+
+
+def _open(ctx, u, now: datetime.datetime) -> bool:
+    """Place the open orders that are missing; True when any was placed."""
     zj = ctx["zhenjiang"]
     depts = zj["depts"]
-    for k, (ref, category, title, state) in enumerate(OPEN):
+    placed = False
+    for k, (ref, category, title, state, back) in enumerate(OPEN):
         if ServiceRequest.objects.filter(ref=ref).exists():
             continue
+        placed = True
         firm = zj["ship"] if k % 2 == 0 else zj["firms"][0]
         with transaction.atomic():
-            t0 = _workday_at(datetime.date(2025, 11, 3) + datetime.timedelta(days=2 * k), 9)
+            t0 = _workdays_ago(now, back, 9)
             order = services.place_order(actor=u["firm"][firm.pk], enterprise=firm, category=category, title=title,
                                          ref=ref, at=t0, is_demo=True, description=f"{title}，请协调。")
             if state == "submitted":
@@ -182,14 +204,15 @@ def _open(ctx, u) -> None:
             if state == "accepted":
                 services.transition(order, "accept", actor=u["dept"][LEAD[category]],
                                     at=t0 + datetime.timedelta(hours=5))
+    return placed
 
 
-def _bundle(ctx, u) -> None:
+def _bundle(ctx, u, now: datetime.datetime) -> bool:
     zj = ctx["zhenjiang"]
     title = "新建智能分段车间项目开工“一件事”"
     if ServiceBundle.objects.filter(enterprise=zj["ship"], title=title).exists():
-        return
-    at = _workday_at(datetime.date(2025, 11, 10), 10)
+        return False
+    at = _workdays_ago(now, 0, 10)
     bundle = services.create_bundle(actor=u["zj_firm"], enterprise=zj["ship"], title=title, at=at, is_demo=True,
                                     description="项目用地、施工许可和项目贷款一并办理。", items=[
                                         {"category": "land", "title": "智能分段车间项目用地规划许可"},
@@ -198,11 +221,15 @@ def _bundle(ctx, u) -> None:
     for order in bundle.orders.order_by("id"):
         services.transition(order, "dispatch", actor=u["zj_zone"], at=at + datetime.timedelta(hours=1),
                             lead=zj["depts"][LEAD[order.category]])
+    return True
 
 
 def load(ctx) -> None:
     u = _users(ctx)
     for i, category in enumerate(PLAN):
         _one(i, category, random.Random(2000 + i), ctx, u)
-    _open(ctx, u)
-    _bundle(ctx, u)
+    now = timezone.now()
+    if _open(ctx, u, now) | _bundle(ctx, u, now):
+        # what the periodic job would have raised by now (only when this run placed the open work, so a
+        # second `liantong demo` writes nothing)
+        services.tick(now)
