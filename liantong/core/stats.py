@@ -1,6 +1,8 @@
 """Zone figures, counted from the data (DESIGN-NOTES 6: figures are queries).
 
-Each app registers a function ``(zone) -> dict`` adding its keys; ``zone_stats`` merges them.
+Each app registers a function ``(zone) -> dict`` adding its keys, with the Chinese label of each key
+the home page shows; ``zone_stats`` merges them. A figure that cannot be computed yet (a rate with
+no orders) is ``None`` and shows as “—”.
 """
 
 from __future__ import annotations
@@ -10,9 +12,11 @@ from collections.abc import Callable
 _PROVIDERS: list[Callable] = []
 
 
-def register(fn: Callable) -> Callable:
+def register(fn: Callable, labels: dict[str, str] | None = None) -> Callable:
+    """Add a provider ``(zone) -> dict``; ``labels`` names the keys the home page shows, in order."""
     if fn not in _PROVIDERS:
         _PROVIDERS.append(fn)
+    LABELS.update(labels or {})
     return fn
 
 
@@ -23,13 +27,4 @@ def zone_stats(zone) -> dict:
     return out
 
 
-LABELS = {
-    "chains": "产业链",
-    "chain_committees": "产业链联合党委",
-    "enterprises": "链上企业",
-    "party_orgs": "企业党组织",
-    "party_orgs_all": "党组织（全部）",
-    "members": "党员",
-    "vanguard_teams": "党员先锋队",
-    "pairings": "结对共建",
-}
+LABELS: dict[str, str] = {}  # key -> label, filled by ``register``

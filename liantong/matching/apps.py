@@ -19,7 +19,8 @@ class MatchingConfig(AppConfig):
         from .excel import SPECS
 
         register_specs(SPECS)
-        stats.register(services.matching_stats)
+        stats.register(services.matching_stats, {"listings": "有效供需信息", "deals": "对接签约",
+                                                 "deal_amount": "签约金额（万元）"})
         demo.register(40, "供需对接（供给、需求、开放场景、对接与签约、配套企业营收）", matching_demo.load)
         gen.register(40, "listings", matching_gen.generate)
         tick.register("matching.expire_listings", services.expire_listings)

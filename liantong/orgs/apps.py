@@ -16,7 +16,10 @@ class OrgsConfig(AppConfig):
         from .excel import SPECS
 
         register_specs(SPECS)
-        stats.register(models.org_stats)
+        stats.register(models.org_stats, {
+            "chains": "产业链", "chain_committees": "产业链联合党委", "enterprises": "链上企业",
+            "party_orgs": "企业党组织", "party_orgs_all": "党组织（全部）", "members": "党员",
+            "vanguard_teams": "党员先锋队", "pairings": "结对共建"})
         from liantong.core import home
 
         from . import home as orgs_home

@@ -59,10 +59,9 @@ class ResourcesConfig(AppConfig):
             Item("联席会议", "resources:meeting_list", icon="chat-square-text"),
             Item("议定事项督办", "resources:resolution_list", icon="alarm"),
         ])
-        stats.register(resource_stats)
-        stats.LABELS.update({"shared_resources": "共享资源", "service_visits": "帮办服务",
-                             "department_resources": "部门资源", "action_projects": "行动项目",
-                             "joint_meetings": "联席会议", "resolutions_open": "未办结议定事项"})
+        stats.register(resource_stats, {"shared_resources": "共享资源", "service_visits": "帮办服务",
+                                        "department_resources": "部门资源", "action_projects": "行动项目",
+                                        "joint_meetings": "联席会议", "resolutions_open": "未办结议定事项"})
         tick.register("resources.resolutions", services.tick_resolutions)
         demo.register(30, "服务资源（部门资源、行动项目、资源共享、帮办服务、联席会议）", resources_demo.load)
         gen.register(30, "resources", resources_gen.generate)

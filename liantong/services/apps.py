@@ -50,7 +50,9 @@ class ServicesConfig(AppConfig):
             Item("办理统计", "services:figures", "services.figures", icon="bar-chart"),
             Item("消息", "services:inbox", icon="bell"),
         ])
-        stats.register(services.zone_order_stats)
+        stats.register(services.zone_order_stats, {
+            "orders": "企业诉求", "orders_resolved": "已办结诉求", "response_rate": "响应率（%）",
+            "on_time_rate": "按时办结率（%）", "satisfaction_rate": "满意率（%）"})
         tick.register("services.cards", services.tick)
         context_processors.register(notify.unread_context)
         demo.register(20, "服务优链（镇江 47 件已办结诉求及其办理过程）", services_demo.load)
@@ -60,5 +62,3 @@ class ServicesConfig(AppConfig):
         from .excel import SPECS
 
         register_specs(SPECS)
-        stats.LABELS.update({"orders": "企业诉求", "orders_resolved": "已办结诉求", "response_rate": "响应率（%）",
-                             "on_time_rate": "按时办结率（%）", "satisfaction_rate": "满意率（%）"})

@@ -46,3 +46,19 @@ def test_running_the_demo_again_changes_nothing(personas, client_for):
 def test_the_stats_of_another_zone_answer_404(personas, client_for):
     resp = client_for(personas["zone_staff"]).get(f"/api/v1/zones/{Zone.objects.get(short_name='白银').pk}/stats")
     assert resp.status_code == 404
+
+
+def test_home_page_shows_every_registered_figure_and_a_dash_for_rates_without_data(personas, client_for):
+    """Each app's zone figures reach the home page with their labels; 平顶山 has no orders yet, so its
+    rates show “—”, never “None”."""
+    from liantong.core.models import Zone
+    from liantong.core.stats import LABELS, zone_stats
+
+    html = client_for(personas["admin"]).get("/").content.decode()
+    assert "None" not in html
+    for label in ("链上企业", "企业诉求", "响应率（%）", "共享资源", "有效供需信息", "签约金额（万元）"):
+        assert f'data-figure="{label}"' in html, label
+    pds = Zone.objects.get(name__startswith="平顶山")
+    assert zone_stats(pds)["response_rate"] is None
+    assert set(LABELS) <= set(zone_stats(pds)), "every labelled key is computed"
+    assert '>—</div><div class="small text-muted">响应率（%）' in html
