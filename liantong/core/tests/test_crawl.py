@@ -92,3 +92,21 @@ def test_list_pages_take_hostile_query_strings_cleanly(persona, personas, client
             assert MARK not in resp.content.decode(), f"{path} echoes markup unescaped"
         export = client.get(f"{path}?{urlencode({**HOSTILE, 'export': 'xlsx'})}")
         assert export.status_code < 500, (path, "export", export.status_code)
+
+
+@pytest.mark.parametrize("persona", ["admin", "zone_staff", "chain_staff", "dept_staff", "firm_a"])
+def test_every_create_form_refuses_an_empty_post_in_chinese_and_writes_nothing(persona, personas, client_for):
+    from liantong.core.models import AuditLog
+
+    client = client_for(personas[persona])
+    visited = _crawl(client)
+    forms = sorted(u for u, s in visited.items() if s == 200 and urlsplit(u).path.endswith("/new/"))
+    assert forms, "no create form reached"
+    for url in forms:
+        before = AuditLog.objects.count()
+        resp = client.post(url, {}, HTTP_ACCEPT_LANGUAGE="en-US")
+        html = resp.content.decode()
+        assert resp.status_code in (200, 400), (url, resp.status_code)
+        assert "This field is required" not in html, url
+        assert re.search(r"必填|不能为空|请填写|请选择|请输入|至少", html), (url, "no Chinese error shown")
+        assert AuditLog.objects.count() == before, (url, "an empty form wrote something")
