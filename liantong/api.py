@@ -6,7 +6,7 @@ Every handler reads through the scoping layer; out-of-scope objects answer 404.
 
 from django.http import Http404
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, ValidationError
+from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer, django_auth
 
 
@@ -39,9 +39,54 @@ def _unauth(request, exc):
     return api.create_response(request, {"detail": "未登录或令牌无效"}, status=401)
 
 
+# pydantic's error types, said in Chinese ({…} filled from the error's ctx)
+_ERROR_TEXT = {
+    "missing": "必填", "string_type": "应为文本", "int_parsing": "应为整数", "int_type": "应为整数",
+    "int_from_float": "应为整数", "float_parsing": "应为数字", "float_type": "应为数字",
+    "decimal_parsing": "应为数字", "decimal_type": "应为数字", "bool_parsing": "应为 true 或 false",
+    "bool_type": "应为 true 或 false", "date_parsing": "应为日期（YYYY-MM-DD）", "date_type": "应为日期（YYYY-MM-DD）",
+    "date_from_datetime_parsing": "应为日期（YYYY-MM-DD）", "datetime_parsing": "应为日期时间（YYYY-MM-DDTHH:MM）",
+    "datetime_type": "应为日期时间（YYYY-MM-DDTHH:MM）", "string_too_long": "过长（最多 {max_length} 个字符）",
+    "string_too_short": "过短（至少 {min_length} 个字符）", "too_long": "项数过多（最多 {max_length} 项）",
+    "too_short": "项数不足（至少 {min_length} 项）", "greater_than_equal": "不能小于 {ge}",
+    "less_than_equal": "不能大于 {le}", "greater_than": "应大于 {gt}", "less_than": "应小于 {lt}",
+    "enum": "取值无效，可选 {expected}", "literal_error": "取值无效，可选 {expected}", "list_type": "应为列表",
+    "dict_type": "应为对象", "model_type": "应为对象", "model_attributes_type": "应为对象",
+    "json_invalid": "不是有效的 JSON", "extra_forbidden": "不支持该字段", "uuid_parsing": "应为 UUID",
+    "decimal_max_digits": "数字位数过多", "decimal_max_places": "小数位数过多",
+}
+_WRAPPERS = {"body", "data", "payload", "query", "path", "filters"}
+
+
+def _field_path(loc) -> str:
+    parts = [str(p) for p in loc]
+    while len(parts) > 1 and parts[0] in _WRAPPERS:
+        parts.pop(0)
+    return ".".join(parts)
+
+
+def _chinese(error: dict) -> str:
+    text = _ERROR_TEXT.get(error.get("type", ""), "格式有误")
+    try:
+        return text.format(**(error.get("ctx") or {}))
+    except (KeyError, IndexError, ValueError):
+        return text.split("（")[0]
+
+
 @api.exception_handler(ValidationError)
 def _invalid(request, exc):
-    return api.create_response(request, {"detail": "请求数据有误", "errors": exc.errors}, status=422)
+    errors = [{"field": _field_path(e.get("loc", ())), "type": e.get("type"), "msg": _chinese(e),
+               "loc": list(e.get("loc", ()))} for e in exc.errors]
+    detail = "请求数据有误：" + "；".join(f"{e['field']} {e['msg']}" for e in errors[:5])
+    return api.create_response(request, {"detail": detail, "errors": errors}, status=422)
+
+
+@api.exception_handler(HttpError)
+def _http_error(request, exc):
+    message = str(exc)
+    if message.startswith("Cannot parse request body"):  # django-ninja's own words for a body it cannot read
+        message = "请求体不是有效的 JSON"
+    return api.create_response(request, {"detail": message}, status=exc.status_code)
 
 
 def _add_routers() -> None:
