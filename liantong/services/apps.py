@@ -9,11 +9,12 @@ class ServicesConfig(AppConfig):
     def ready(self):
         from liantong import navigation
         from liantong.accounts import roles
-        from liantong.core import context_processors, demo, dicts, gen, stats, tick
+        from liantong.core import context_processors, demo, dicts, gen, home, stats, tick
         from liantong.navigation import Item
 
         from . import demo as services_demo
         from . import gen as services_gen
+        from . import home as services_home
         from . import models, notify, services
         from .categories import CATEGORIES
         from .services import can_place
@@ -54,6 +55,7 @@ class ServicesConfig(AppConfig):
             "orders": "企业诉求", "orders_resolved": "已办结诉求", "response_rate": "响应率（%）",
             "on_time_rate": "按时办结率（%）", "satisfaction_rate": "满意率（%）"})
         tick.register("services.cards", services.tick)
+        home.register(5, services_home.panel)
         context_processors.register(notify.unread_context)
         demo.register(20, "服务优链（镇江 47 件已办结诉求及其办理过程）", services_demo.load)
         gen.register(20, "services", services_gen.generate)

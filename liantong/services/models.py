@@ -33,6 +33,10 @@ class OrderState(models.TextChoices):
     MERGED = "merged", _("已并单")
 
 
+# what waits for the committee (the dispatch queue) and for a department (its inbox)
+QUEUE_STATES = [OrderState.SUBMITTED, OrderState.RETURNED, OrderState.EXTENSION_REQUESTED, OrderState.ESCALATED]
+INBOX_STATES = [OrderState.DISPATCHED, OrderState.ACCEPTED, OrderState.EXTENSION_REQUESTED]
+
 OPEN_STATES = [OrderState.SUBMITTED, OrderState.DISPATCHED, OrderState.RETURNED, OrderState.ACCEPTED,
                OrderState.EXTENSION_REQUESTED, OrderState.ESCALATED]
 DONE_STATES = [OrderState.RESOLVED, OrderState.RATED, OrderState.CLOSED]

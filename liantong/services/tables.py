@@ -3,8 +3,11 @@
 from django.utils import timezone
 from django.utils.html import format_html
 
+from liantong.core import dicts
 from liantong.core.tables import Column, Filter
 from liantong.orgs.models import Chain, Department
+
+from .models import OPEN_STATES
 
 
 def _when(attr):
@@ -47,8 +50,15 @@ ORDER_COLUMNS = [
     Column("提交时间", "submitted_at", render=_when("submitted_at"), order="submitted_at"),
     Column("本环节时限", "due_at", render=_due("due_at"), order="due_at"),
 ]
+OPEN_STATE_VALUE = ",".join(OPEN_STATES)  # ?state=… takes one state or this list (办理中)
+
+
+def _state_choices(user):
+    return [(OPEN_STATE_VALUE, "办理中（全部）"), *dicts.choices("order_state")]
+
+
 ORDER_FILTERS = [
-    Filter("state", "状态", "state", "order_state"),
+    Filter("state", "状态", "state__in", _state_choices),
     Filter("category", "类别", "category", "service_category"),
     Filter("urgency", "紧急程度", "urgency", "urgency"),
     Filter("chain", "产业链", "chain_id", chain_choices),

@@ -20,6 +20,8 @@ from liantong.orgs.models import Department
 
 from . import excel, forms, services, tables
 from .models import (
+    INBOX_STATES,
+    QUEUE_STATES,
     Assignment,
     Card,
     CardLevel,
@@ -33,8 +35,6 @@ from .suggest import suggest
 from .workflow import ACTION_LABELS, allowed_actions, transition
 
 S = OrderState
-QUEUE_STATES = [S.SUBMITTED, S.RETURNED, S.EXTENSION_REQUESTED, S.ESCALATED]
-INBOX_STATES = [S.DISPATCHED, S.ACCEPTED, S.EXTENSION_REQUESTED]
 
 
 def _need(request, perm: str) -> None:

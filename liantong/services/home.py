@@ -1,0 +1,50 @@
+"""The services strand's home-page panel: what waits for this user now, with links to the pages.
+
+A firm sees its open orders and those waiting for its rating; a committee its dispatch queue and the
+open cards; a department its inbox and how much of it is overdue. Every figure is the count of the
+page it links to (same scoping, same states).
+"""
+
+from django.urls import reverse
+from django.utils import timezone
+
+from .models import (
+    INBOX_STATES,
+    OPEN_STATES,
+    QUEUE_STATES,
+    Assignment,
+    Card,
+    CardLevel,
+    OrderState,
+    ServiceRequest,
+)
+from .services import can_place
+
+
+def panel(request):
+    user = request.user
+    rows = []
+    now = timezone.now()
+    if can_place(user):
+        mine = ServiceRequest.objects.visible_to(user).filter(enterprise_id=user.enterprise_id)
+        orders = reverse("services:order_list")
+        rows.append(("办理中的诉求", mine.filter(state__in=OPEN_STATES).count(),
+                     f"{orders}?state={','.join(OPEN_STATES)}", ""))
+        rows.append(("待我评价", mine.filter(state=OrderState.RESOLVED).count(), f"{orders}?state=resolved", "warning"))
+    if user.has_perm_code("services.dispatch") and not user.is_superuser:
+        queue = ServiceRequest.objects.visible_to(user).filter(state__in=QUEUE_STATES)
+        rows.append(("待派单", queue.count(), reverse("services:queue"), ""))
+        rows.append(("其中已超时", queue.filter(due_at__lt=now).count(), reverse("services:queue"), "danger"))
+    if user.has_perm_code("services.supervise") and not user.is_superuser:
+        cards = Card.objects.visible_to(user).filter(cleared_at__isnull=True)
+        board = reverse("services:board")
+        rows.append(("红牌督办", cards.filter(level=CardLevel.RED).count(), f"{board}?level=red", "danger"))
+        rows.append(("黄牌预警", cards.filter(level=CardLevel.YELLOW).count(), f"{board}?level=yellow", "warning"))
+    if user.department_id and user.has_perm_code("services.handle"):
+        inbox = Assignment.objects.visible_to(user).filter(active=True, order_state__in=INBOX_STATES)
+        rows.append(("部门待办", inbox.count(), reverse("services:dept_inbox"), ""))
+        rows.append(("其中已超时", inbox.filter(due_at__lt=now).count(), reverse("services:dept_inbox"), "danger"))
+    if not rows:
+        return None
+    return {"template": "services/_home_work.html", "rows": rows,
+            "place_url": reverse("services:order_create") if can_place(user) else None}
