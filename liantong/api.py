@@ -9,6 +9,8 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer, django_auth
 
+from liantong.core.services import ServiceError
+
 
 class BearerToken(HttpBearer):
     def authenticate(self, request, token):
@@ -79,6 +81,12 @@ def _invalid(request, exc):
                "loc": list(e.get("loc", ()))} for e in exc.errors]
     detail = "请求数据有误：" + "；".join(f"{e['field']} {e['msg']}" for e in errors[:5])
     return api.create_response(request, {"detail": detail, "errors": errors}, status=422)
+
+
+@api.exception_handler(ServiceError)
+def _refused(request, exc):
+    """A service's refusal that an endpoint did not answer itself: its status (400/403/409), in Chinese."""
+    return api.create_response(request, exc.body(), status=exc.status)
 
 
 @api.exception_handler(HttpError)

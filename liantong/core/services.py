@@ -15,12 +15,33 @@ from . import audit
 
 
 class ServiceError(Exception):
-    """A refused write or move, with a message in Chinese for the user."""
+    """A refused write or move, with a message in Chinese for the user.
+
+    ``status`` is what the API answers (liantong/api.py turns any uncaught ServiceError into it):
+    400 a rule refused the input; subclasses say 403 (the role may not) and 409 (the state or an
+    existing row refuses it)."""
+
+    status = 400
 
     def __init__(self, message: str, *, field: str | None = None):
         super().__init__(message)
         self.message = message
         self.field = field
+
+    def body(self) -> dict:
+        return {"detail": self.message, "field": self.field}
+
+
+class Forbidden(ServiceError):
+    """The user's role does not allow this (API: 403)."""
+
+    status = 403
+
+
+class Conflict(ServiceError):
+    """The object's state, or a row that already exists, refuses it (API: 409)."""
+
+    status = 409
 
 
 def validation_message(exc: ValidationError, model: type[models.Model] | None = None) -> str:

@@ -219,10 +219,6 @@ class GrowthOut(Schema):
     growth: float | None
 
 
-def _bad(exc: ServiceError):
-    return Status(409 if isinstance(exc, services.Conflict) else 400, {"detail": exc.message, "field": exc.field})
-
-
 def _require(request, code: str):
     if not request.user.has_perm_code(code):
         raise ServiceError("您没有发布或对接供需信息的权限")
@@ -276,31 +272,22 @@ def get_listing(request, pk: int):
 def create_listing(request, data: ListingIn):
     if not request.user.has_perm_code("matching.post"):
         return Status(403, {"detail": "您没有发布供需信息的权限"})
-    try:
-        return Status(201, services.save_listing(actor=request.user, **_resolve(request, data)))
-    except ServiceError as exc:
-        return _bad(exc)
+    return Status(201, services.save_listing(actor=request.user, **_resolve(request, data)))
 
 
 @router.put("/listings/{pk}", response={200: ListingOut, 400: Error}, summary="修改供需信息")
 def update_listing(request, pk: int, data: ListingIn):
     listing = get_object_or_404(Listing.objects.visible_to(request.user, for_write=True)
                                 .select_related("enterprise"), pk=pk)
-    try:
-        return Status(200, services.save_listing(actor=request.user, listing=listing,
-                                                 **_resolve(request, data, listing)))
-    except ServiceError as exc:
-        return _bad(exc)
+    return Status(200, services.save_listing(actor=request.user, listing=listing,
+                                             **_resolve(request, data, listing)))
 
 
 @router.delete("/listings/{pk}", response={204: None, 400: Error}, summary="删除供需信息（已有对接意向的请关闭）")
 def delete_listing(request, pk: int):
     listing = get_object_or_404(Listing.objects.visible_to(request.user, for_write=True)
                                 .select_related("enterprise"), pk=pk)
-    try:
-        services.delete_listing(listing, actor=request.user)
-    except ServiceError as exc:
-        return _bad(exc)
+    services.delete_listing(listing, actor=request.user)
     return Status(204, None)
 
 
@@ -308,20 +295,14 @@ def delete_listing(request, pk: int):
 def close_listing(request, pk: int):
     listing = get_object_or_404(Listing.objects.visible_to(request.user, for_write=True)
                                 .select_related("enterprise"), pk=pk)
-    try:
-        return Status(200, services.close_listing(listing, actor=request.user))
-    except ServiceError as exc:
-        return _bad(exc)
+    return Status(200, services.close_listing(listing, actor=request.user))
 
 
 @router.post("/listings/{pk}/renew", response={200: ListingOut, 400: Error}, summary="续期供需信息")
 def renew_listing(request, pk: int, days: int = services.DEFAULT_VALID_DAYS):
     listing = get_object_or_404(Listing.objects.visible_to(request.user, for_write=True)
                                 .select_related("enterprise", "chain"), pk=pk)
-    try:
-        return Status(200, services.renew_listing(listing, actor=request.user, days=days))
-    except ServiceError as exc:
-        return _bad(exc)
+    return Status(200, services.renew_listing(listing, actor=request.user, days=days))
 
 
 @router.get("/listings/{pk}/matches", response=list[MatchOut],
@@ -358,21 +339,15 @@ def create_contact(request, data: ContactIn):
         from_listing = Listing.objects.visible_to(request.user, for_write=True).filter(pk=data.from_listing).first()
         if from_listing is None:
             return Status(400, {"detail": "我方供需信息不存在或无权使用", "field": "from_listing"})
-    try:
-        return Status(201, services.express_interest(actor=request.user, listing=listing, from_listing=from_listing,
-                                                     message=data.message))
-    except ServiceError as exc:
-        return _bad(exc)
+    return Status(201, services.express_interest(actor=request.user, listing=listing, from_listing=from_listing,
+                                                 message=data.message))
 
 
 @router.post("/contacts/{pk}/{action}", response={200: ContactOut, 400: Error},
              summary="回复对接意向：accept 接受 / decline 婉拒 / withdraw 撤回")
 def answer_contact(request, pk: int, action: str, reply: str = ""):
     contact = get_object_or_404(ContactRequest.objects.visible_to(request.user), pk=pk)
-    try:
-        return Status(200, services.transition_contact(contact, action, actor=request.user, reply=reply[:500]))
-    except ServiceError as exc:
-        return _bad(exc)
+    return Status(200, services.transition_contact(contact, action, actor=request.user, reply=reply[:500]))
 
 
 # --- deals -------------------------------------------------------------------------------------------
@@ -402,12 +377,9 @@ def create_deal(request, data: DealIn):
         meeting = MatchmakingMeeting.objects.visible_to(request.user).filter(pk=data.meeting).first()
         if meeting is None:
             return Status(400, {"detail": "对接会不存在或无权访问", "field": "meeting"})
-    try:
-        return Status(201, services.make_deal(actor=request.user, contact=contact, title=data.title,
-                                              amount=data.amount, signed_on=data.signed_on,
-                                              contract_status=data.contract_status, meeting=meeting))
-    except ServiceError as exc:
-        return _bad(exc)
+    return Status(201, services.make_deal(actor=request.user, contact=contact, title=data.title,
+                                          amount=data.amount, signed_on=data.signed_on,
+                                          contract_status=data.contract_status, meeting=meeting))
 
 
 @router.patch("/deals/{pk}", response={200: DealOut, 400: Error, 403: Error},
@@ -419,10 +391,7 @@ def update_deal(request, pk: int, data: DealPatch):
     changes = data.model_dump(exclude_unset=True)
     if not changes:
         return Status(400, {"detail": "请至少提供一项要修改的内容：合同状态、金额、签约日期或备注"})
-    try:
-        return Status(200, services.update_deal(deal, actor=request.user, **changes))
-    except ServiceError as exc:
-        return _bad(exc)
+    return Status(200, services.update_deal(deal, actor=request.user, **changes))
 
 
 # --- matchmaking meetings (对接会) -------------------------------------------------------------------
@@ -480,10 +449,7 @@ def get_meeting(request, pk: int):
 def create_meeting(request, data: MeetingIn):
     if not request.user.has_perm_code("matching.manage"):
         return Status(403, {"detail": MEETING_PERM})
-    try:
-        meeting = services.save_meeting(actor=request.user, new=True, **_meeting_fields(request, data))
-    except ServiceError as exc:
-        return _bad(exc)
+    meeting = services.save_meeting(actor=request.user, new=True, **_meeting_fields(request, data))
     return Status(201, _meeting_detail(request, meeting))
 
 
@@ -493,11 +459,8 @@ def update_meeting(request, pk: int, data: MeetingIn):
     meeting = get_object_or_404(MatchmakingMeeting.objects.visible_to(request.user, for_write=True), pk=pk)
     if not request.user.has_perm_code("matching.manage"):
         return Status(403, {"detail": MEETING_PERM})
-    try:
-        meeting = services.save_meeting(actor=request.user, meeting=meeting,
-                                        **_meeting_fields(request, data, meeting))
-    except ServiceError as exc:
-        return _bad(exc)
+    meeting = services.save_meeting(actor=request.user, meeting=meeting,
+                                    **_meeting_fields(request, data, meeting))
     return Status(200, _meeting_detail(request, meeting))
 
 
@@ -534,11 +497,8 @@ def create_revenue(request, data: RevenueIn):
     enterprise = Enterprise.objects.visible_to(request.user, for_write=True).filter(pk=data.enterprise).first()
     if enterprise is None:
         return Status(400, {"detail": "企业不存在或您无权登记其营收", "field": "enterprise"})
-    try:
-        return Status(201, services.save_revenue(actor=request.user, enterprise=enterprise, year=data.year,
-                                                 revenue=data.revenue, new=True))
-    except ServiceError as exc:
-        return _bad(exc)
+    return Status(201, services.save_revenue(actor=request.user, enterprise=enterprise, year=data.year,
+                                             revenue=data.revenue, new=True))
 
 
 @router.put("/revenues/{pk}", response={200: RevenueOut, 400: Error, 403: Error, 409: Error},
@@ -547,12 +507,9 @@ def update_revenue(request, pk: int, data: RevenueUpdate):
     record = get_object_or_404(EnterpriseRevenue.objects.visible_to(request.user, for_write=True)
                                .select_related("enterprise"), pk=pk)
     _require_revenue_role(request)
-    try:
-        return Status(200, services.save_revenue(actor=request.user, enterprise=record.enterprise, record=record,
-                                                 year=data.year if data.year is not None else record.year,
-                                                 revenue=data.revenue))
-    except ServiceError as exc:
-        return _bad(exc)
+    return Status(200, services.save_revenue(actor=request.user, enterprise=record.enterprise, record=record,
+                                             year=data.year if data.year is not None else record.year,
+                                             revenue=data.revenue))
 
 
 @router.get("/chains/{pk}/revenue-growth", response=GrowthOut,

@@ -41,8 +41,7 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 # --- helpers -----------------------------------------------------------------------------------------
 
-class Conflict(ServiceError):
-    """A refusal because the record already exists (the API answers 409)."""
+Conflict = core.Conflict  # a refusal because the record already exists (409)
 
 
 def clean_text(value, *, multiline: bool = False) -> str:

@@ -1,7 +1,8 @@
 """API of the resources app, assembled into /api/v1/ by liantong/api.py. Every read starts from
 ``visible_to``; out-of-scope objects answer 404. Writes call the same ``services`` functions as the pages:
 a wrong role answers 403, a refused write 400 (``{"detail": 中文, "field": …}``), a taken natural key 409,
-a malformed body 422; nothing is half-written and every write leaves its audit row."""
+a malformed body 422; nothing is half-written and every write leaves its audit row. Endpoints raise
+``ServiceError`` (and its ``Forbidden``/``Conflict``) and liantong/api.py answers it with its status."""
 
 
 import datetime
@@ -13,7 +14,7 @@ from ninja import Field, File, FilterSchema, Query, Router, Schema, Status, Uplo
 from ninja.pagination import paginate
 
 from liantong.core.models import Zone
-from liantong.core.services import ServiceError
+from liantong.core.services import Forbidden, ServiceError
 from liantong.orgs.api import Page
 from liantong.orgs.models import Chain, Department, Enterprise, Member, PartyOrg
 
@@ -54,8 +55,7 @@ class Error(Schema):
     field: str | None = None
 
 
-class Refused(ServiceError):
-    """The user's role does not allow this write (403)."""
+Refused = Forbidden  # the user's role does not allow this write (403)
 
 
 # The role a write needs, and the refusal (the same words as the services').
@@ -71,11 +71,6 @@ ROLES = {
 def _role(request, code: str) -> None:
     if not request.user.has_perm_code(code):
         raise Refused(ROLES[code])
-
-
-def _error(exc: ServiceError):
-    code = 403 if isinstance(exc, Refused) else 409 if isinstance(exc, services.Conflict) else 400
-    return Status(code, {"detail": exc.message, "field": exc.field})
 
 
 def _pick(request, model, pk, label: str, field: str, *, queryset=None):
@@ -173,25 +168,19 @@ def _dept_resource_fields(request, data: DeptResourceIn, resource: DepartmentRes
 @router.post("/department-resources", response={201: DeptResourceOut, **WRITE_ERRORS},
              summary="发布部门资源（职能部门以本部门名义；园区党工委可代任一部门）")
 def create_dept_resource(request, data: DeptResourceIn):
-    try:
-        _role(request, "resources.publish")
-        obj = services.save_department_resource(actor=request.user, create_only=True,
-                                                **_dept_resource_fields(request, data))
-    except ServiceError as exc:
-        return _error(exc)
+    _role(request, "resources.publish")
+    obj = services.save_department_resource(actor=request.user, create_only=True,
+                                            **_dept_resource_fields(request, data))
     return Status(201, get_dept_resource(request, obj.pk))
 
 
 @router.put("/department-resources/{pk}", response={200: DeptResourceOut, **WRITE_ERRORS},
             summary="修改部门资源（发布部门或园区党工委）")
 def update_dept_resource(request, pk: int, data: DeptResourceIn):
-    try:
-        _role(request, "resources.publish")
-        res = get_object_or_404(DepartmentResource.objects.visible_to(request.user, for_write=True), pk=pk)
-        services.save_department_resource(actor=request.user, resource=res,
-                                          **_dept_resource_fields(request, data, res))
-    except ServiceError as exc:
-        return _error(exc)
+    _role(request, "resources.publish")
+    res = get_object_or_404(DepartmentResource.objects.visible_to(request.user, for_write=True), pk=pk)
+    services.save_department_resource(actor=request.user, resource=res,
+                                      **_dept_resource_fields(request, data, res))
     return Status(200, get_dept_resource(request, pk))
 
 
@@ -281,49 +270,37 @@ def _project(request, pk: int) -> ActionProject:
 @router.post("/action-projects", response={201: ProjectOut, **WRITE_ERRORS},
              summary="新增行动项目（责任单位为本级及下级单位）")
 def create_project(request, data: ProjectIn):
-    try:
-        _role(request, "resources.project")
-        obj = services.save_action_project(actor=request.user, create_only=True, **_project_fields(request, data))
-    except ServiceError as exc:
-        return _error(exc)
+    _role(request, "resources.project")
+    obj = services.save_action_project(actor=request.user, create_only=True, **_project_fields(request, data))
     return Status(201, _project(request, obj.pk))
 
 
 @router.put("/action-projects/{pk}", response={200: ProjectOut, **WRITE_ERRORS}, summary="修改行动项目")
 def update_project(request, pk: int, data: ProjectIn):
-    try:
-        _role(request, "resources.project")
-        project = get_object_or_404(ActionProject.objects.visible_to(request.user, for_write=True), pk=pk)
-        services.save_action_project(actor=request.user, project=project,
-                                     **_project_fields(request, data, project))
-    except ServiceError as exc:
-        return _error(exc)
+    _role(request, "resources.project")
+    project = get_object_or_404(ActionProject.objects.visible_to(request.user, for_write=True), pk=pk)
+    services.save_action_project(actor=request.user, project=project,
+                                 **_project_fields(request, data, project))
     return Status(200, _project(request, pk))
 
 
 @router.post("/action-projects/{pk}/milestones", response={201: ProjectOut, **WRITE_ERRORS},
              summary="为行动项目添加节点（同项目详情页“添加节点”）")
 def add_milestone(request, pk: int, data: MilestoneIn):
-    try:
-        _role(request, "resources.project")
-        project = get_object_or_404(ActionProject.objects.visible_to(request.user, for_write=True), pk=pk)
-        services.save_milestone(actor=request.user, project=project, create_only=True, **data.dict())
-    except ServiceError as exc:
-        return _error(exc)
+    _role(request, "resources.project")
+    project = get_object_or_404(ActionProject.objects.visible_to(request.user, for_write=True), pk=pk)
+    services.save_milestone(actor=request.user, project=project, create_only=True, **data.dict())
     return Status(201, _project(request, pk))
 
 
 @router.post("/action-projects/{pk}/milestones/{mid}/progress", response={200: ProjectOut, **WRITE_ERRORS},
              summary="登记节点进度：填实际完成日期为完成，null 为改回未完成（同项目详情页“完成”）")
 def milestone_progress(request, pk: int, mid: int, data: ProgressIn):
-    try:
-        _role(request, "resources.project")
-        project = get_object_or_404(ActionProject.objects.visible_to(request.user, for_write=True), pk=pk)
-        ms = get_object_or_404(Milestone.objects.visible_to(request.user, for_write=True).filter(project=project),
-                               pk=mid)
-        services.record_milestone_progress(actor=request.user, milestone=ms, done_on=data.done_on)
-    except ServiceError as exc:
-        return _error(exc)
+    _role(request, "resources.project")
+    project = get_object_or_404(ActionProject.objects.visible_to(request.user, for_write=True), pk=pk)
+    ms = get_object_or_404(Milestone.objects.visible_to(request.user, for_write=True).filter(project=project),
+                           pk=mid)
+    services.record_milestone_progress(actor=request.user, milestone=ms, done_on=data.done_on)
     return Status(200, _project(request, pk))
 
 
@@ -385,23 +362,17 @@ def _shared_fields(request, data: SharedIn, resource: SharedResource | None = No
 
 @router.post("/shared-resources", response={201: SharedOut, **WRITE_ERRORS}, summary="共享资源（以本企业名义）")
 def create_shared(request, data: SharedIn):
-    try:
-        _role(request, "resources.share")
-        obj = services.save_shared_resource(actor=request.user, create_only=True, **_shared_fields(request, data))
-    except ServiceError as exc:
-        return _error(exc)
+    _role(request, "resources.share")
+    obj = services.save_shared_resource(actor=request.user, create_only=True, **_shared_fields(request, data))
     return Status(201, get_shared(request, obj.pk))
 
 
 @router.put("/shared-resources/{pk}", response={200: SharedOut, **WRITE_ERRORS},
             summary="修改共享资源（资源提供企业；其他企业 404）")
 def update_shared(request, pk: int, data: SharedIn):
-    try:
-        _role(request, "resources.share")
-        res = get_object_or_404(SharedResource.objects.visible_to(request.user, for_write=True), pk=pk)
-        services.save_shared_resource(actor=request.user, resource=res, **_shared_fields(request, data, res))
-    except ServiceError as exc:
-        return _error(exc)
+    _role(request, "resources.share")
+    res = get_object_or_404(SharedResource.objects.visible_to(request.user, for_write=True), pk=pk)
+    services.save_shared_resource(actor=request.user, resource=res, **_shared_fields(request, data, res))
     return Status(200, get_shared(request, pk))
 
 
@@ -439,10 +410,7 @@ def shared_calendar(request, pk: int, span: Query[CalendarSpan]):
         date_from = base.replace(day=1)
     if date_to is None:
         date_to = date_from.replace(day=pycal.monthrange(date_from.year, date_from.month)[1])
-    try:
-        rows, visible = services.calendar_bookings(res, date_from, date_to, user=request.user)
-    except ServiceError as exc:
-        return _error(exc)
+    rows, visible = services.calendar_bookings(res, date_from, date_to, user=request.user)
     out = []
     for b in rows:
         seen = b.pk in visible
@@ -498,11 +466,8 @@ def create_booking(request, data: BookingIn):
     res = get_object_or_404(SharedResource.objects.visible_to(request.user), pk=data.resource)
     if not request.user.enterprise_id:
         return Status(400, {"detail": "只有企业用户可以预约共享资源", "field": None})
-    try:
-        b = services.request_booking(actor=request.user, resource=res, requester=request.user.enterprise,
-                                     start_on=data.start_on, end_on=data.end_on, purpose=data.purpose)
-    except ServiceError as exc:
-        return _error(exc)
+    b = services.request_booking(actor=request.user, resource=res, requester=request.user.enterprise,
+                                 start_on=data.start_on, end_on=data.end_on, purpose=data.purpose)
     return Status(201, b)
 
 
@@ -510,11 +475,8 @@ def create_booking(request, data: BookingIn):
              summary="审核或撤回预约（同意/拒绝须由资源提供企业操作）")
 def decide_booking(request, pk: int, data: DecisionIn):
     b = get_object_or_404(Booking.objects.visible_to(request.user), pk=pk)
-    try:
-        return Status(200, services.transition_booking(actor=request.user, booking=b, action=data.action,
-                                                             reason=data.reason))
-    except ServiceError as exc:
-        return _error(exc)
+    return Status(200, services.transition_booking(actor=request.user, booking=b, action=data.action,
+                                                         reason=data.reason))
 
 
 # --- 帮办服务 -------------------------------------------------------------------------------------------
@@ -602,22 +564,16 @@ def _squad_fields(request, data: SquadIn, squad: ServiceSquad | None = None) -> 
 
 @router.post("/service-squads", response={201: SquadOut, **WRITE_ERRORS}, summary="组建帮办服务小分队")
 def create_squad(request, data: SquadIn):
-    try:
-        _role(request, "resources.squad")
-        obj = services.save_squad(actor=request.user, create_only=True, **_squad_fields(request, data))
-    except ServiceError as exc:
-        return _error(exc)
+    _role(request, "resources.squad")
+    obj = services.save_squad(actor=request.user, create_only=True, **_squad_fields(request, data))
     return Status(201, get_squad(request, obj.pk))
 
 
 @router.put("/service-squads/{pk}", response={200: SquadOut, **WRITE_ERRORS}, summary="修改帮办服务小分队")
 def update_squad(request, pk: int, data: SquadIn):
-    try:
-        _role(request, "resources.squad")
-        squad = get_object_or_404(ServiceSquad.objects.visible_to(request.user, for_write=True), pk=pk)
-        services.save_squad(actor=request.user, squad=squad, **_squad_fields(request, data, squad))
-    except ServiceError as exc:
-        return _error(exc)
+    _role(request, "resources.squad")
+    squad = get_object_or_404(ServiceSquad.objects.visible_to(request.user, for_write=True), pk=pk)
+    services.save_squad(actor=request.user, squad=squad, **_squad_fields(request, data, squad))
     return Status(200, get_squad(request, pk))
 
 
@@ -646,22 +602,16 @@ def _visit_fields(request, data: VisitIn, visit: ServiceVisit | None = None) -> 
 @router.post("/service-visits", response={201: VisitOut, **WRITE_ERRORS},
              summary="登记帮办服务记录（现场照片另用 POST /service-visits/{id}/photos 上传）")
 def create_visit(request, data: VisitIn):
-    try:
-        _role(request, "resources.squad")
-        obj = services.record_visit(actor=request.user, create_only=True, **_visit_fields(request, data))
-    except ServiceError as exc:
-        return _error(exc)
+    _role(request, "resources.squad")
+    obj = services.record_visit(actor=request.user, create_only=True, **_visit_fields(request, data))
     return Status(201, obj)
 
 
 @router.put("/service-visits/{pk}", response={200: VisitOut, **WRITE_ERRORS}, summary="修改帮办服务记录")
 def update_visit(request, pk: int, data: VisitIn):
-    try:
-        _role(request, "resources.squad")
-        visit = get_object_or_404(ServiceVisit.objects.visible_to(request.user, for_write=True), pk=pk)
-        obj = services.record_visit(actor=request.user, visit=visit, **_visit_fields(request, data, visit))
-    except ServiceError as exc:
-        return _error(exc)
+    _role(request, "resources.squad")
+    visit = get_object_or_404(ServiceVisit.objects.visible_to(request.user, for_write=True), pk=pk)
+    obj = services.record_visit(actor=request.user, visit=visit, **_visit_fields(request, data, visit))
     return Status(200, obj)
 
 
@@ -676,12 +626,9 @@ class PhotoOut(Schema):
 @router.post("/service-visits/{pk}/photos", response={201: list[PhotoOut], **WRITE_ERRORS},
              summary="上传帮办服务现场照片/附件（multipart，字段 files，可多个；类型与大小按系统附件规则检查）")
 def upload_visit_photos(request, pk: int, files: File[list[UploadedFile]]):
-    try:
-        _role(request, "resources.squad")
-        visit = get_object_or_404(ServiceVisit.objects.visible_to(request.user, for_write=True), pk=pk)
-        photos = services.attach_visit_photos(actor=request.user, visit=visit, uploads=files)
-    except ServiceError as exc:
-        return _error(exc)
+    _role(request, "resources.squad")
+    visit = get_object_or_404(ServiceVisit.objects.visible_to(request.user, for_write=True), pk=pk)
+    photos = services.attach_visit_photos(actor=request.user, visit=visit, uploads=files)
     return Status(201, photos)
 
 
@@ -799,41 +746,32 @@ def _meeting(request, pk: int) -> JointMeeting:
 @router.post("/joint-meetings", response={201: MeetingOut, **WRITE_ERRORS},
              summary="登记联席会议及其议定事项（全部成功或全部不写入）")
 def create_meeting(request, data: MeetingIn):
-    try:
-        _role(request, "resources.meeting")
-        fields = _meeting_fields(request, data)
-        chain = fields["chain"]
-        resolutions = [_resolution_fields(request, r, zone_id=chain.zone_id, chain_id=chain.pk,
-                                          label=f"第{i}项议定事项：")
-                       for i, r in enumerate(data.resolutions, 1)]
-        obj = services.hold_meeting(actor=request.user, resolutions=resolutions, **fields)
-    except ServiceError as exc:
-        return _error(exc)
+    _role(request, "resources.meeting")
+    fields = _meeting_fields(request, data)
+    chain = fields["chain"]
+    resolutions = [_resolution_fields(request, r, zone_id=chain.zone_id, chain_id=chain.pk,
+                                      label=f"第{i}项议定事项：")
+                   for i, r in enumerate(data.resolutions, 1)]
+    obj = services.hold_meeting(actor=request.user, resolutions=resolutions, **fields)
     return Status(201, _meeting(request, obj.pk))
 
 
 @router.put("/joint-meetings/{pk}", response={200: MeetingOut, **WRITE_ERRORS},
             summary="修改联席会议（议定事项另用 POST /joint-meetings/{id}/resolutions 添加）")
 def update_meeting(request, pk: int, data: MeetingEditIn):
-    try:
-        _role(request, "resources.meeting")
-        meeting = get_object_or_404(JointMeeting.objects.visible_to(request.user, for_write=True), pk=pk)
-        services.save_meeting(actor=request.user, meeting=meeting, **_meeting_fields(request, data))
-    except ServiceError as exc:
-        return _error(exc)
+    _role(request, "resources.meeting")
+    meeting = get_object_or_404(JointMeeting.objects.visible_to(request.user, for_write=True), pk=pk)
+    services.save_meeting(actor=request.user, meeting=meeting, **_meeting_fields(request, data))
     return Status(200, _meeting(request, pk))
 
 
 @router.post("/joint-meetings/{pk}/resolutions", response={201: ResolutionOut, **WRITE_ERRORS},
              summary="为联席会议添加议定事项（同会议详情页；时限自现在起算）")
 def add_resolution(request, pk: int, data: ResolutionIn):
-    try:
-        _role(request, "resources.meeting")
-        meeting = get_object_or_404(JointMeeting.objects.visible_to(request.user, for_write=True), pk=pk)
-        fields = _resolution_fields(request, data, zone_id=meeting.zone_id, chain_id=meeting.chain_id)
-        r = services.add_resolution(actor=request.user, meeting=meeting, **fields)
-    except ServiceError as exc:
-        return _error(exc)
+    _role(request, "resources.meeting")
+    meeting = get_object_or_404(JointMeeting.objects.visible_to(request.user, for_write=True), pk=pk)
+    fields = _resolution_fields(request, data, zone_id=meeting.zone_id, chain_id=meeting.chain_id)
+    r = services.add_resolution(actor=request.user, meeting=meeting, **fields)
     return Status(201, r)
 
 
@@ -854,8 +792,5 @@ def get_resolution(request, pk: int):
 @router.post("/resolutions/{pk}/transitions", response={200: ResolutionOut, 400: Error}, summary="办理议定事项")
 def transition_resolution(request, pk: int, data: TransitionIn):
     r = get_object_or_404(Resolution.objects.visible_to(request.user), pk=pk)
-    try:
-        return Status(200, services.transition_resolution(actor=request.user, resolution=r, action=data.action,
-                                                          result=data.result))
-    except ServiceError as exc:
-        return _error(exc)
+    return Status(200, services.transition_resolution(actor=request.user, resolution=r, action=data.action,
+                                                      result=data.result))

@@ -78,8 +78,7 @@ def _can_write(actor, model, pk) -> bool:
     return model.objects.visible_to(actor, for_write=True).filter(pk=pk).exists()
 
 
-class Conflict(ServiceError):
-    """A new row whose natural key is already taken (the API answers 409, forms show it on the field)."""
+Conflict = core.Conflict  # a new row whose natural key is already taken (409; forms show it on the field)
 
 
 def _existing(model, explicit, *, create_only: bool, message: str, field: str, **natural):

@@ -18,13 +18,12 @@ from ninja.errors import HttpError
 from ninja.pagination import paginate
 
 from liantong.core import dicts
-from liantong.core.services import ServiceError
 from liantong.orgs.api import Page
 
 from . import services
 from .models import Card, Notification, ServiceBundle, ServiceRequest
 from .suggest import suggest
-from .workflow import TransitionError, allowed_actions, category_limit, transition
+from .workflow import allowed_actions, category_limit, transition
 
 router = Router(tags=["服务优链"])
 
@@ -131,10 +130,7 @@ def get_order(request, pk: int):
 
 @router.post("/orders", response={201: OrderDetailOut, 400: Detail}, summary="企业点单")
 def create_order(request, payload: OrderIn):
-    try:
-        order = services.place_order(actor=request.user, **payload.dict())
-    except ServiceError as exc:
-        return Status(400, {"detail": exc.message})
+    order = services.place_order(actor=request.user, **payload.dict())
     return Status(201, _detail(order))
 
 
@@ -156,22 +152,9 @@ def move_order(request, pk: int, payload: MoveIn):
         params = {"days": payload.days}
     elif payload.action == "rate":
         params = {"satisfaction": payload.satisfaction}
-    try:
-        order = transition(order, payload.action, actor=request.user, note=payload.note, **params)
-    except TransitionError as exc:
-        return Status(400 if exc.field else 409, {"detail": exc.message})
-    except ServiceError as exc:
-        return Status(400, {"detail": exc.message})
+    # a refused move answers its status: 409 (state, role, stale page) or 400 (a field at fault)
+    order = transition(order, payload.action, actor=request.user, note=payload.note, **params)
     return Status(200, _detail(order))
-
-
-def _refusal(exc: ServiceError) -> Status:
-    """A refused write: 403 (role), 409 (the object's state), else 400 — always in Chinese."""
-    if isinstance(exc, services.NotAllowed):
-        return Status(403, {"detail": exc.message})
-    if isinstance(exc, TransitionError) and not exc.field:
-        return Status(409, {"detail": exc.message})
-    return Status(400, {"detail": exc.message})
 
 
 def _forbidden(message: str) -> Status:
@@ -238,11 +221,8 @@ def cite(request, pk: int, payload: CitationIn):
 
     order = get_object_or_404(ServiceRequest.objects.visible_to(request.user), pk=pk)
     known = set(OrderCitation.objects.filter(order=order).values_list("pk", flat=True))
-    try:
-        citation = services.cite_for_order(order, actor=request.user, resource=payload.resource,
-                                           project=payload.project, note=payload.note)
-    except ServiceError as exc:
-        return _refusal(exc)
+    citation = services.cite_for_order(order, actor=request.user, resource=payload.resource,
+                                       project=payload.project, note=payload.note)
     return Status(200 if citation.pk in known else 201, _citation(citation))
 
 
@@ -329,11 +309,8 @@ def get_bundle(request, pk: int):
 def create_bundle(request, payload: BundleIn):
     if not request.user.has_perm_code("services.place") or request.user.enterprise is None:
         return _forbidden("只有企业用户可以提交“一件事”")
-    try:
-        bundle = services.create_bundle(actor=request.user, title=payload.title, description=payload.description,
-                                        chain=payload.chain, items=[i.dict() for i in payload.items])
-    except ServiceError as exc:
-        return _refusal(exc)
+    bundle = services.create_bundle(actor=request.user, title=payload.title, description=payload.description,
+                                    chain=payload.chain, items=[i.dict() for i in payload.items])
     return Status(201, _bundle(ServiceBundle.objects.select_related("enterprise").get(pk=bundle.pk), request.user))
 
 
@@ -343,12 +320,8 @@ def rate_bundle(request, pk: int, payload: RatingIn):
     bundle = get_object_or_404(ServiceBundle.objects.visible_to(request.user), pk=pk)
     if request.user.enterprise_id != bundle.enterprise_id or not request.user.has_perm_code("services.place"):
         return _forbidden("只有提交该“一件事”的企业可以评价")
-    try:
-        services.rate_bundle(bundle, actor=request.user, satisfaction=payload.satisfaction, note=payload.note)
-    except TransitionError as exc:
-        return _refusal(exc)
-    except ServiceError as exc:  # not all done yet, or rated already: the bundle's state refuses it
-        return Status(409, {"detail": exc.message})
+    # not all done yet, or rated already: the bundle's state refuses it (Conflict, 409)
+    services.rate_bundle(bundle, actor=request.user, satisfaction=payload.satisfaction, note=payload.note)
     return Status(200, _bundle(ServiceBundle.objects.select_related("enterprise").get(pk=pk), request.user))
 
 

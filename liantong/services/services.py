@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from liantong.core import audit, calendar, dicts
 from liantong.core.files import check_upload
-from liantong.core.services import ServiceError
+from liantong.core.services import Conflict, Forbidden, ServiceError
 
 from . import notify
 from .models import (
@@ -213,11 +213,11 @@ def rate_bundle(bundle: ServiceBundle, *, actor, satisfaction: int, note: str = 
     bundle = ServiceBundle.objects.select_for_update().get(pk=bundle.pk)  # two ratings at once: one wins
     orders = list(bundle.orders.filter(state=OrderState.RESOLVED))
     if not orders and bundle.satisfaction is not None:
-        raise ServiceError("该“一件事”已评价，不能重复评价")
+        raise Conflict("该“一件事”已评价，不能重复评价")
     if not orders or bundle.orders.exclude(state__in=[OrderState.RESOLVED, OrderState.RATED, OrderState.CLOSED,
                                                       OrderState.MERGED, OrderState.WITHDRAWN,
                                                       OrderState.DECLINED]).exists():
-        raise ServiceError("“一件事”的各项尚未全部办结，暂不能评价")
+        raise Conflict("“一件事”的各项尚未全部办结，暂不能评价")
     for order in orders:
         transition(order, "rate", actor=actor, at=at, satisfaction=satisfaction, note=note)
     old = audit.snapshot(bundle)
@@ -448,8 +448,7 @@ def service_figures(user, *, by: str | None = None) -> dict:
 # --- citations from the order page ---------------------------------------------------------------
 
 
-class NotAllowed(ServiceError):
-    """The user's role on the object does not allow this (the API answers 403)."""
+NotAllowed = Forbidden  # the user's role on the object does not allow this (403)
 
 
 # accepted or later: the lead department is working on it, or it is done

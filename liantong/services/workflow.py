@@ -53,7 +53,12 @@ NOTE_LABELS = {"decline": "不予受理理由", "return": "退单理由", "repor
 
 
 class TransitionError(ServiceError):
-    """A refused move (illegal in this state, wrong role, stale page, bad input)."""
+    """A refused move (illegal in this state, wrong role, stale page, bad input): 409, or 400 when a field
+    of the input is at fault."""
+
+    @property
+    def status(self) -> int:
+        return 400 if self.field else 409
 
 
 @dataclass(frozen=True)
