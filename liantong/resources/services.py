@@ -222,6 +222,16 @@ def _overlap_error(other: Booking) -> ServiceError:
 MAX_BOOKING_DAYS = 366
 
 
+def _check_span(first, last, max_days: int, too_long: str, *, fields: tuple[str, str]) -> None:
+    """Both dates given, in order, and at most ``max_days`` days long (inclusive); else a Chinese refusal."""
+    if first is None or last is None:
+        raise ServiceError("请填写开始和结束日期", field=fields[0])
+    if last < first:
+        raise ServiceError("结束日期不能早于开始日期", field=fields[1])
+    if (last - first).days + 1 > max_days:
+        raise ServiceError(too_long, field=fields[1])
+
+
 @transaction.atomic
 def request_booking(*, actor, resource: SharedResource, requester: Enterprise, start_on: datetime.date,
                     end_on: datetime.date, purpose: str, allow_past: bool = False) -> Booking:
@@ -232,12 +242,7 @@ def request_booking(*, actor, resource: SharedResource, requester: Enterprise, s
     purpose = (purpose or "").strip()
     if not purpose:
         raise ServiceError("请填写用途", field="purpose")
-    if start_on is None or end_on is None:
-        raise ServiceError("请填写开始和结束日期", field="start_on")
-    if end_on < start_on:
-        raise ServiceError("结束日期不能早于开始日期", field="end_on")
-    if (end_on - start_on).days + 1 > MAX_BOOKING_DAYS:
-        raise ServiceError("单次预约不能超过一年", field="end_on")
+    _check_span(start_on, end_on, MAX_BOOKING_DAYS, "单次预约不能超过一年", fields=("start_on", "end_on"))
     if not allow_past and start_on < timezone.localdate():
         raise ServiceError("开始日期不能早于今天", field="start_on")
     if requester.zone_id != resource.zone_id:
@@ -337,12 +342,7 @@ def calendar_bookings(resource: SharedResource, first: datetime.date, last: date
     """The bookings the booking calendar shows from ``first`` to ``last`` (inclusive), by start date, and the
     ids of those whose firm and purpose ``user`` may see. Every approved booking is shown (which days are
     taken belongs to the visible resource); a pending one only to a user who may see that booking."""
-    if first is None or last is None:
-        raise ServiceError("请填写开始和结束日期", field="from")
-    if last < first:
-        raise ServiceError("结束日期不能早于开始日期", field="to")
-    if (last - first).days + 1 > MAX_CALENDAR_DAYS:
-        raise ServiceError("一次最多查询一年的预约日历", field="to")
+    _check_span(first, last, MAX_CALENDAR_DAYS, "一次最多查询一年的预约日历", fields=("from", "to"))
     rows = list(Booking.objects.filter(resource=resource, start_on__lte=last, end_on__gte=first,
                                        state__in=[BookingState.APPROVED, BookingState.PENDING])
                 .select_related("requester").order_by("start_on", "id"))
