@@ -126,6 +126,19 @@ class Result:
     score: float
     why: dict
     reasons: list[str]
+    strength: str = ""  # 高度匹配 / 较为匹配 / 可供参考, relative to the best result of the same query
+
+
+STRENGTHS = ((0.5, "高度匹配"), (0.2, "较为匹配"), (0.0, "可供参考"))
+
+
+def label_strengths(results: list[Result]) -> list[Result]:
+    """Scores are only comparable within one query, so the label says how a result stands against the best."""
+    top = max((r.score for r in results), default=0.0)
+    for r in results:
+        ratio = r.score / top if top > 0 else 0.0
+        r.strength = next(label for floor, label in STRENGTHS if ratio >= floor)
+    return results
 
 
 def reasons_for(why: dict, query: Listing, other: Listing) -> list[str]:
@@ -183,4 +196,4 @@ def match_listing(listing: Listing, *, limit: int = 10, user=None, engine: Match
         out.append(Result(other, float(m.score), m.why, reasons_for(m.why, query, other)))
         if len(out) >= limit:
             break
-    return out
+    return label_strengths(out)
