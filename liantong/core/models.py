@@ -55,7 +55,7 @@ class AuditAction(models.TextChoices):
     TRANSITION = "transition", _("流转")
 
 
-class AuditLogQuerySet(models.QuerySet):
+class AuditLogQuerySet(ScopedQuerySet):
     def update(self, **kwargs):  # noqa: D401 - append-only
         raise PermissionError("审计日志不可修改")
 
@@ -81,6 +81,8 @@ class AuditLog(models.Model):
     user_agent = models.CharField(max_length=300, blank=True)
 
     objects = AuditLogQuerySet.as_manager()
+    # a zone committee reads its zone's log; platform rows (no zone) are for platform admins only
+    scope = Scope(zone="zone_id")
 
     class Meta:
         verbose_name = _("审计日志")

@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -8,7 +7,9 @@ from django.views.decorators.http import require_POST
 
 from . import dicts
 from .models import AuditAction, AuditLog, BadgeColour, DictItem, DictType, Zone
+from .scoping import scope_q
 from .stats import LABELS, zone_stats
+from .views_generic import CappedPaginator
 
 
 @login_required
@@ -84,12 +85,13 @@ def dict_item_save(request, pk):
 
 def _log_page(request, qs, template, title):
     _require(request, "core.audit")
+    qs = qs.filter(scope_q(request.user, AuditLog))
     g = request.GET
     if g.get("q"):
         qs = qs.filter(Q(actor_name__icontains=g["q"]) | Q(object_repr__icontains=g["q"]) | Q(ip__startswith=g["q"]))
     if g.get("action"):
         qs = qs.filter(action=g["action"])
-    page = Paginator(qs, 30).get_page(g.get("page"))
+    page = CappedPaginator(qs, 30).get_page(g.get("page"))
     return render(request, template, {"page": page, "title": title, "actions": AuditAction.choices,
                                       "q": g.get("q", ""), "action": g.get("action", "")})
 

@@ -115,3 +115,25 @@ def test_a_user_changes_the_password_under_the_policy_and_it_is_audited(personas
     assert user.check_password("Xinmima#2026")
     log = AuditLog.objects.filter(actor=user, action="update", object_type="accounts.user").latest("pk")
     assert log.changes == {"password": ["***", "***"]}
+
+
+def test_a_zone_committee_reads_only_its_own_zone_in_the_audit_logs(personas, client_for):
+    """The login and operation logs go through the scoping layer: 镇江's committee never sees 白银's rows
+    or the platform's (no zone); the platform admin sees them all."""
+    from liantong.core import audit
+    from liantong.core.models import AuditAction, AuditLog, Zone
+
+    baiyin = Zone.objects.get(name__startswith="白银")
+    zhenjiang = Zone.objects.get(name__startswith="镇江")
+    audit.record(personas["by_zone"], AuditAction.UPDATE, zone=baiyin, object_repr="白银机密事项")
+    audit.record(personas["zone_staff"], AuditAction.UPDATE, zone=zhenjiang, object_repr="镇江本园事项")
+    audit.record(personas["admin"], AuditAction.UPDATE, object_repr="平台级事项")
+    assert AuditLog.objects.filter(object_repr="白银机密事项").exists()
+
+    zj = client_for(personas["zone_staff"]).get("/system/operation-log/").content.decode()
+    assert "镇江本园事项" in zj
+    assert "白银机密事项" not in zj and "平台级事项" not in zj
+    searched = client_for(personas["zone_staff"]).get("/system/operation-log/?q=白银").content.decode()
+    assert "白银机密事项" not in searched
+    admin = client_for(personas["admin"]).get("/system/operation-log/").content.decode()
+    assert "白银机密事项" in admin and "平台级事项" in admin
