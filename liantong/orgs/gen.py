@@ -40,7 +40,7 @@ from django.db import connection, transaction
 from django.db.models import DateField, DateTimeField, Max
 from django.utils import timezone
 
-from liantong.core import audit, pii
+from liantong.core import audit, pii, textsearch
 from liantong.core.gen import Scale
 from liantong.core.identifiers import USCC_CHARS, id_check_char, mask_id, mask_phone, uscc_check_char
 from liantong.core.models import Zone
@@ -168,6 +168,7 @@ def _bulk(model, objs: list, counts: dict) -> None:
     ``bulk_create`` would send, with the date and datetime adaptation of the backend.
     """
     fields = model._meta.concrete_fields
+    textsearch.fill(objs)  # the search tokens, as save() would write them
     now = timezone.now()
     ops = connection.ops
     getters: list[Callable] = []
@@ -187,7 +188,9 @@ def _bulk(model, objs: list, counts: dict) -> None:
 
 
 def _insert(model, attnames: list[str], rows: list[tuple], counts: dict) -> None:
-    """executemany the INSERT of ``attnames`` for ``rows`` (values already adapted), in batches."""
+    """executemany the INSERT of ``attnames`` for ``rows`` (values already adapted), in batches;
+    a searchable model's ``search_text`` is added from the rows' source columns."""
+    attnames, rows = textsearch.fill_rows(model, attnames, rows)
     qn = connection.ops.quote_name
     columns = [model._meta.get_field(a).column for a in attnames]
     sql = (f"INSERT INTO {qn(model._meta.db_table)} ({', '.join(qn(c) for c in columns)}) "
