@@ -18,7 +18,7 @@ Tokens (:func:`index_tokens`), after NFKC and lower case:
   ``z`` + 12 hex digits of its hash so that every stored token is a plain word for both parsers.
 
 A query is analysed the same way (a Han run gives its pairs, a single character itself), every
-token must match; words of letters and digits match as prefixes (as ``icontains`` found a code
+token must match; words of letters and digits (3 characters or more) match as prefixes (as ``icontains`` found a code
 from its start). Every token is letters/digits/Han only, so the query string sent to the database
 cannot carry FTS syntax: quotes, ``*``, ``NEAR``, ``AND``/``OR``, brackets and emoji are dropped or
 become plain quoted words.
@@ -43,6 +43,7 @@ from django.db.models import BooleanField, F, Func, Q, Value
 from django.db.models.expressions import RawSQL
 
 MAX_QUERY_TOKENS = 12
+PREFIX_MIN = 3  # shorter words match whole: a prefix of one or two characters would expand to thousands of terms
 
 _HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f"
 _HAN_RUN = re.compile(f"[{_HAN}]+")
@@ -73,13 +74,14 @@ def index_tokens(text: str) -> list[str]:
 
 def query_tokens(text: str) -> list[tuple[str, bool]]:
     """The query's tokens as ``(token, is_prefix)``: Han pairs (a lone character itself) match exactly,
-    words and joined codes as prefixes. De-duplicated, at most ``MAX_QUERY_TOKENS``."""
+    words and joined codes of ``PREFIX_MIN`` characters or more as prefixes, shorter ones whole.
+    De-duplicated, at most ``MAX_QUERY_TOKENS``."""
     t = normalize(text)
     out: list[tuple[str, bool]] = []
     for run in _HAN_RUN.findall(t):
         out.extend((b, False) for b in (_bigrams(run) or [run]))
-    out.extend((w, True) for w in _WORD.findall(t))
-    out.extend((re.sub(r"[-_/.]", "", c), True) for c in _CODE.findall(t))
+    words = _WORD.findall(t) + [re.sub(r"[-_/.]", "", c) for c in _CODE.findall(t)]
+    out.extend((w, len(w) >= PREFIX_MIN) for w in words)
     return list(dict.fromkeys(out))[:MAX_QUERY_TOKENS]
 
 
