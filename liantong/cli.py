@@ -8,6 +8,7 @@
     liantong token USERNAME            print a new API token
     liantong match-eval DIR            evaluate the matching engine on a labelled set
     liantong tick                      the periodic job (deadlines, cards, reminders)
+    liantong reindex-search [APP.MODEL ...]   recompute the search tokens (docs/search.md)
     liantong <any manage.py command>
 """
 

@@ -33,7 +33,7 @@ def snapshot(obj: models.Model, fields: list[str] | None = None, *, exclude: tup
     for f in obj._meta.concrete_fields:
         if fields is not None and f.name not in fields:
             continue
-        if f.name in exclude or f.name.endswith("_encrypted") or f.name.endswith("_hash"):
+        if f.name in exclude or f.name == "search_text" or f.name.endswith(("_encrypted", "_hash")):
             continue
         out[f.name] = _plain(getattr(obj, f.attname))
     return out

@@ -16,7 +16,7 @@ from django.shortcuts import redirect, render
 from django.utils.functional import cached_property
 from django.views import View
 
-from . import audit
+from . import audit, textsearch
 from .scoping import get_for_user
 from .services import ServiceError
 from .tables import Column, Filter
@@ -91,8 +91,10 @@ class ObjectListView(PermissionMixin, View):
         if self.select_related:
             qs = qs.select_related(*self.select_related)
         g = self.request.GET
-        q = (g.get("q") or "").strip()[:100]
-        if q and self.search_fields:
+        q = (g.get("q") or "").replace("\x00", "").strip()[:100]  # (PostgreSQL refuses NUL in text)
+        if q and self.uses_text_index():
+            qs = textsearch.search(qs, q, self.search_fields)
+        elif q and self.search_fields:
             cond = Q()
             for f in self.search_fields:
                 cond |= Q(**{f"{f}__icontains": q})
@@ -116,6 +118,12 @@ class ObjectListView(PermissionMixin, View):
         else:
             qs = qs.order_by(self.ordering)
         return qs
+
+    def uses_text_index(self) -> bool:
+        """Search by the model's token index (core.textsearch) when it has one covering the searched
+        fields; else ``icontains`` over ``search_fields``."""
+        return (textsearch.is_searchable(self.model) and bool(self.search_fields)
+                and set(self.search_fields) <= set(self.model.search_sources))
 
     def get(self, request, *args, **kwargs):
         qs = self.get_queryset()

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from liantong.core.models import ScopedManager, Zone
 from liantong.core.scoping import Scope
+from liantong.core.textsearch import Searchable
 from liantong.orgs.models import Chain, ChainNode, Enterprise
 
 DESCRIPTION_MAX = 5000
@@ -66,8 +67,21 @@ def _on_chain(lookup: str):
     return q
 
 
-class Listing(models.Model):
+class Listing(Searchable):
     """A firm's supply (供给/产能), demand (需求/采购) or a chain master's opened scenario (开放场景)."""
+
+    # title and keywords by characters; title, keywords and description by the engine's concepts (``tokens``)
+    search_sources = ("title", "keywords")
+    search_extra_fields = ("tokens",)
+
+    def search_extra(self) -> list[str]:
+        return (self.tokens or "").split()
+
+    @classmethod
+    def search_concepts(cls, text: str) -> list[str]:
+        from .engine import tokenize
+
+        return [t for t in dict.fromkeys(tokenize(text)) if t.strip()]
 
     zone = models.ForeignKey(Zone, on_delete=models.PROTECT, verbose_name=_("所属园区"))
     enterprise = models.ForeignKey(Enterprise, on_delete=models.PROTECT, related_name="listings",

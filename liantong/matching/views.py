@@ -11,6 +11,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from liantong.core import textsearch
 from liantong.core.scoping import get_for_user
 from liantong.core.services import ServiceError
 from liantong.core.views_generic import (
@@ -20,7 +21,7 @@ from liantong.core.views_generic import (
     import_upload,
     template_download,
 )
-from liantong.orgs.models import Chain
+from liantong.orgs.models import Chain, Enterprise
 
 from . import excel, forms, index, services, tables
 from .models import (
@@ -35,20 +36,17 @@ from .models import (
 
 
 def search_listings(qs, text: str):
-    """Search by the stored tokens (synonyms folded by the engine's analyser), or by title text."""
-    text = (text or "").strip()[:100]
+    """Search through the token index (core.textsearch): the title and keywords by characters, or every
+    concept of the query (synonyms folded by the engine's analyser), or the posting firm's name."""
+    text = (text or "").replace("\x00", "").strip()[:100]
     if not text:
         return qs
-    from .engine import tokenize
-
-    cond = Q()
-    toks = [t for t in dict.fromkeys(tokenize(text)) if t.strip()][:8]
-    if toks:
-        tok_q = Q()
-        for t in toks:
-            tok_q &= Q(tokens__contains=f" {t} ")
-        cond |= tok_q
-    cond |= Q(title__icontains=text) | Q(enterprise__name__icontains=text)
+    cond = textsearch.match(Listing, text)
+    if cond is None:  # punctuation or emoji only: the title or firm name containing it
+        return qs.filter(Q(title__icontains=text) | Q(enterprise__name__icontains=text))
+    firm = textsearch.match(Enterprise, text)
+    if firm is not None:
+        cond |= Q(enterprise__in=Enterprise.objects.filter(firm).values("pk"))
     return qs.filter(cond)
 
 

@@ -40,7 +40,7 @@ from django.db import connection, transaction
 from django.db.models import DateField, DateTimeField, Max
 from django.utils import timezone
 
-from liantong.core import audit, pii
+from liantong.core import audit, pii, textsearch
 from liantong.core.gen import Scale
 from liantong.core.identifiers import USCC_CHARS, id_check_char, mask_id, mask_phone, uscc_check_char
 from liantong.core.models import Zone
@@ -168,6 +168,7 @@ def _bulk(model, objs: list, counts: dict) -> None:
     ``bulk_create`` would send, with the date and datetime adaptation of the backend.
     """
     fields = model._meta.concrete_fields
+    textsearch.fill(objs)  # the search tokens, as save() would write them
     now = timezone.now()
     ops = connection.ops
     getters: list[Callable] = []
@@ -187,7 +188,9 @@ def _bulk(model, objs: list, counts: dict) -> None:
 
 
 def _insert(model, attnames: list[str], rows: list[tuple], counts: dict) -> None:
-    """executemany the INSERT of ``attnames`` for ``rows`` (values already adapted), in batches."""
+    """executemany the INSERT of ``attnames`` for ``rows`` (values already adapted), in batches;
+    a searchable model's ``search_text`` is added from the rows' source columns."""
+    attnames, rows = textsearch.fill_rows(model, attnames, rows)
     qn = connection.ops.quote_name
     columns = [model._meta.get_field(a).column for a in attnames]
     sql = (f"INSERT INTO {qn(model._meta.db_table)} ({', '.join(qn(c) for c in columns)}) "
@@ -406,7 +409,7 @@ def _nodes(chain: Chain, keys: _Keys, rng: random.Random) -> list[ChainNode]:
 
 MEMBER_COLUMNS = ["id", "zone_id", "party_org_id", "name", "gender", "id_hash", "id_encrypted", "id_masked",
                   "birth_date", "phone_encrypted", "phone_masked", "status", "joined_on", "post", "is_tech_backbone",
-                  "is_mgmt_backbone", "is_demo", "created_at", "updated_at"]
+                  "is_mgmt_backbone", "is_demo", "created_at", "updated_at", "search_text"]
 
 
 def _members(plan: list[tuple[int, PartyOrg]], keys: _Keys, rng: random.Random, counts: dict) -> None:
@@ -432,12 +435,13 @@ def _members(plan: list[tuple[int, PartyOrg]], keys: _Keys, rng: random.Random, 
             joined = born + datetime.timedelta(days=365 * rng.randint(20, 30) + rng.randrange(300))
             if joined > _TODAY:
                 joined = _TODAY - datetime.timedelta(days=rng.randrange(30, 700))
+            name, post = _person(rng), rng.choice(POSTS)  # (the generator's order of draws)
             # tuples in MEMBER_COLUMNS order, not Member instances: __init__ alone would cost ~10 s here
             rows.append((
-                keys.take(Member), org.zone_id, org.id, _person(rng), "male" if int(number[16]) % 2 else "female",
+                keys.take(Member), org.zone_id, org.id, name, "male" if int(number[16]) % 2 else "female",
                 h, enc_id, mask_id(number), ops.adapt_datefield_value(born), enc_phone, mask_phone(phone),
                 probationary if (_TODAY - joined).days < 365 else full, ops.adapt_datefield_value(joined),
-                rng.choice(POSTS), rng.random() < 0.3, rng.random() < 0.15, True, stamp, stamp))
+                post, rng.random() < 0.3, rng.random() < 0.15, True, stamp, stamp, textsearch.build_text((name, post))))
         if len(rows) >= GROUP:
             _insert(Member, MEMBER_COLUMNS, rows, counts)
             rows = []

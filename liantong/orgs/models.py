@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from liantong.core.models import ScopedManager, Zone
 from liantong.core.scoping import Scope
+from liantong.core.textsearch import Searchable
 
 
 class Stage(models.TextChoices):
@@ -183,8 +184,10 @@ class ChainNode(models.Model):
         return f"{self.get_stage_display()}·{self.name}"
 
 
-class Enterprise(models.Model):
+class Enterprise(Searchable):
     """A firm of the zone, identified by its unified social credit code (GB 32100)."""
+
+    search_sources = ("name", "credit_code", "contact_name")
 
     zone = models.ForeignKey(Zone, on_delete=models.PROTECT, verbose_name=_("所属园区"))
     name = models.CharField(_("企业名称"), max_length=100)
@@ -238,11 +241,13 @@ class ChainMembership(models.Model):
         return f"{self.enterprise} @ {self.chain}"
 
 
-class PartyOrg(models.Model):
+class PartyOrg(Searchable):
     """A node of the party organisation tree (materialised path ``/1/7/42/``).
 
     Owned by the zone (党工委), a chain (联合党委) or exactly one firm, department or institution.
     """
+
+    search_sources = ("name", "secretary_name")
 
     zone = models.ForeignKey(Zone, on_delete=models.PROTECT, verbose_name=_("所属园区"))
     name = models.CharField(_("组织名称"), max_length=100)
@@ -306,9 +311,11 @@ class PartyOrg(models.Model):
             self.chain if self.kind == OrgKind.CHAIN_COMMITTEE else self.zone)
 
 
-class Member(models.Model):
+class Member(Searchable):
     """A party member. The ID number is kept as a keyed hash (unique) plus an encrypted copy;
     gender and birth date follow from it. Shown in full only to those ``can_see_personal``."""
+
+    search_sources = ("name", "post")
 
     zone = models.ForeignKey(Zone, on_delete=models.PROTECT)
     party_org = models.ForeignKey(PartyOrg, on_delete=models.PROTECT, related_name="members",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db import transaction
 
-from liantong.core import audit, pii
+from liantong.core import audit, pii, textsearch
 from liantong.core import services as core
 from liantong.core.identifiers import (
     id_birth_date,
@@ -238,6 +238,7 @@ def add_members(*, actor, party_org: PartyOrg, people: list[dict]) -> list[Membe
         raise ServiceError("公民身份号码重复或已登记", field="id_number")
     for m in rows:
         m.full_clean(exclude=["party_org", "zone", "id_hash"], validate_unique=False, validate_constraints=False)
+    textsearch.fill(rows)  # bulk_create bypasses save(), which writes the search tokens
     created = Member.objects.bulk_create(rows)
     audit.record_many(actor, audit.AuditAction.CREATE, created)
     return created

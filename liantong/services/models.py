@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from liantong.core.models import ScopedManager, Zone
 from liantong.core.scoping import Scope
+from liantong.core.textsearch import Searchable
 
 
 class OrderState(models.TextChoices):
@@ -102,9 +103,11 @@ class ServiceBundle(models.Model):
         return self.title
 
 
-class ServiceRequest(models.Model):
+class ServiceRequest(Searchable):
     """A firm's order (企业点单), the 企业需求清单. Its ``state`` changes only through
     ``workflow.transition``; ``due_at`` is the running stage's deadline (indexed with zone and state)."""
+
+    search_sources = ("title", "ref")
 
     zone = models.ForeignKey(Zone, on_delete=models.PROTECT, verbose_name=_("所属园区"))
     ref = models.CharField(_("编号"), max_length=32, unique=True, null=True, blank=True)
