@@ -199,17 +199,22 @@ def match(model, text: str) -> Q | None:
 
 
 def search(qs, text: str, fallback_fields: Iterable[str] = ()):
-    """Filter ``qs`` (a searchable model's) by ``text``. A text with no searchable token (punctuation,
-    emoji) falls back to ``icontains`` over ``fallback_fields`` (or leaves ``qs`` unfiltered)."""
+    """Filter ``qs`` (a searchable model's) by ``text`` through the index. When the index finds nothing
+    — or the text has no searchable token (punctuation, emoji) — fall back to ``icontains`` over
+    ``fallback_fields``, so what a substring used to find is still found (the tail of an order number,
+    ``0055``, is not a token); only a search that finds nothing pays for the scan."""
     text = (text or "").replace("\x00", "").strip()[:100]
     if not text:
         return qs
     cond = match(qs.model, text)
-    if cond is None:
-        cond = Q()
-        for f in fallback_fields:
-            cond |= Q(**{f"{f}__icontains": text})
-    return qs.filter(cond) if cond else qs
+    if cond is not None:
+        found = qs.filter(cond)
+        if not fallback_fields or found.exists():
+            return found
+    fallback = Q()
+    for f in fallback_fields:
+        fallback |= Q(**{f"{f}__icontains": text})
+    return qs.filter(fallback) if fallback else qs
 
 
 # --- keeping the column and the index ------------------------------------------------------------------

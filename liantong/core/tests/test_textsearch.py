@@ -150,3 +150,14 @@ def test_sqlite_fts_follows_deletes(personas):
     assert ids(Member, "司马青云") == set()
     with connection.cursor() as cur:
         cur.execute("INSERT INTO orgs_member_fts(orgs_member_fts) VALUES ('integrity-check')")
+
+
+def test_the_tail_of_an_order_number_is_still_found_through_the_fallback(personas, client_for):
+    """``0055`` is no token of ``FW202511100000055``: the index finds nothing, so the substring scan runs."""
+    from liantong.services.models import ServiceRequest
+
+    order = ServiceRequest.objects.filter(ref__startswith="FW").order_by("-id").first()
+    assert order is not None
+    tail = order.ref[-6:]
+    html = client_for(personas["zone_staff"]).get(f"/services/orders/?q={tail}").content.decode()
+    assert order.ref in html
