@@ -62,3 +62,20 @@ def test_home_page_shows_every_registered_figure_and_a_dash_for_rates_without_da
     assert zone_stats(pds)["response_rate"] is None
     assert set(LABELS) <= set(zone_stats(pds)), "every labelled key is computed"
     assert '>—</div><div class="small text-muted">响应率（%）' in html
+
+
+def test_home_figures_are_counted_at_most_once_a_minute_and_the_api_counts_live(personas, client_for):
+    from django.core.cache import cache
+
+    from liantong.core.models import Zone
+    from liantong.orgs.models import Member
+
+    zone = Zone.objects.get(name__startswith="白银")
+    client = client_for(personas["by_zone"])
+    assert '>5333</div><div class="small text-muted">党员<' in client.get("/").content.decode()
+    Member.objects.filter(zone=zone).order_by("id").first().delete()
+    page = client.get("/").content.decode()
+    assert '>5333</div><div class="small text-muted">党员<' in page and "每分钟更新" in page
+    assert client.get(f"/api/v1/zones/{zone.pk}/stats").json()["members"] == 5332
+    cache.delete(f"home_figures:{zone.pk}")  # what the minute's expiry does
+    assert '>5332</div><div class="small text-muted">党员<' in client.get("/").content.decode()
