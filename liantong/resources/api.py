@@ -55,9 +55,6 @@ class Error(Schema):
     field: str | None = None
 
 
-Refused = Forbidden  # the user's role does not allow this write (403)
-
-
 # The role a write needs, and the refusal (the same words as the services').
 ROLES = {
     "resources.publish": "您无权发布部门资源",
@@ -70,7 +67,7 @@ ROLES = {
 
 def _role(request, code: str) -> None:
     if not request.user.has_perm_code(code):
-        raise Refused(ROLES[code])
+        raise Forbidden(ROLES[code])
 
 
 def _pick(request, model, pk, label: str, field: str, *, queryset=None):

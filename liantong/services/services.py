@@ -448,9 +448,6 @@ def service_figures(user, *, by: str | None = None) -> dict:
 # --- citations from the order page ---------------------------------------------------------------
 
 
-NotAllowed = Forbidden  # the user's role on the object does not allow this (403)
-
-
 # accepted or later: the lead department is working on it, or it is done
 CITE_STATES = [OrderState.ACCEPTED, OrderState.EXTENSION_REQUESTED, OrderState.RESOLVED, OrderState.RATED,
                OrderState.ESCALATED, OrderState.CLOSED]
@@ -491,7 +488,7 @@ def cite_for_order(order: ServiceRequest, *, actor, resource=None, project=None,
     from .workflow import COMMITTEE, LEAD, actor_roles
 
     if not (actor_roles(order, actor) & {COMMITTEE, LEAD}) or not actor.has_perm_code("resources.cite"):
-        raise NotAllowed("只有园区党工委、产业链联合党委或主办部门可以为工单引用资源或项目")
+        raise Forbidden("只有园区党工委、产业链联合党委或主办部门可以为工单引用资源或项目")
     if order.state not in CITE_STATES:
         raise TransitionError(f"工单当前状态为“{order.get_state_display()}”，接单办理后才能引用资源或项目")
     if (resource in (None, "")) == (project in (None, "")):
