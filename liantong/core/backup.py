@@ -399,6 +399,8 @@ def _wipe(using: str, *, everything: bool) -> None:
     else:
         tables = [apps.get_model(label)._meta.db_table for label in SEEDED_MODELS if _installed(label)]
     tables = [t for t in tables if t in set(conn.introspection.table_names())]
+    if conn.vendor == "postgresql":
+        conn.check_constraints()  # fire pending deferred checks: TRUNCATE refuses tables with pending events
     with conn.cursor() as c:
         for sql in conn.ops.sql_flush(no_style(), tables, allow_cascade=False):
             c.execute(sql)
