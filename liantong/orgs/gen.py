@@ -51,13 +51,20 @@ from .models import (
     ChainMembership,
     ChainNode,
     ChainRole,
+    Cultivation,
+    CultivationStage,
+    CultivationTrack,
     Department,
     Enterprise,
     Member,
     MemberStatus,
     OrgKind,
+    Pairing,
+    PairingKind,
     PartyOrg,
     Stage,
+    VanguardKind,
+    VanguardTeam,
 )
 
 ZONE_PREFIX = "合成园区"
@@ -244,7 +251,8 @@ def generate(scale: Scale, log: Callable[[str], None] = print) -> dict:
         raise GenRefused(f"数据库中已有合成园区（{ZONE_PREFIX}01 …），不重复生成；请换一个新数据库后再运行 gen。")
     t0 = time.perf_counter()
     rng = random.Random(f"gen:{scale.name}")
-    models = [Zone, Department, Chain, ChainNode, Enterprise, ChainMembership, PartyOrg, Member]
+    models = [Zone, Department, Chain, ChainNode, Enterprise, ChainMembership, PartyOrg, Member, VanguardTeam, Pairing,
+              Cultivation]
     keys = _Keys(*models)
     counts: dict[str, int] = {}
     restore = _bulk_load_pragmas()
@@ -253,6 +261,7 @@ def generate(scale: Scale, log: Callable[[str], None] = print) -> dict:
         orgs_per_zone = _split(scale.party_orgs, scale.zones)
         members_per_zone = _split(scale.members, scale.zones)
         zones, depts, chains, nodes, firms, memberships, orgs = [], [], [], [], [], [], []
+        teams, pairings, cultivations = [], [], []
         member_plan: list[tuple[int, PartyOrg]] = []  # (zone number, org) per member, in insert order
         zone_summary: dict[int, dict] = {}
         firm_index = 0
@@ -351,6 +360,9 @@ def generate(scale: Scale, log: Callable[[str], None] = print) -> dict:
                                           depth=parent.depth + 1, chain_id=chain.id, is_demo=True,
                                           secretary_name=_person(rng)))
             orgs += zorgs
+            teams, pairings, cultivations = (teams + _teams(zone, zchains, committees, keys, rng),
+                                             pairings + _pairings(zone, zchains, committees, firm_orgs, keys, rng),
+                                             cultivations + _cultivations(zone, firm_orgs, keys, rng))
             hosts = [o for o in zorgs if o.kind != OrgKind.ZONE_COMMITTEE] or zorgs
             member_plan += [(z, rng.choice(hosts)) for _ in range(members_per_zone[z - 1])]
             zone_summary[zone.id] = {"chains": len(zchains), "enterprises": len(zfirms), "party_orgs": len(zorgs),
@@ -363,6 +375,9 @@ def generate(scale: Scale, log: Callable[[str], None] = print) -> dict:
         _bulk(Enterprise, firms, counts)
         _bulk(ChainMembership, memberships, counts)
         _bulk(PartyOrg, orgs, counts)
+        _bulk(VanguardTeam, teams, counts)
+        _bulk(Pairing, pairings, counts)
+        _bulk(Cultivation, cultivations, counts)
         log(f"  组织固链：{len(zones)} 个园区、{len(chains)} 条产业链、{len(firms)} 家企业、{len(orgs)} 个党组织"
             f"（{time.perf_counter() - t0:.1f} 秒）")
         t1 = time.perf_counter()
@@ -378,6 +393,61 @@ def generate(scale: Scale, log: Callable[[str], None] = print) -> dict:
         restore()
     counts["seconds"] = round(time.perf_counter() - t0, 1)
     return counts
+
+
+VANGUARD = {VanguardKind.TECH: ("技术攻坚", "关键工艺与“卡脖子”部件攻关"),
+            VanguardKind.EDUCATION: ("产教融合", "校企联合培养技能人才与工程师"),
+            VanguardKind.SUPPLY: ("供需对接", "链上企业产能与订单精准对接")}
+PARTNERS = ["合成理工大学", "合成职业技术学院", "合成市产业链党委", "合成科学院研究所"]
+
+
+def _teams(zone: Zone, chains: list[Chain], committees: dict, keys: _Keys, rng: random.Random) -> list[VanguardTeam]:
+    """The three kinds of vanguard team (党员先锋队) per chain, each led by the chain's committee."""
+    return [VanguardTeam(id=keys.take(VanguardTeam), zone_id=zone.id, chain_id=c.id, lead_org_id=committees[c.id].id,
+                         name=f"{c.name}{label}党员先锋队", kind=kind, leader_name=_person(rng), focus=focus,
+                         established_on=datetime.date(2022 + rng.randrange(3), 7, 1), is_demo=True)
+            for c in chains for kind, (label, focus) in VANGUARD.items()]
+
+
+def _pairings(zone: Zone, chains: list[Chain], committees: dict, firm_orgs: list[PartyOrg], keys: _Keys,
+              rng: random.Random) -> list[Pairing]:
+    """Per chain: the committee's campus pairing (校地共建) and vertical pairing (条块结对); and one firm
+    org in ten paired with another on its chain (结对共建)."""
+    out = []
+    for c in chains:
+        for kind, partner in ((PairingKind.CAMPUS, rng.choice(PARTNERS[:2] + PARTNERS[3:])),
+                              (PairingKind.VERTICAL, PARTNERS[2])):
+            out.append(Pairing(id=keys.take(Pairing), zone_id=zone.id, kind=kind, party_org_id=committees[c.id].id,
+                               chain_id=c.id, partner_name=partner, content=f"{c.name}人才、技术与党建共建",
+                               signed_on=datetime.date(2023, rng.randrange(1, 13), 1), is_demo=True))
+    by_chain: dict[int, list[PartyOrg]] = {}
+    for o in firm_orgs:
+        if o.kind == OrgKind.BRANCH:
+            by_chain.setdefault(o.chain_id, []).append(o)
+    for chain_id, chain_orgs in by_chain.items():
+        for a, b in zip(chain_orgs[0::20], chain_orgs[1::20]):
+            out.append(Pairing(id=keys.take(Pairing), zone_id=zone.id, kind=PairingKind.PAIRED, party_org_id=a.id,
+                               chain_id=chain_id, partner_org_id=b.id, partner_name=b.name[:120],
+                               content="支部共建、党员互学、供需互通", is_demo=True,
+                               signed_on=datetime.date(2024, rng.randrange(1, 13), 1)))
+    return out
+
+
+def _cultivations(zone: Zone, firm_orgs: list[PartyOrg], keys: _Keys, rng: random.Random) -> list[Cultivation]:
+    """双培养: two people in the pipeline per firm party org, at every stage of both tracks."""
+    tracks = {CultivationTrack.BACKBONE_TO_MEMBER: [CultivationStage.ACTIVIST, CultivationStage.CANDIDATE,
+                                                   CultivationStage.PROBATIONARY, CultivationStage.FULL],
+              CultivationTrack.MEMBER_TO_MANAGER: [CultivationStage.TRAINEE, CultivationStage.MANAGER]}
+    out = []
+    for o in firm_orgs:
+        for track in (CultivationTrack.BACKBONE_TO_MEMBER, CultivationTrack.MEMBER_TO_MANAGER):
+            started = datetime.date(2023 + rng.randrange(3), rng.randrange(1, 13), 1)
+            out.append(Cultivation(id=keys.take(Cultivation), zone_id=zone.id, party_org_id=o.id,
+                                   person_name=_person(rng), track=track, stage=rng.choice(tracks[track]),
+                                   post=rng.choice(["工艺工程师", "车间主任", "研发骨干", "质量主管", "班组长"]),
+                                   mentor_name=o.secretary_name, started_on=started, stage_since=started,
+                                   is_demo=True))
+    return out
 
 
 def _person(rng: random.Random) -> str:

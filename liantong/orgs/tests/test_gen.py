@@ -141,6 +141,24 @@ def test_zone_stats_count_exactly_what_was_generated(zones):
         assert s["party_orgs_all"] == TINY.party_orgs // TINY.zones == orgs.count()
         assert s["party_orgs"] == orgs.filter(enterprise__isnull=False).count() > 0
         assert s["members"] == TINY.members // TINY.zones
+        assert s["vanguard_teams"] == 3 * TINY.chains_per_zone  # the three kinds per chain
+        assert s["pairings"] >= 2 * TINY.chains_per_zone  # each committee's campus and vertical pairing
+
+
+def test_vanguard_teams_pairings_and_cultivation_hang_off_the_zone_s_own_orgs(zones):
+    from liantong.orgs.models import Cultivation, Pairing, VanguardTeam
+
+    for zone in zones:
+        teams = VanguardTeam.objects.filter(zone=zone)
+        assert {t.kind for t in teams} == {"tech", "education", "supply"}
+        assert all(t.lead_org.zone_id == zone.pk and t.lead_org.kind == "chain_committee" for t in teams)
+        pairings = Pairing.objects.filter(zone=zone).select_related("party_org", "partner_org")
+        assert {p.kind for p in pairings} >= {"campus", "vertical"}
+        assert all(p.party_org.zone_id == zone.pk for p in pairings)
+        assert all(p.partner_org is None or p.partner_org.zone_id == zone.pk for p in pairings)
+        cult = Cultivation.objects.filter(zone=zone).select_related("party_org")
+        assert cult.count() == 2 * PartyOrg.objects.filter(zone=zone, enterprise__isnull=False).count()
+        assert all(c.party_org.zone_id == zone.pk and c.party_org.enterprise_id for c in cult)
 
 
 def test_the_generated_users_have_the_demo_password_and_see_their_zone_only(zones):
