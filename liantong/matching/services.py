@@ -458,10 +458,6 @@ def update_deal(deal: Deal, *, actor, contract_status=_UNSET, amount=_UNSET, sig
     return core.update(deal, actor=actor, **changes)
 
 
-def update_deal_status(deal: Deal, *, actor, contract_status: str) -> Deal:
-    return update_deal(deal, actor=actor, contract_status=contract_status)
-
-
 def _check_zone_writer(actor, zone) -> None:
     from liantong.core.models import Zone
 
