@@ -34,11 +34,6 @@ def code_for(model, field: str) -> str | None:
     return _BINDINGS.get((model._meta.label_lower, field))
 
 
-def set_colours(code: str, colours: dict[str, str]) -> None:
-    name, items = _DEFAULTS[code]
-    _DEFAULTS[code] = (name, [(v, lbl, colours.get(v, c)) for v, lbl, c in items])
-
-
 def ensure_dicts() -> int:
     """Create missing dictionaries and items; never overwrite what an admin changed."""
     from .models import DictItem, DictType

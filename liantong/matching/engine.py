@@ -1054,9 +1054,6 @@ class MatchEngine:
 
     # ------------------------------------------------------------------ building
 
-    def _term_id(self, t: str) -> int:
-        return self.kn.term_id(t)
-
     def _parts(self, doc: Doc) -> dict:
         return _doc_parts(doc, self.kn)
 

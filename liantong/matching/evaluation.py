@@ -62,11 +62,6 @@ def doc_from_dict(d: dict) -> Doc:
     )
 
 
-def _folder(path) -> Path:
-    p = Path(path)
-    return p if p.is_dir() else p.parent
-
-
 def load_listings(path) -> list[Doc]:
     """Read ``listings.jsonl`` from a folder (or the file itself) into :class:`Doc` objects."""
     p = Path(path)

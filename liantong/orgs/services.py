@@ -182,10 +182,6 @@ def _rewrite_paths(org: PartyOrg, old_path: str | None, new_path: str) -> None:
 
 # --- members ------------------------------------------------------------------------------------------
 
-def member_by_id_number(id_number: str) -> Member | None:
-    return Member.objects.filter(id_hash=pii.keyed_hash(normalise(id_number))).first()
-
-
 def _member_values(party_org: PartyOrg, name: str, id_number: str, status: str, gender: str | None, phone: str,
                    fields: dict) -> tuple[str, str, dict]:
     """Check a member's identity fields and derive the stored ones; (number, phone, values) or ServiceError."""

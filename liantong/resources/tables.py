@@ -4,7 +4,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from liantong.core.tables import Column, Filter
-from liantong.orgs.models import Department, Enterprise
+from liantong.orgs.models import Department
 from liantong.orgs.tables import CHAIN, ZONE
 
 from .models import ServiceSquad
@@ -20,10 +20,6 @@ def department_choices(user):
 
 def squad_choices(user):
     return list(ServiceSquad.objects.visible_to(user).values_list("pk", "name")[:300])
-
-
-def owner_choices(user):
-    return list(Enterprise.objects.visible_to(user, for_write=True).values_list("pk", "name")[:300])
 
 
 def _progress(p):

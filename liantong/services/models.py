@@ -178,13 +178,6 @@ class ServiceRequest(Searchable):
     def __str__(self) -> str:
         return f"{self.ref or self.pk} {self.title}"
 
-    @property
-    def lead_assignment(self):
-        for a in self.assignments.all():
-            if a.active and a.role == AssignmentRole.LEAD:
-                return a
-        return None
-
 
 class AssignmentRole(models.TextChoices):
     LEAD = "lead", _("主办")

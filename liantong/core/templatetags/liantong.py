@@ -16,11 +16,6 @@ def dict_badge(code, value):
     return format_html('<span class="badge text-bg-{}">{}</span>', dicts.colour(code, value), dicts.label(code, value))
 
 
-@register.filter
-def dict_label(value, code):
-    return dicts.label(code, value)
-
-
 @register.simple_tag(takes_context=True)
 def query_replace(context, **kwargs):
     """The current query string with some parameters replaced (for pagination and sorting links)."""
@@ -32,7 +27,3 @@ def query_replace(context, **kwargs):
             q[k] = v
     return q.urlencode()
 
-
-@register.filter
-def yesno_cn(value):
-    return "是" if value else "否"
