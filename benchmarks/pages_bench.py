@@ -132,21 +132,25 @@ def main() -> None:
           f"{args.runs} runs per page; DEBUG={django.conf.settings.DEBUG}")
     if args.admin_only:
         users = users[1:]
+    run_pages(users, [(label, url) for label, url in pages(zone, chain)
+                      if not args.only or args.only in label or label == "bare view"], args.runs, sql=args.sql)
+
+
+def run_pages(users, page_list: list[tuple[str, str]], runs: int, *, sql: bool = False, width: int = 22) -> None:
+    """Time each page for each user (the first page is the bare view, the yardstick) and print a line each."""
     with override_settings(ROOT_URLCONF="pages_bench_urls", ALLOWED_HOSTS=["*"]):
         for user in users:
             client = Client()
             client.force_login(user)
             print(f"\n{user.username} ({user}): median / p95 ms, ratio of medians to the bare view, queries")
             bare_median = None
-            for label, url in pages(zone, chain):
-                if args.only and args.only not in label and label != "bare view":
-                    continue
-                times, status, nq = time_page(client, url, args.runs)
+            for label, url in page_list:
+                times, status, nq = time_page(client, url, runs)
                 med = statistics.median(times)
                 bare_median = bare_median or med
-                print(f"  {label:<22} {med:8.1f} {pct(times, 95):8.1f}   x{med / bare_median:6.1f}   "
+                print(f"  {label:<{width}} {med:8.1f} {pct(times, 95):8.1f}   x{med / bare_median:6.1f}   "
                       f"{nq:3d} q   HTTP {status}   {url}")
-                if args.sql and label != "bare view":
+                if sql and label != "bare view":
                     show_sql(client, url)
 
 

@@ -15,7 +15,6 @@ index (``icontains``), which gives the "before" figures on the same file.
 from __future__ import annotations
 
 import argparse
-import statistics
 import sys
 from pathlib import Path
 
@@ -23,9 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import django
 import pages_bench  # noqa: F401  (django.setup(), the URLconf with the bare view)
-from django.test import Client
-from django.test.utils import override_settings
-from pages_bench import connection, pct, show_sql, time_page
+from pages_bench import connection, run_pages
 
 
 def pages() -> list[tuple[str, str]]:
@@ -67,20 +64,7 @@ def main() -> None:
     print(f"database: {connection.vendor} {connection.settings_dict['NAME']}; "
           f"{Enterprise.objects.count():,} enterprises, {Member.objects.count():,} members, "
           f"{ServiceRequest.objects.count():,} orders; {args.runs} runs per page; DEBUG={django.conf.settings.DEBUG}")
-    with override_settings(ROOT_URLCONF="pages_bench_urls", ALLOWED_HOSTS=["*"]):
-        for user in users:
-            client = Client()
-            client.force_login(user)
-            print(f"\n{user.username} ({user}): median / p95 ms, ratio of medians to the bare view, queries")
-            bare_median = None
-            for label, url in pages():
-                times, status, nq = time_page(client, url, args.runs)
-                med = statistics.median(times)
-                bare_median = bare_median or med
-                print(f"  {label:<18} {med:8.1f} {pct(times, 95):8.1f}   x{med / bare_median:6.1f}   "
-                      f"{nq:3d} q   HTTP {status}   {url}")
-                if args.sql and label != "bare view":
-                    show_sql(client, url)
+    run_pages(users, pages(), args.runs, sql=args.sql, width=18)
 
 
 if __name__ == "__main__":
