@@ -260,16 +260,12 @@ def _project_fields(request, data: ProjectIn, project: ActionProject | None = No
     return fields
 
 
-def _project(request, pk: int) -> ActionProject:
-    return get_project(request, pk)
-
-
 @router.post("/action-projects", response={201: ProjectOut, **WRITE_ERRORS},
              summary="新增行动项目（责任单位为本级及下级单位）")
 def create_project(request, data: ProjectIn):
     _role(request, "resources.project")
     obj = services.save_action_project(actor=request.user, create_only=True, **_project_fields(request, data))
-    return Status(201, _project(request, obj.pk))
+    return Status(201, get_project(request, obj.pk))
 
 
 @router.put("/action-projects/{pk}", response={200: ProjectOut, **WRITE_ERRORS}, summary="修改行动项目")
@@ -278,7 +274,7 @@ def update_project(request, pk: int, data: ProjectIn):
     project = get_object_or_404(ActionProject.objects.visible_to(request.user, for_write=True), pk=pk)
     services.save_action_project(actor=request.user, project=project,
                                  **_project_fields(request, data, project))
-    return Status(200, _project(request, pk))
+    return Status(200, get_project(request, pk))
 
 
 @router.post("/action-projects/{pk}/milestones", response={201: ProjectOut, **WRITE_ERRORS},
@@ -287,7 +283,7 @@ def add_milestone(request, pk: int, data: MilestoneIn):
     _role(request, "resources.project")
     project = get_object_or_404(ActionProject.objects.visible_to(request.user, for_write=True), pk=pk)
     services.save_milestone(actor=request.user, project=project, create_only=True, **data.dict())
-    return Status(201, _project(request, pk))
+    return Status(201, get_project(request, pk))
 
 
 @router.post("/action-projects/{pk}/milestones/{mid}/progress", response={200: ProjectOut, **WRITE_ERRORS},
@@ -298,7 +294,7 @@ def milestone_progress(request, pk: int, mid: int, data: ProgressIn):
     ms = get_object_or_404(Milestone.objects.visible_to(request.user, for_write=True).filter(project=project),
                            pk=mid)
     services.record_milestone_progress(actor=request.user, milestone=ms, done_on=data.done_on)
-    return Status(200, _project(request, pk))
+    return Status(200, get_project(request, pk))
 
 
 # --- 资源共享与预约 -------------------------------------------------------------------------------------
@@ -736,10 +732,6 @@ def _resolution_fields(request, data: ResolutionIn, *, zone_id: int, chain_id: i
     return fields
 
 
-def _meeting(request, pk: int) -> JointMeeting:
-    return get_meeting(request, pk)
-
-
 @router.post("/joint-meetings", response={201: MeetingOut, **WRITE_ERRORS},
              summary="登记联席会议及其议定事项（全部成功或全部不写入）")
 def create_meeting(request, data: MeetingIn):
@@ -750,7 +742,7 @@ def create_meeting(request, data: MeetingIn):
                                       label=f"第{i}项议定事项：")
                    for i, r in enumerate(data.resolutions, 1)]
     obj = services.hold_meeting(actor=request.user, resolutions=resolutions, **fields)
-    return Status(201, _meeting(request, obj.pk))
+    return Status(201, get_meeting(request, obj.pk))
 
 
 @router.put("/joint-meetings/{pk}", response={200: MeetingOut, **WRITE_ERRORS},
@@ -759,7 +751,7 @@ def update_meeting(request, pk: int, data: MeetingEditIn):
     _role(request, "resources.meeting")
     meeting = get_object_or_404(JointMeeting.objects.visible_to(request.user, for_write=True), pk=pk)
     services.save_meeting(actor=request.user, meeting=meeting, **_meeting_fields(request, data))
-    return Status(200, _meeting(request, pk))
+    return Status(200, get_meeting(request, pk))
 
 
 @router.post("/joint-meetings/{pk}/resolutions", response={201: ResolutionOut, **WRITE_ERRORS},
