@@ -161,3 +161,13 @@ def test_the_tail_of_an_order_number_is_still_found_through_the_fallback(persona
     tail = order.ref[-6:]
     html = client_for(personas["zone_staff"]).get(f"/services/orders/?q={tail}").content.decode()
     assert order.ref in html
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL only")
+def test_postgresql_search_indexes_keep_detailed_statistics(db):
+    """Rare tokens must be estimated as rare, or ORDER BY id DESC LIMIT 20 walks the whole table."""
+    with connection.cursor() as cur:
+        for model in textsearch.searchable_models():
+            cur.execute("SELECT attstattarget FROM pg_attribute WHERE attrelid = %s::regclass AND attnum = 1",
+                        [f"{model._meta.db_table}_search_gin"])
+            assert cur.fetchone()[0] == textsearch.PG_STATISTICS, model

@@ -1,0 +1,17 @@
+# The statistics target of the text search index (PostgreSQL; nothing on SQLite): see
+# liantong.core.textsearch.PG_STATISTICS.
+
+from django.db import migrations
+
+from liantong.core import textsearch
+
+
+class Migration(migrations.Migration):
+
+    dependencies = [
+        ('matching', '0003_search_text'),
+    ]
+
+    operations = [
+        textsearch.TuneSearchStatistics('listing'),
+    ]
