@@ -8,6 +8,8 @@ page it links to (same scoping, same states).
 from django.urls import reverse
 from django.utils import timezone
 
+from liantong.accounts.models import UnitKind
+
 from .models import (
     INBOX_STATES,
     OPEN_STATES,
@@ -31,11 +33,12 @@ def panel(request):
         rows.append(("办理中的诉求", mine.filter(state__in=OPEN_STATES).count(),
                      f"{orders}?state={','.join(OPEN_STATES)}", ""))
         rows.append(("待我评价", mine.filter(state=OrderState.RESOLVED).count(), f"{orders}?state=resolved", "warning"))
-    if user.has_perm_code("services.dispatch") and not user.is_superuser:
+    committee = user.unit_kind in (UnitKind.ZONE, UnitKind.CHAIN)  # a platform admin dispatches nothing
+    if committee and user.has_perm_code("services.dispatch"):
         queue = ServiceRequest.objects.visible_to(user).filter(state__in=QUEUE_STATES)
         rows.append(("待派单", queue.count(), reverse("services:queue"), ""))
         rows.append(("其中已超时", queue.filter(due_at__lt=now).count(), reverse("services:queue"), "danger"))
-    if user.has_perm_code("services.supervise") and not user.is_superuser:
+    if committee and user.has_perm_code("services.supervise"):
         cards = Card.objects.visible_to(user).filter(cleared_at__isnull=True)
         board = reverse("services:board")
         rows.append(("红牌督办", cards.filter(level=CardLevel.RED).count(), f"{board}?level=red", "danger"))
