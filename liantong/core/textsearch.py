@@ -281,10 +281,8 @@ def fill_rows(model, attnames: list[str], rows: list[tuple]) -> tuple[list[str],
     return attnames, [r if r[at] else (*r[:at], build_text(r[i] for i in idx), *r[at + 1:]) for r in rows]
 
 
-class AddSearchIndex(Operation):
-    """Migration operation: the text index of ``model_name``'s ``search_text`` for the database in use
-    (PostgreSQL: GIN on ``to_tsvector('simple', search_text)``; SQLite: FTS5 external-content table
-    and its triggers, filled from the column). No change to the model state."""
+class _IndexOperation(Operation):
+    """A migration operation on one model's text index: database only, no change to the model state."""
 
     reversible = True
     reduces_to_sql = False
@@ -297,6 +295,12 @@ class AddSearchIndex(Operation):
 
     def deconstruct(self):
         return self.__class__.__name__, [], {"model_name": self.model_name}
+
+
+class AddSearchIndex(_IndexOperation):
+    """Migration operation: the text index of ``model_name``'s ``search_text`` for the database in use
+    (PostgreSQL: GIN on ``to_tsvector('simple', search_text)``; SQLite: FTS5 external-content table
+    and its triggers, filled from the column)."""
 
     def describe(self):
         return f"Text search index on {self.model_name}.search_text"
@@ -342,22 +346,10 @@ class AddSearchIndex(Operation):
             schema_editor.execute(f'DROP TABLE IF EXISTS "{table}_fts"', params=None)
 
 
-class TuneSearchStatistics(Operation):
+class TuneSearchStatistics(_IndexOperation):
     """Migration operation (PostgreSQL only): the statistics target ``PG_STATISTICS`` on the GIN index of
     ``model_name`` and a fresh ANALYZE, so rare tokens are planned through the index (see ``PG_STATISTICS``).
     ``AddSearchIndex`` does the same for new databases; this brings existing ones along."""
-
-    reversible = True
-    reduces_to_sql = False
-
-    def __init__(self, model_name: str):
-        self.model_name = model_name
-
-    def state_forwards(self, app_label, state):
-        pass
-
-    def deconstruct(self):
-        return self.__class__.__name__, [], {"model_name": self.model_name}
 
     def describe(self):
         return f"Statistics target of the text search index on {self.model_name}"
