@@ -163,13 +163,23 @@ STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 WHITENOISE_USE_FINDERS = DEBUG
 STATIC_ROOT = Path(envstr("STATIC_ROOT", str(PROJECT_DIR / "staticfiles")))
+# Uploaded files live under MEDIA_ROOT with random names; nothing serves MEDIA_URL: every download goes
+# through /files/<uuid>/ (core.files.download), which checks the login and the owning record's scope.
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(envstr("MEDIA_ROOT", str(PROJECT_DIR / "media")))
+# Who sends a checked file's bytes (docs/deploy.md 附件下载): "django" streams them itself; "nginx" answers
+# with X-Accel-Redirect to FILES_ACCEL_PREFIX + the stored name (an ``internal`` location aliased to
+# MEDIA_ROOT); "apache" answers with X-Sendfile and the absolute path (mod_xsendfile).
+FILES_SERVE = envstr("LIANTONG_FILES_SERVE", "django")
+FILES_ACCEL_PREFIX = envstr("LIANTONG_FILES_ACCEL_PREFIX", "/protected-files/")
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 # Attachments: at most this many bytes, and only these extensions.
 ATTACHMENT_MAX_BYTES = envint("ATTACHMENT_MAX_BYTES", str(20 * 1024 * 1024))
 ATTACHMENT_EXTENSIONS = [".pdf", ".doc", ".docx", ".xls", ".xlsx", ".jpg", ".jpeg", ".png", ".txt", ".zip"]
+# A .zip is refused when its members would unpack to more than this (a zip bomb), or hold more entries.
+ATTACHMENT_ZIP_MAX_UNPACKED = envint("ATTACHMENT_ZIP_MAX_UNPACKED", str(200 * 1024 * 1024))
+ATTACHMENT_ZIP_MAX_ENTRIES = envint("ATTACHMENT_ZIP_MAX_ENTRIES", "2000")
 
 EMAIL_HOST = envstr("EMAIL_HOST", "")
 EMAIL_PORT = envint("EMAIL_PORT", "25")

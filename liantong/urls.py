@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -16,10 +15,8 @@ urlpatterns = [
     path("django-admin/", admin.site.urls),
 ]
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# No route serves MEDIA_ROOT: uploaded files are downloaded only through /files/<uuid>/ (core.files),
+# which checks the login and the owning record's scope.
 
 handler404 = "liantong.core.views.not_found"
 handler500 = "liantong.core.views.server_error"

@@ -1,8 +1,12 @@
-"""Zones and their figures."""
+"""Zones and their figures; downloading an attached file."""
+
+import datetime
+import uuid
 
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 
+from .files import file_response, get_attachment_for_user
 from .models import Zone
 from .stats import zone_stats
 
@@ -27,3 +31,25 @@ def list_zones(request):
 def zone_stats_view(request, zone_id: int):
     zone = get_object_or_404(Zone.objects.visible_to(request.user), pk=zone_id)
     return zone_stats(zone)
+
+
+# --- attached files (core.files) -------------------------------------------------------------------------
+
+
+class AttachmentOut(Schema):
+    """A file attached to a record; ``url`` downloads it (the same check as the page: 404 out of scope)."""
+
+    id: int
+    uuid: uuid.UUID
+    name: str
+    size: int
+    mime: str
+    is_image: bool
+    uploaded_at: datetime.datetime
+    url: str
+
+
+@router.get("/files/{key}", summary="下载附件（仅能看到所属记录的用户可下载，否则 404；图片内联显示，其余作为下载）",
+            tags=["附件"])
+def download_file(request, key: uuid.UUID):
+    return file_response(get_attachment_for_user(request.user, key))

@@ -1,10 +1,20 @@
 """Core: the zone (the tenant of every scoped row), the audit log, admin-editable dictionaries."""
 
+from __future__ import annotations
+
+import uuid
+
+from django.apps import apps
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .scoping import Scope
+from .scoping import NOTHING, Scope
 
 
 class ScopedQuerySet(models.QuerySet):
@@ -153,3 +163,92 @@ class JobLease(models.Model):
     name = models.CharField(max_length=60, unique=True)
     owner = models.CharField(max_length=120)
     expires_at = models.DateTimeField()
+
+
+# --- attachments ------------------------------------------------------------------------------------------
+
+
+def stored_name(instance: Attachment, filename: str) -> str:
+    """Where an uploaded file is stored: a random name (its uuid), never the name it was uploaded with, so
+    a path can neither be guessed nor carry the user's text. The original name is kept in ``name``."""
+    return f"files/{instance.uuid.hex[:2]}/{instance.uuid.hex}"
+
+
+class Attachments(GenericRelation):
+    """The one-line declaration that lets a model carry files (docs/adding-a-model.md)::
+
+        attachments = Attachments()      # then record.attachments.all()
+
+    The owner must be scoped (``objects.visible_to``): a file is downloaded by whoever may see its record,
+    and by nobody else. Core finds owners through this field (``core.files.attachment_owners``), so it needs
+    no import of the owner's app."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("to", "core.Attachment")
+        super().__init__(**kwargs)
+
+    def deconstruct(self):
+        name, _path, args, kwargs = super().deconstruct()
+        return name, "liantong.core.models.Attachments", args, kwargs
+
+
+def attachment_owners() -> list[type[models.Model]]:
+    """Every model that declares ``Attachments()``, found through the app registry (core imports no strand)."""
+    global _OWNERS
+    if _OWNERS is None:
+        _OWNERS = [m for m in apps.get_models()
+                   if any(isinstance(f, Attachments) for f in m._meta.private_fields)]
+    return _OWNERS
+
+
+_OWNERS: list | None = None
+
+
+class AttachmentQuerySet(models.QuerySet):
+    def visible_to(self, user, *, for_write: bool = False):
+        """The files of every record ``user`` may see (or edit): each owner model's own ``visible_to``."""
+        q = NOTHING
+        for model in attachment_owners():
+            owners = model.objects.visible_to(user, for_write=for_write).values("pk")
+            q |= Q(content_type=ContentType.objects.get_for_model(model), object_id__in=owners)
+        return self.filter(q)
+
+
+class Attachment(models.Model):
+    """A file attached to any scoped record (an order, a visit, …; ``Attachments()`` on the owner).
+
+    Stored under a random name (``stored_name``) and served only through ``/files/<uuid>/``, which checks
+    the user may see the owning record; its type was read from the content by ``core.files.check_upload``
+    and is kept in ``mime``."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    zone = models.ForeignKey(Zone, on_delete=models.PROTECT)
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
+    object_id = models.PositiveBigIntegerField()
+    owner = GenericForeignKey("content_type", "object_id")
+    file = models.FileField(_("文件"), upload_to=stored_name, max_length=200)
+    name = models.CharField(_("文件名"), max_length=200)
+    size = models.PositiveBigIntegerField(_("大小（字节）"))
+    mime = models.CharField(_("文件类型"), max_length=100)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+    uploaded_at = models.DateTimeField(_("上传时间"), default=timezone.now)
+
+    objects = models.Manager.from_queryset(AttachmentQuerySet)()
+
+    class Meta:
+        verbose_name = _("附件")
+        verbose_name_plural = _("附件")
+        ordering = ["id"]
+        indexes = [models.Index(fields=["content_type", "object_id"], name="attachment_owner")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_image(self) -> bool:
+        return self.mime.startswith("image/")
+
+    @property
+    def url(self) -> str:
+        return reverse("core:file", args=[self.uuid])

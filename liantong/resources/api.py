@@ -13,6 +13,7 @@ from django.utils import timezone
 from ninja import Field, File, FilterSchema, Query, Router, Schema, Status, UploadedFile
 from ninja.pagination import paginate
 
+from liantong.core.api import AttachmentOut
 from liantong.core.models import Zone
 from liantong.core.services import Forbidden, ServiceError
 from liantong.orgs.api import Page
@@ -608,16 +609,14 @@ def update_visit(request, pk: int, data: VisitIn):
     return Status(200, obj)
 
 
-class PhotoOut(Schema):
-    id: int
-    visit_id: int
-    name: str
-    size: int
-    uploaded_at: datetime.datetime
+@router.get("/service-visits/{pk}/photos", response=list[AttachmentOut], summary="帮办服务现场照片/附件列表（url 为下载地址）")
+def list_visit_photos(request, pk: int):
+    visit = get_object_or_404(ServiceVisit.objects.visible_to(request.user), pk=pk)
+    return list(visit.photos.all())
 
 
-@router.post("/service-visits/{pk}/photos", response={201: list[PhotoOut], **WRITE_ERRORS},
-             summary="上传帮办服务现场照片/附件（multipart，字段 files，可多个；类型与大小按系统附件规则检查）")
+@router.post("/service-visits/{pk}/photos", response={201: list[AttachmentOut], **WRITE_ERRORS},
+             summary="上传帮办服务现场照片/附件（multipart，字段 files，可多个；类型按内容检查，须与扩展名一致）")
 def upload_visit_photos(request, pk: int, files: File[list[UploadedFile]]):
     _role(request, "resources.squad")
     visit = get_object_or_404(ServiceVisit.objects.visible_to(request.user, for_write=True), pk=pk)

@@ -12,7 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from liantong.core.models import ScopedManager, Zone
+from liantong.core.models import Attachments, ScopedManager, Zone
 from liantong.core.scoping import Scope
 
 # --- 部门资源清单 ---------------------------------------------------------------------------------------
@@ -320,6 +320,8 @@ class ServiceVisit(models.Model):
                                    related_name="+")
     is_demo = models.BooleanField(_("演示数据"), default=False)
 
+    photos = Attachments()  # photos and other files of the visit
+
     objects = ScopedManager()
     scope = Scope(chain="squad__chain_id", enterprise="enterprise_id", owner="created_by")
 
@@ -336,34 +338,6 @@ class ServiceVisit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.visited_on:%Y-%m-%d} {self.enterprise}"
-
-
-class VisitPhoto(models.Model):
-    """A photo (or other attachment) of a visit; type and size checked against settings first."""
-
-    zone = models.ForeignKey(Zone, on_delete=models.PROTECT)
-    visit = models.ForeignKey(ServiceVisit, on_delete=models.CASCADE, related_name="photos")
-    file = models.FileField(_("文件"), upload_to="visits/%Y/%m/")
-    name = models.CharField(_("文件名"), max_length=200)
-    size = models.PositiveIntegerField(_("大小（字节）"))
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                    related_name="+")
-    uploaded_at = models.DateTimeField(auto_now_add=True)
-
-    objects = ScopedManager()
-    scope = Scope(chain="visit__squad__chain_id", enterprise="visit__enterprise_id", owner="uploaded_by")
-
-    class Meta:
-        verbose_name = _("服务照片")
-        verbose_name_plural = _("服务照片")
-        ordering = ["id"]
-
-    def __str__(self) -> str:
-        return self.name
-
-    @property
-    def is_image(self) -> bool:
-        return self.name.lower().rsplit(".", 1)[-1] in ("jpg", "jpeg", "png")
 
 
 # --- 联席会议 -------------------------------------------------------------------------------------------

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime
 import decimal
-import os
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
@@ -18,7 +17,7 @@ from django.utils import timezone
 
 from liantong.core import audit, calendar, dicts
 from liantong.core import services as core
-from liantong.core.files import check_uploaded_file
+from liantong.core.files import Attachment, attach, check_upload
 from liantong.core.services import ServiceError
 from liantong.orgs.models import Chain, ChainMembership, Department, Enterprise, Member, PartyOrg
 
@@ -38,7 +37,6 @@ from .models import (
     ServiceVisit,
     SharedResource,
     SharedStatus,
-    VisitPhoto,
 )
 
 
@@ -434,7 +432,7 @@ def record_visit(*, actor, squad: ServiceSquad, enterprise: Enterprise, kind: st
     if not _can_write(actor, ServiceSquad, squad.pk):
         raise ServiceError("只能为本级小分队登记服务记录", field="squad")
     for f in photos:
-        check_attachment(f)
+        check_upload(f, field="photos")
     existing = _existing(ServiceVisit, visit, create_only=create_only, field="visited_on",
                          message="该小分队当天已登记过对该企业的同类服务", squad=squad, enterprise=enterprise,
                          kind=kind, visited_on=visited_on)
@@ -448,7 +446,7 @@ def record_visit(*, actor, squad: ServiceSquad, enterprise: Enterprise, kind: st
 
 
 @transaction.atomic
-def attach_visit_photos(*, actor, visit: ServiceVisit, uploads) -> list[VisitPhoto]:
+def attach_visit_photos(*, actor, visit: ServiceVisit, uploads) -> list[Attachment]:
     """Attach files to a visit (the visit form's photos; ``POST /api/v1/service-visits/{id}/photos``): every
     file is checked before any is stored; only the squad's own staff may."""
     uploads = list(uploads or [])
@@ -457,28 +455,7 @@ def attach_visit_photos(*, actor, visit: ServiceVisit, uploads) -> list[VisitPho
     _require(actor, "resources.squad", "您无权登记帮办服务记录")
     if not _can_write(actor, ServiceSquad, visit.squad_id):
         raise ServiceError("只能为本级小分队登记服务记录", field="squad")
-    for f in uploads:
-        check_attachment(f)
-    return [add_visit_photo(actor=actor, visit=visit, upload=f) for f in uploads]
-
-
-def check_attachment(upload) -> None:
-    """A visit photo's type, size and content (the shared upload checks)."""
-    check_uploaded_file(upload, field="photos")
-
-
-@transaction.atomic
-def add_visit_photo(*, actor, visit: ServiceVisit, upload) -> VisitPhoto:
-    """Attach a checked file to a visit."""
-    check_attachment(upload)
-    name = os.path.basename(upload.name)[:200]
-    photo = VisitPhoto(zone_id=visit.zone_id, visit=visit, file=upload, name=name, size=upload.size,
-                       uploaded_by=actor if getattr(actor, "pk", None) else None)
-    photo.save()
-    # the audit row names the stored file (a FieldFile is not JSON)
-    audit.record(actor, audit.AuditAction.CREATE, photo,
-                 changes={"new": {**audit.snapshot(photo, exclude=("file",)), "file": photo.file.name}})
-    return photo
+    return attach(visit, uploads, actor=actor, field="photos")
 
 
 # --- 联席会议 -------------------------------------------------------------------------------------------

@@ -13,11 +13,12 @@ import datetime
 from typing import Literal
 
 from django.shortcuts import get_object_or_404
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, File, Query, Router, Schema, Status, UploadedFile
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
 from liantong.core import dicts
+from liantong.core.api import AttachmentOut
 from liantong.orgs.api import Page
 
 from . import services
@@ -132,6 +133,19 @@ def get_order(request, pk: int):
 def create_order(request, payload: OrderIn):
     order = services.place_order(actor=request.user, **payload.dict())
     return Status(201, _detail(order))
+
+
+@router.get("/orders/{pk}/attachments", response=list[AttachmentOut], summary="工单附件列表（url 为下载地址）")
+def list_order_attachments(request, pk: int):
+    order = get_object_or_404(ServiceRequest.objects.visible_to(request.user), pk=pk)
+    return list(order.attachments.all())
+
+
+@router.post("/orders/{pk}/attachments", response={201: list[AttachmentOut], 400: Detail, 403: Detail, 409: Detail},
+             summary="为工单上传附件（multipart，字段 files，可多个；本企业或可办理该工单者；类型按内容检查）")
+def upload_order_attachments(request, pk: int, files: File[list[UploadedFile]]):
+    order = get_object_or_404(ServiceRequest.objects.visible_to(request.user), pk=pk)
+    return Status(201, services.add_attachments(order, files, actor=request.user))
 
 
 @router.post("/orders/{pk}/transitions", response={200: OrderDetailOut, 400: Detail, 409: Detail},

@@ -14,7 +14,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from liantong.core.models import ScopedManager, Zone
+from liantong.core.models import Attachments, ScopedManager, Zone
 from liantong.core.scoping import Scope
 from liantong.core.textsearch import Searchable
 
@@ -157,6 +157,8 @@ class ServiceRequest(Searchable):
                                    related_name="+", verbose_name=_("提交人"))
     is_demo = models.BooleanField(_("演示数据"), default=False)
 
+    attachments = Attachments()
+
     objects = ScopedManager()
     scope = Scope(chain="chain_id", enterprise="enterprise_id", department=_order_department_q,
                   owner="created_by")
@@ -259,31 +261,6 @@ class TimelineEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name} {self.action}"
-
-
-class Attachment(models.Model):
-    """A file attached to an order; type and size checked against settings before it is stored."""
-
-    zone = models.ForeignKey(Zone, on_delete=models.PROTECT)
-    order = models.ForeignKey(ServiceRequest, on_delete=models.CASCADE, related_name="attachments")
-    file = models.FileField(_("文件"), upload_to="orders/%Y/%m/")
-    name = models.CharField(_("文件名"), max_length=200)
-    size = models.PositiveIntegerField(_("大小（字节）"))
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                    related_name="+")
-    uploaded_at = models.DateTimeField(auto_now_add=True)
-
-    objects = ScopedManager()
-    scope = Scope(chain="order__chain_id", enterprise="order__enterprise_id",
-                  department=lambda d: Q(order__in=Assignment.objects.filter(department_id=d).values("order_id")))
-
-    class Meta:
-        verbose_name = _("附件")
-        verbose_name_plural = _("附件")
-        ordering = ["id"]
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class CardLevel(models.TextChoices):

@@ -4,20 +4,18 @@ state changes only through ``workflow.transition`` (re-exported here)."""
 from __future__ import annotations
 
 import datetime
-import os
 
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from liantong.core import audit, calendar, dicts
-from liantong.core.files import check_upload
+from liantong.core.files import Attachment, attach, check_upload
 from liantong.core.services import Conflict, Forbidden, ServiceError
 
 from . import notify
 from .models import (
     AssignmentRole,
-    Attachment,
     Card,
     CardLevel,
     Notification,
@@ -30,13 +28,12 @@ from .models import (
     Urgency,
 )
 from .suggest import tokenize
-from .workflow import OPEN_TICK_STATES, TransitionError, transition
+from .workflow import OPEN_TICK_STATES, TERMINAL, TransitionError, transition
 
 __all__ = [
     "TransitionError",
-    "add_attachment",
+    "add_attachments",
     "chain_choices_for",
-    "check_attachment",
     "create_bundle",
     "mark_read",
     "place_order",
@@ -49,22 +46,17 @@ __all__ = [
 # --- attachments ---------------------------------------------------------------------------------
 
 
-def check_attachment(name: str, size: int) -> None:
-    """Refuse a file whose type or size the settings do not allow (the shared upload check)."""
-    check_upload(name, size, field="attachments")
-
-
 @transaction.atomic
-def add_attachment(order: ServiceRequest, upload, *, actor) -> Attachment:
-    """Store one uploaded file on ``order`` after checking its type and size."""
-    check_attachment(upload.name, upload.size)
-    att = Attachment(zone_id=order.zone_id, order=order, name=os.path.basename(upload.name)[:200], size=upload.size,
-                     uploaded_by=actor if getattr(actor, "pk", None) else None)
-    att.file.save(att.name, upload, save=False)
-    att.save()
-    audit.record(actor, audit.AuditAction.CREATE, att, changes={"new": {"order": order.pk, "name": att.name,
-                                                                        "size": att.size}})
-    return att
+def add_attachments(order: ServiceRequest, uploads, *, actor) -> list[Attachment]:
+    """Attach files to an open order (``POST /api/v1/orders/{id}/attachments``): the order's own firm, or a
+    user who may write it; every file passes the one upload check (core.files) before any is stored."""
+    if order.state in TERMINAL:
+        raise Conflict("该工单已结束，不能再添加附件", field="files")
+    may = actor is not None and (actor.is_superuser or (actor.enterprise_id and actor.enterprise_id == order.enterprise_id)
+                                 or ServiceRequest.objects.visible_to(actor, for_write=True).filter(pk=order.pk).exists())
+    if not may:
+        raise Forbidden("您无权为该工单添加附件")
+    return attach(order, uploads, actor=actor, field="files")
 
 
 # --- placing an order (企业点单) -------------------------------------------------------------------
@@ -119,7 +111,7 @@ def place_order(*, actor, title: str, category: str, description: str = "", ente
         if chain is None:
             raise ServiceError("所选产业链不是贵企业所在的产业链", field="chain")
     for f in files:
-        check_attachment(f.name, f.size)
+        check_upload(f, field="attachments")
     if bundle is not None and bundle.enterprise_id != enterprise.pk:
         raise ServiceError("该“一件事”不属于贵企业")
     with transaction.atomic():
@@ -141,8 +133,7 @@ def place_order(*, actor, title: str, category: str, description: str = "", ente
         if not order.ref:
             order.ref = f"FW{timezone.localtime(at):%Y%m%d}{order.pk:07d}"
             order.save(update_fields=["ref"])
-        for f in files:
-            add_attachment(order, f, actor=actor)
+        attach(order, files, actor=actor)
         TimelineEntry.objects.create(zone_id=order.zone_id, order=order, at=at,
                                      actor=actor if getattr(actor, "pk", None) else None,
                                      actor_name=(str(actor) if actor else "系统")[:150],

@@ -28,9 +28,9 @@ from django.db import connection
 
 from liantong.accounts.models import User
 from liantong.core import textsearch
-from liantong.core.models import AuditLog, Zone
+from liantong.core.models import Attachment, AuditLog, Zone
 from liantong.orgs.models import Member
-from liantong.services.models import Attachment, ServiceRequest
+from liantong.services.models import ServiceRequest
 
 ROOT = Path(__file__).resolve().parents[3]
 NOT_ARCHIVED = {"contenttypes.contenttype", "auth.permission", "sessions.session"}
@@ -157,14 +157,15 @@ def _table(model, read, maps) -> list[tuple]:
 def _media_and_extras(media: Path) -> dict[str, bytes]:
     """Uploaded files under MEDIA_ROOT, an attachment row pointing at one, and rows that refer to content
     types and permissions (natural keys in the archive)."""
-    files = {"orders/2025/06/合同.pdf": "%PDF-1.4 附件 ".encode() * 50, "visits/2025/07/photo.png": PNG,
-             "orders/2025/06/empty-dir-neighbour.txt": b""}
+    files = {"files/3f/3f2a0c1e9b7d4c55a6e1d0b8c4f7a912": "%PDF-1.4 附件 ".encode() * 50,
+             "visits/2025/07/photo.png": PNG, "orders/2025/06/empty-dir-neighbour.txt": b""}
     for rel, data in files.items():
         (media / rel).parent.mkdir(parents=True, exist_ok=True)
         (media / rel).write_bytes(data)
     order = ServiceRequest.objects.order_by("pk").first()
-    Attachment.objects.create(zone_id=order.zone_id, order=order, file="orders/2025/06/合同.pdf", name="合同.pdf",
-                              size=len(files["orders/2025/06/合同.pdf"]))
+    Attachment.objects.create(zone_id=order.zone_id, content_type=ContentType.objects.get_for_model(order),
+                              object_id=order.pk, file="files/3f/3f2a0c1e9b7d4c55a6e1d0b8c4f7a912", name="合同.pdf",
+                              size=len(files["files/3f/3f2a0c1e9b7d4c55a6e1d0b8c4f7a912"]), mime="application/pdf")
     user = User.objects.get(username="zj_firm")
     user.user_permissions.add(Permission.objects.get(codename="view_zone"))
     LogEntry.objects.create(user=user, content_type=ContentType.objects.get_for_model(Zone), object_id="1",

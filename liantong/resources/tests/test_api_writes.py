@@ -498,14 +498,14 @@ def test_visit_photos_upload_through_the_api_all_checked_before_any_is_stored(pe
                                                                              settings, tmp_path):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from liantong.resources.models import VisitPhoto
+    from liantong.core.models import Attachment
 
     settings.MEDIA_ROOT = tmp_path
     png = b"\x89PNG\r\n\x1a\n" + b"\0" * 64
     visit = by_squad.visits.order_by("id").first()
     url = f"/api/v1/service-visits/{visit.pk}/photos"
     c = client_for(personas["by_zone"])
-    with Unchanged(VisitPhoto):
+    with Unchanged(Attachment):
         r = c.post(url, {"files": [SimpleUploadedFile("现场.png", png), SimpleUploadedFile("x.exe", b"MZ")]})
         _refused(r, 400, "不允许上传")
         _refused(client_for(personas["firm_a"]).post(url, {"files": [SimpleUploadedFile("a.png", png)]}), 403, "您无权")
@@ -516,8 +516,8 @@ def test_visit_photos_upload_through_the_api_all_checked_before_any_is_stored(pe
     assert r.status_code == 201, r.content
     assert [p["name"] for p in r.json()] == ["现场.png", "签到表.pdf"]
     for p in r.json():
-        assert _audits("resources.visitphoto", p["id"], "create", personas["by_zone"])
-    assert visit.photos.count() == VisitPhoto.objects.filter(visit=visit).count() >= 2
+        assert _audits("core.attachment", p["id"], "create", personas["by_zone"])
+    assert visit.photos.count() == Attachment.objects.filter(object_id=visit.pk, content_type__model="servicevisit").count() >= 2
 
 
 def test_the_new_project_page_refuses_a_taken_title_instead_of_overwriting_that_project(personas, client_for):

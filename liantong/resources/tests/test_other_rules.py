@@ -15,7 +15,6 @@ from liantong.resources.models import (
     OrderCitation,
     ServiceSquad,
     ServiceVisit,
-    VisitPhoto,
 )
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 64
@@ -37,13 +36,13 @@ def _visit(personas, squad, **kw):
 def test_a_visit_with_a_photo_is_recorded_with_its_attachment(personas, squad, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     v = _visit(personas, squad, photos=[SimpleUploadedFile("现场.png", PNG, content_type="image/png")])
-    photo = VisitPhoto.objects.get(visit=v)
+    photo = v.photos.get()
     assert photo.size == len(PNG) and photo.is_image
 
 
 @pytest.mark.parametrize("name,content,message", [
     ("病毒.exe", b"MZ" + b"\0" * 10, "不允许上传"),
-    ("假图片.jpg", b"not an image at all", "不是有效的图片"),
+    ("假图片.jpg", b"not an image at all", "不是 JPEG 图片"),
     ("空.pdf", b"", "为空"),
 ])
 def test_bad_attachments_are_refused_and_nothing_is_written(personas, squad, name, content, message):

@@ -3,9 +3,10 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from liantong.core.models import Attachment
 from liantong.core.services import ServiceError
 from liantong.services import services
-from liantong.services.models import Attachment, ServiceRequest, TimelineEntry
+from liantong.services.models import ServiceRequest, TimelineEntry
 
 from .helpers import user
 

@@ -1,0 +1,134 @@
+"""Issue 7, fix first 2: uploaded files are served only through a view that checks login and the scope of the
+record they belong to (404 otherwise), stored under random names, as downloads unless they are images — and
+they can be downloaded with DEBUG off.
+
+The file's address is read from the owning record's detail page, as a user's browser would find it."""
+
+import re
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client, override_settings
+from django.urls import reverse
+
+from liantong.resources import services as resource_services
+from liantong.resources.models import ServiceVisit
+from liantong.services import services as order_services
+
+PDF = "%PDF-1.4\n% 合同正文\n".encode() + b"1 0 obj << >> endobj\n" * 20 + b"%%EOF\n"
+PNG = b"\x89PNG\r\n\x1a\n" + b"\0\0\0\rIHDR" + b"\0" * 64
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    return tmp_path
+
+
+@pytest.fixture
+def order(personas):
+    """An open order placed by firm_a for its own firm (镇江): firm_a and 镇江's zone committee see it; firm_b,
+    白银 and nobody do not."""
+    firm = personas["firm_a"]
+    return order_services.place_order(actor=firm, title="附件测试工单", category="land",
+                                      chain=order_services.chain_choices_for(firm.enterprise)[0])
+
+
+@pytest.fixture
+def visit(personas):
+    """A help visit of a 白银 squad (the demo's visits are all in 白银): 白银's zone committee sees it; 镇江's
+    committee, 镇江's firms and nobody do not."""
+    return ServiceVisit.objects.filter(zone__name="白银高新区").order_by("id").first()
+
+
+def _link(client, page: str, name: str) -> str:
+    html = client.get(page).content.decode()
+    found = re.search(r'href="([^"]+)"[^>]*>(?:\s*<i[^>]*></i>)?\s*' + re.escape(name), html)
+    assert found, f"no link to {name} on {page}"
+    return found.group(1)
+
+
+def _attach_to_order(order, personas, name="供货合同（草案）.pdf", data=PDF):
+    order_services.add_attachments(order, [SimpleUploadedFile(name, data)], actor=personas["admin"])
+    return _order_link(order, personas, name)
+
+
+def _order_link(order, personas, name):
+    c = Client()
+    c.force_login(personas["admin"])
+    return _link(c, reverse("services:order_detail", args=[order.pk]), name)
+
+
+def _get(user, url):
+    c = Client()
+    if user is not None:
+        c.force_login(user)
+    r = c.get(url)
+    body = b"".join(r.streaming_content) if getattr(r, "streaming", False) else r.content
+    return r, body
+
+
+def test_an_order_attachment_reaches_its_firm_and_zone_but_nobody_else(personas, order, media):
+    assert order.enterprise_id != personas["firm_b"].enterprise_id
+    url = _attach_to_order(order, personas)
+    for key in ("firm_a", "zone_staff", "admin"):
+        r, body = _get(personas[key], url)
+        assert r.status_code == 200 and body == PDF, key
+    for key in ("firm_b", "by_zone", "nobody"):
+        r, body = _get(personas[key], url)
+        assert r.status_code == 404 and PDF not in body, key
+    r, body = _get(None, url)
+    assert r.status_code == 404 and PDF not in body
+
+
+def test_a_visit_photo_reaches_its_zone_but_not_another_zone_a_firm_or_an_anonymous_user(personas, visit, media):
+    resource_services.attach_visit_photos(actor=personas["admin"], visit=visit,
+                                          uploads=[SimpleUploadedFile("现场.png", PNG)])
+    c = Client()
+    c.force_login(personas["admin"])
+    html = c.get(reverse("resources:visit_detail", args=[visit.pk])).content.decode()
+    url = re.search(r'<img src="([^"]+)"[^>]*alt="现场.png"', html).group(1)
+    for key in ("by_zone", "admin"):
+        r, body = _get(personas[key], url)
+        assert r.status_code == 200 and body == PNG, key
+    for key in ("zone_staff", "chain_staff", "firm_a", "nobody"):
+        r, body = _get(personas[key], url)
+        assert r.status_code == 404 and PNG not in body, key
+    r, body = _get(None, url)
+    assert r.status_code == 404 and PNG not in body
+
+
+def test_the_stored_name_is_random_not_the_uploaded_name(personas, order, media):
+    _attach_to_order(order, personas, name="合同.pdf")
+    stored = [p for p in media.rglob("*") if p.is_file()]
+    assert len(stored) == 1
+    assert "合同" not in str(stored[0].relative_to(media))
+    assert "orders" not in str(stored[0].relative_to(media))
+
+
+def test_a_document_is_a_download_with_its_chinese_name_and_an_image_is_inline(personas, order, media):
+    url = _attach_to_order(order, personas, name="供货合同.pdf")
+    r, _ = _get(personas["firm_a"], url)
+    assert r["Content-Type"] == "application/pdf"
+    assert r["Content-Disposition"].startswith("attachment;")
+    assert "filename*=utf-8''%E4%BE%9B%E8%B4%A7%E5%90%88%E5%90%8C.pdf" in r["Content-Disposition"]
+    img = _attach_to_order(order, personas, name="图纸.png", data=PNG)
+    r, _ = _get(personas["firm_a"], img)
+    assert r["Content-Type"] == "image/png"
+    assert r["Content-Disposition"].startswith("inline")
+    assert r["X-Content-Type-Options"] == "nosniff"
+
+
+@override_settings(DEBUG=False)
+def test_with_debug_off_an_entitled_user_still_downloads(personas, order, media):
+    url = _attach_to_order(order, personas)
+    r, body = _get(personas["firm_a"], url)
+    assert r.status_code == 200 and body == PDF
+
+
+def test_the_public_media_route_is_gone(personas, order, media):
+    _attach_to_order(order, personas, name="合同.pdf")
+    stored = next(p for p in media.rglob("*") if p.is_file())
+    with override_settings(DEBUG=True):
+        r, body = _get(personas["firm_a"], "/media/" + stored.relative_to(media).as_posix())
+    assert r.status_code == 404 and PDF not in body
