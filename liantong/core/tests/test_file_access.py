@@ -11,6 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client, override_settings
 from django.urls import reverse
 
+from liantong.core.files import Attachment, attach, attachment_owners
 from liantong.resources import services as resource_services
 from liantong.resources.models import ServiceVisit
 from liantong.services import services as order_services
@@ -132,3 +133,85 @@ def test_the_public_media_route_is_gone(personas, order, media):
     with override_settings(DEBUG=True):
         r, body = _get(personas["firm_a"], "/media/" + stored.relative_to(media).as_posix())
     assert r.status_code == 404 and PDF not in body
+
+
+# --- generated: every persona × every model that takes files through core.Attachments -----------------------
+
+# The owner's detail page (the record a file belongs to) and how the test makes one. A model that declares
+# ``Attachments()`` without a line here fails ``test_every_owner_model_is_covered``.
+OWNERS = {
+    "services.servicerequest": ("services:order_detail",
+                                lambda p: order_services.place_order(
+                                    actor=p["firm_a"], title="附件矩阵工单", category="land",
+                                    chain=order_services.chain_choices_for(p["firm_a"].enterprise)[0])),
+    "resources.servicevisit": ("resources:visit_detail",
+                               lambda p: ServiceVisit.objects.filter(zone__name="白银高新区").order_by("id").first()),
+}
+
+
+def test_every_owner_model_is_covered():
+    assert sorted(m._meta.label_lower for m in attachment_owners()) == sorted(OWNERS)
+
+
+@pytest.mark.parametrize("label", sorted(OWNERS))
+def test_a_file_opens_for_exactly_those_who_can_open_its_record(personas, media, label):
+    """Expected from the owner's own detail page: whoever the page answers 200 gets the bytes, everyone else
+    (anonymous included) 404 and not the bytes."""
+    page_name, make = OWNERS[label]
+    owner = make(personas)
+    [att] = attach(owner, [SimpleUploadedFile("说明材料.pdf", PDF)], actor=personas["admin"])
+    page = reverse(page_name, args=[owner.pk])
+    seen = {}
+    for key in [*personas, "anonymous"]:  # every persona of conftest.py, and nobody logged in
+        user = personas.get(key)
+        expected = user is not None and _get(user, page)[0].status_code == 200
+        r, body = _get(user, att.url)
+        seen[key] = r.status_code
+        if expected:
+            assert r.status_code == 200 and body == PDF, (label, key)
+            assert r["Content-Disposition"].startswith("attachment;")
+        else:
+            assert r.status_code == 404 and PDF not in body, (label, key)
+    assert 200 in seen.values() and 404 in seen.values(), seen
+
+
+# --- API and production hand-off ----------------------------------------------------------------------------
+
+
+def test_the_api_uploads_through_the_same_check_and_downloads_through_the_same_scope(personas, order, media):
+    firm = Client()
+    firm.force_login(personas["firm_a"])
+    url = f"/api/v1/orders/{order.pk}/attachments"
+    before = Attachment.objects.count()
+    r = firm.post(url, {"files": [SimpleUploadedFile("伪装.pdf", b"<html><script>x</script></html>")]})
+    assert r.status_code == 400 and "伪装.pdf" in r.json()["detail"]
+    assert Attachment.objects.count() == before and not [p for p in media.rglob("*") if p.is_file()]
+    other = Client()
+    other.force_login(personas["firm_b"])
+    assert other.post(url, {"files": [SimpleUploadedFile("a.pdf", PDF)]}).status_code == 404
+    r = firm.post(url, {"files": [SimpleUploadedFile("合同.pdf", PDF)]})
+    assert r.status_code == 201, r.content
+    [out] = r.json()
+    assert out["name"] == "合同.pdf" and out["mime"] == "application/pdf"
+    assert [a["uuid"] for a in firm.get(url).json()] == [out["uuid"]]
+    assert other.get(url).status_code == 404
+    api_url = f"/api/v1/files/{out['uuid']}"
+    r = firm.get(api_url)
+    assert r.status_code == 200 and b"".join(r.streaming_content) == PDF
+    assert other.get(api_url).status_code == 404
+    assert Client().get(api_url).status_code == 401
+    assert _get(personas["firm_a"], out["url"])[1] == PDF
+
+
+def test_behind_nginx_or_apache_the_front_server_sends_the_bytes(personas, order, media, settings):
+    [att] = order_services.add_attachments(order, [SimpleUploadedFile("合同.pdf", PDF)], actor=personas["admin"])
+    settings.FILES_SERVE = "nginx"
+    settings.FILES_ACCEL_PREFIX = "/protected-files/"
+    r, body = _get(personas["firm_a"], att.url)
+    assert r.status_code == 200 and body == b""
+    assert r["X-Accel-Redirect"] == "/protected-files/" + att.file.name
+    assert r["Content-Type"] == "application/pdf" and r["Content-Disposition"].startswith("attachment;")
+    assert _get(personas["firm_b"], att.url)[0].status_code == 404
+    settings.FILES_SERVE = "apache"
+    r, body = _get(personas["firm_a"], att.url)
+    assert r["X-Sendfile"] == str(media / att.file.name) and body == b""
