@@ -167,6 +167,8 @@ def test_a_file_opens_for_exactly_those_who_can_open_its_record(personas, media,
         expected = user is not None and _get(user, page)[0].status_code == 200
         r, body = _get(user, att.url)
         seen[key] = r.status_code
+        if user is not None:  # the queryset the API and lists use agrees with the download
+            assert Attachment.objects.visible_to(user).filter(pk=att.pk).exists() == expected, (label, key)
         if expected:
             assert r.status_code == 200 and body == PDF, (label, key)
             assert r["Content-Disposition"].startswith("attachment;")
