@@ -32,6 +32,7 @@ MENU: list[Group] = [
         Item("党组织", "orgs:partyorg_list", "orgs.view_party", icon="flag"),
         Item("组织树", "orgs:partyorg_tree", "orgs.view_party", icon="diagram-2"),
         Item("党员", "orgs:member_list", "orgs.view_party", icon="people"),
+        Item("组织关系转接", "orgs:transfer_list", "orgs.view_party", icon="arrow-left-right"),
         Item("双培养", "orgs:cultivation_list", "orgs.view_party", icon="arrow-repeat"),
         Item("结对共建", "orgs:pairing_list", icon="people-fill"),
         Item("党员先锋队", "orgs:vanguard_list", icon="award"),

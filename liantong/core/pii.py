@@ -1,8 +1,13 @@
-"""Members' personal data: a keyed hash for look-ups and an encrypted copy for the few who may see it."""
+"""Members' personal data: a keyed hash for look-ups and an encrypted copy for the few who may see it.
+
+A protected value lives in up to three columns (ciphertext, mask, keyed hash); ``protected()`` makes one
+model attribute that writes all three at once, the only way the project changes them (besides the bulk
+generator ``orgs.gen``, which writes the same three forms row by row)."""
 
 import base64
 import hashlib
 import hmac
+from collections.abc import Callable
 from functools import lru_cache
 
 from cryptography.fernet import Fernet, InvalidToken
@@ -30,3 +35,29 @@ def decrypt(token: str) -> str:
         return _fernet().decrypt(token.encode()).decode()
     except InvalidToken:
         return ""
+
+
+def mask_date(value) -> str:
+    """A birth date shown to those not entitled: the year only."""
+    return f"{value.year}-**-**" if value else ""
+
+
+def protected(*, encrypted: str, masked: str, mask: Callable[[str], str], hashed: str | None = None) -> property:
+    """A model attribute for one protected value (ID number, phone …) stored as ciphertext, mask and
+    (when it is looked up) keyed hash. Reading it decrypts; assigning it rewrites all stored forms
+    together, so no caller can change one and leave an old copy behind (``Member(id_number=…)`` works
+    too: Django's ``Model.__init__`` sets properties given as keywords)."""
+
+    def get(obj) -> str:
+        return decrypt(getattr(obj, encrypted))
+
+    def set_(obj, value) -> None:
+        value = value or ""
+        if getattr(obj, encrypted) and get(obj) == value:
+            return  # unchanged: keep the ciphertext (Fernet tokens differ on every encryption)
+        setattr(obj, encrypted, encrypt(value))
+        setattr(obj, masked, mask(value) if value else "")
+        if hashed:
+            setattr(obj, hashed, keyed_hash(value) if value else "")
+
+    return property(get, set_, doc=f"decrypted {encrypted}; setting it rewrites {masked} and {hashed or encrypted}")

@@ -28,7 +28,9 @@ class Scope:
     enterprise: Lookup = None
     department: Lookup = None
     institution: Lookup = None
-    org_path: str | None = None  # lookup to a PartyOrg.path for tree scoping
+    # lookup to a PartyOrg.path for tree scoping; several (a tuple) when a row belongs to two orgs at once
+    # (a member transfer is seen from the sending org and from the receiving one)
+    org_path: str | tuple[str, ...] | None = None
     owner: str | None = None  # lookup to the creating user, for 仅本人
     public: bool = False  # readable by everyone in the zone
 
@@ -60,7 +62,8 @@ def _unit_q(user, spec: Scope, *, subtree: bool) -> Q:
     path = _org_path(user)
     org_q = NOTHING
     if spec.org_path and path:
-        org_q = Q(**{f"{spec.org_path}__startswith": path}) if subtree else Q(**{spec.org_path: path})
+        for lookup in (spec.org_path,) if isinstance(spec.org_path, str) else spec.org_path:
+            org_q |= Q(**{f"{lookup}__startswith": path}) if subtree else Q(**{lookup: path})
     if kind == UnitKind.ZONE:
         return _q(spec.zone, user.zone_id) if subtree else (org_q if spec.org_path else _q(spec.zone, user.zone_id))
     if kind == UnitKind.CHAIN:

@@ -4,13 +4,20 @@
 import datetime
 
 from django.shortcuts import get_object_or_404
-from ninja import FilterSchema, Query, Router, Schema
+from ninja import Field, FilterSchema, Query, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
-from . import services
-from .models import Chain, Enterprise, Member, PartyOrg
+from liantong.core.services import Forbidden, ServiceError
+
+from . import services, transfers
+from .models import Chain, Enterprise, Member, MemberStatus, MemberTransfer, PartyOrg
 
 router = Router(tags=["组织"])
+
+
+class Error(Schema):
+    detail: str
+    field: str | None = None
 
 
 class Page(PageNumberPagination):
@@ -135,28 +142,27 @@ def get_party_org(request, pk: int):
     return get_object_or_404(PartyOrg.objects.visible_to(request.user), pk=pk)
 
 
-def _member_out(user, m: Member, *, audit_view: bool) -> dict:
-    personal = services.personal_data(user, m) if audit_view else services.personal_data_quiet(user, m)
+def _member_out(m: Member, personal: dict) -> dict:
     return {**{f: getattr(m, f) for f in ("id", "zone_id", "party_org_id", "name", "gender", "status", "joined_on",
                                            "post", "is_tech_backbone", "is_mgmt_backbone")},
             "id_number": personal["id_number"], "phone": personal["phone"], "birth_date": personal["birth_date"]}
 
 
-@router.get("/members", response=list[MemberOut], summary="党员列表（个人信息按权限脱敏）")
+@router.get("/members", response=list[MemberOut], summary="党员列表（身份证号码、手机号码一律脱敏）")
 @paginate(Page)
 def list_members(request, filters: Query[OrgFilter]):
     qs = Member.objects.visible_to(request.user).select_related("party_org").order_by("-id")
     qs = _filter(qs, filters, {"zone": "zone_id", "chain": "party_org__chain_id",
                                "enterprise": "party_org__enterprise_id", "party_org": "party_org_id",
                                "q": "name__icontains"})
-    return _MemberRows(qs, request.user)
+    return _MemberRows(qs)
 
 
 class _MemberRows:
     """Wraps a member queryset so pagination slices it in SQL and masks only the page's rows."""
 
-    def __init__(self, qs, user):
-        self.qs, self.user = qs, user
+    def __init__(self, qs):
+        self.qs = qs
 
     def count(self):
         return self.qs.count()
@@ -165,10 +171,151 @@ class _MemberRows:
         return self.count()
 
     def __getitem__(self, item):
-        return [_member_out(self.user, m, audit_view=False) for m in self.qs[item]]
+        return [_member_out(m, services.masked_personal(m)) for m in self.qs[item]]
 
 
-@router.get("/members/{pk}", response=MemberOut, summary="党员详情（完整查看会记入审计）")
+@router.get("/members/{pk}", response=MemberOut, summary="党员详情（有权者见完整个人信息，每次完整查看记入审计）")
 def get_member(request, pk: int):
     m = get_object_or_404(Member.objects.visible_to(request.user).select_related("party_org"), pk=pk)
-    return _member_out(request.user, m, audit_view=True)
+    return _member_out(m, services.personal_data(request.user, m))
+
+
+class MemberIn(Schema):
+    name: str = Field(..., min_length=1, max_length=50)
+    party_org_id: int
+    status: str
+    id_number: str = Field("", max_length=30, description="修改时留空表示不变")
+    phone: str = Field("", max_length=20, description="修改时留空表示不变")
+    joined_on: datetime.date | None = None
+    post: str = Field("", max_length=60)
+    is_tech_backbone: bool = False
+    is_mgmt_backbone: bool = False
+
+
+def _save_member(request, data: MemberIn, member: Member | None):
+    if not request.user.has_perm_code("orgs.manage_party"):
+        raise Forbidden("您没有管理党员的权限")
+    org = PartyOrg.objects.visible_to(request.user, for_write=True).filter(pk=data.party_org_id).first()
+    if org is None:
+        raise ServiceError("所在党组织不存在或您无权管理", field="party_org_id")
+    if data.status not in MemberStatus.values:
+        raise ServiceError("人员类别取值无效", field="status")
+    fields = data.dict(exclude={"party_org_id", "id_number", "phone"})
+    number = data.id_number or (member.id_number if member else "")
+    phone = data.phone or (member.phone if member else "")
+    saved, _ = services.save_member(actor=request.user, party_org=org, member=member, id_number=number,
+                                    phone=phone, **fields)
+    return _member_out(saved, services.masked_personal(saved))
+
+
+@router.post("/members", response={201: MemberOut, 400: Error, 403: Error, 409: Error},
+             summary="新增党员（身份证号码已在他处登记的，请发起组织关系转接）")
+def create_member(request, data: MemberIn):
+    return Status(201, _save_member(request, data, None))
+
+
+@router.put("/members/{pk}", response={200: MemberOut, 400: Error, 403: Error, 409: Error}, summary="修改党员")
+def update_member(request, pk: int, data: MemberIn):
+    member = get_object_or_404(Member.objects.visible_to(request.user, for_write=True)
+                               .select_related("party_org"), pk=pk)
+    return Status(200, _save_member(request, data, member))
+
+
+class MemberMoveOut(Schema):
+    id: int
+    at: datetime.datetime
+    kind: str
+    from_org: str | None
+    to_org: str
+    transfer_id: int | None
+
+
+@router.get("/members/{pk}/moves", response=list[MemberMoveOut], summary="党员组织变动记录")
+def member_moves(request, pk: int):
+    m = get_object_or_404(Member.objects.visible_to(request.user), pk=pk)
+    return [{"id": mv.pk, "at": mv.at, "kind": mv.kind, "from_org": mv.from_org.name if mv.from_org_id else None,
+             "to_org": mv.to_org.name, "transfer_id": mv.transfer_id}
+            for mv in m.moves.select_related("from_org", "to_org")]
+
+
+# --- 组织关系转接 -------------------------------------------------------------------------------------
+
+
+class TransferOut(Schema):
+    id: int
+    state: str
+    state_label: str
+    requested_name: str
+    id_number: str  # masked
+    to_org_id: int
+    to_org: str
+    from_org_id: int | None  # the sending side, shown to the receiving side once accepted
+    from_org: str | None
+    note: str
+    reply: str
+    requested_at: datetime.datetime
+    decided_at: datetime.datetime | None
+    actions: list[str]
+
+
+class TransferIn(Schema):
+    id_number: str = Field(..., max_length=30)
+    name: str = Field(..., min_length=1, max_length=50)
+    to_org_id: int
+    note: str = Field("", max_length=1000)
+
+
+class TransitionIn(Schema):
+    action: str
+    note: str = Field("", max_length=1000)
+    state: str | None = Field(None, description="页面看到的状态；与当前状态不符时拒绝（防止过期页面误操作）")
+
+
+def _transfer_out(t: MemberTransfer, user) -> dict:
+    shown = transfers.shown_from_org(t, user)
+    return {"id": t.pk, "state": t.state, "state_label": t.get_state_display(), "requested_name": t.requested_name,
+            "id_number": t.member.id_masked, "to_org_id": t.to_org_id, "to_org": t.to_org.name,
+            "from_org_id": shown.pk if shown else None, "from_org": shown.name if shown else None,
+            "note": t.note, "reply": t.reply, "requested_at": t.requested_at, "decided_at": t.decided_at,
+            "actions": [m.action for m in transfers.allowed_actions(t, user)]}
+
+
+class _TransferRows(_MemberRows):
+    def __init__(self, qs, user):
+        self.qs, self.user = qs, user
+
+    def __getitem__(self, item):
+        return [_transfer_out(t, self.user) for t in self.qs[item]]
+
+
+@router.get("/member-transfers", response=list[TransferOut], summary="组织关系转接（转入与转出）")
+@paginate(Page)
+def list_transfers(request, state: str | None = None):
+    qs = MemberTransfer.objects.visible_to(request.user).select_related("member", "from_org", "to_org")
+    if state:
+        qs = qs.filter(state=state)
+    return _TransferRows(qs.order_by("-id"), request.user)
+
+
+@router.get("/member-transfers/{pk}", response=TransferOut, summary="组织关系转接详情")
+def get_transfer(request, pk: int):
+    return _transfer_out(transfers.get_transfer_for_user(request.user, pk), request.user)
+
+
+@router.post("/member-transfers", response={201: TransferOut, 400: Error, 403: Error, 409: Error},
+             summary="发起组织关系转接（由转入方党组织申请）")
+def request_transfer(request, data: TransferIn):
+    org = PartyOrg.objects.visible_to(request.user, for_write=True).filter(pk=data.to_org_id).first()
+    if org is None:
+        raise ServiceError("转入党组织不存在或您无权管理", field="to_org_id")
+    t = transfers.request_transfer(actor=request.user, id_number=data.id_number, name=data.name, to_org=org,
+                                   note=data.note)
+    return Status(201, _transfer_out(t, request.user))
+
+
+@router.post("/member-transfers/{pk}/transitions", response={200: TransferOut, 400: Error, 403: Error, 409: Error},
+             summary="处理组织关系转接：accept 同意 / refuse 拒绝 / cancel 撤销")
+def transfer_transition(request, pk: int, data: TransitionIn):
+    t = transfers.get_transfer_for_user(request.user, pk)
+    t = transfers.transition(t, data.action, actor=request.user, note=data.note, expected_state=data.state)
+    return Status(200, _transfer_out(t, request.user))

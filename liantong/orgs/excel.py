@@ -253,9 +253,9 @@ def _resolve_member(row, ctx):
         errors["出生日期"] = "与公民身份号码不符"
     if row.get("joined_on") and born and row["joined_on"] < born:
         errors["入党日期"] = "早于出生日期"
-    existing = Member.objects.filter(id_hash=pii.keyed_hash(number)).select_related("party_org").first()
-    if existing and not Member.objects.visible_to(actor, for_write=True).filter(pk=existing.pk).exists():
-        errors["公民身份号码"] = "该党员已在其他组织登记，请办理组织关系转接"
+    existing = Member.objects.filter(id_hash=pii.keyed_hash(number)).values_list("pk", flat=True).first()
+    if existing and not services.writable_members(actor).filter(pk=existing).exists():
+        errors["公民身份号码"] = services.TRANSFER_REQUIRED
     return errors
 
 
@@ -269,8 +269,10 @@ def _save_member(row, actor, ctx):
 
 
 def _member_personal(key):
+    """Exports are lists: masked for everyone (the full value is a detail read, audited one by one)."""
+
     def export(obj, user):
-        return services.personal_data_quiet(user, obj)[key]
+        return services.masked_personal(obj)[key]
 
     return export
 

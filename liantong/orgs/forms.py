@@ -155,14 +155,28 @@ class MemberForm(ScopedModelForm):
         return phone
 
     def save(self, *, actor):
-        from liantong.core import pii
-
         d = dict(self.cleaned_data)
         member = self.instance if self.instance.pk else None
-        number = d.pop("id_number") or (pii.decrypt(member.id_encrypted) if member else "")
-        phone = d.pop("phone") or (pii.decrypt(member.phone_encrypted) if member else "")
+        number = d.pop("id_number") or (member.id_number if member else "")
+        phone = d.pop("phone") or (member.phone if member else "")
         m, _ = services.save_member(actor=actor, member=member, id_number=number, phone=phone, **d)
         return m
+
+
+class TransferRequestForm(forms.Form):
+    """组织关系转接 request: the receiving org (one the user manages) asks for the member with this ID number."""
+
+    id_number = forms.CharField(label="公民身份号码", max_length=30)
+    name = forms.CharField(label="姓名", max_length=50)
+    to_org = forms.ModelChoiceField(label="转入党组织", queryset=PartyOrg.objects.none())
+    note = forms.CharField(label="申请说明", required=False, widget=forms.Textarea(attrs={"rows": 3}),
+                           help_text="如：该同志已入职本单位，请转出方党组织审核")
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_org"].queryset = PartyOrg.objects.visible_to(user, for_write=True).order_by("path")
+        for f in self.fields.values():
+            f.widget.attrs.setdefault("class", "form-select" if isinstance(f.widget, forms.Select) else "form-control")
 
 
 class DepartmentForm(ZoneFieldMixin, ScopedModelForm):

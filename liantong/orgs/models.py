@@ -6,6 +6,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from liantong.core import pii
+from liantong.core.identifiers import mask_id, mask_phone
 from liantong.core.models import ScopedManager, Zone
 from liantong.core.scoping import Scope
 from liantong.core.textsearch import Searchable
@@ -342,6 +344,10 @@ class Member(Searchable):
                   department="party_org__department_id", institution="party_org__institution_id",
                   org_path="party_org__path")
 
+    # the protected values: reading decrypts, assigning rewrites ciphertext, mask (and hash) together
+    id_number = pii.protected(encrypted="id_encrypted", masked="id_masked", hashed="id_hash", mask=mask_id)
+    phone = pii.protected(encrypted="phone_encrypted", masked="phone_masked", mask=mask_phone)
+
     class Meta:
         verbose_name = _("党员")
         verbose_name_plural = _("党员")
@@ -354,6 +360,97 @@ class Member(Searchable):
 
     def __str__(self) -> str:
         return self.name
+
+
+class TransferState(models.TextChoices):
+    REQUESTED = "requested", _("待转出方审核")
+    ACCEPTED = "accepted", _("已同意")
+    REFUSED = "refused", _("已拒绝")
+    CANCELLED = "cancelled", _("已撤销")
+
+
+def _both_sides(lookup: str):
+    """A scope lookup that matches the transfer from the sending org's side or the receiving org's."""
+    return lambda value: Q(**{f"from_org__{lookup}": value}) | Q(**{f"to_org__{lookup}": value})
+
+
+class MemberTransfer(models.Model):
+    """组织关系转接: a receiving org asks to take in a member registered elsewhere; the sending org's
+    secretary (or the staff above it, up to the sending zone's committee) accepts or refuses.
+
+    Seen from both sides: ``zone`` is the receiving zone, ``from_zone`` the sending one, and each side's
+    chain, firm, department, institution and org subtree reach it. The receiving side sees the member's
+    current org only once the transfer is accepted (``orgs.transfers.shown_from_org``)."""
+
+    zone = models.ForeignKey(Zone, on_delete=models.PROTECT, related_name="transfers_in",
+                             verbose_name=_("转入园区"))
+    from_zone = models.ForeignKey(Zone, on_delete=models.PROTECT, related_name="transfers_out",
+                                  verbose_name=_("转出园区"))
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="transfers", verbose_name=_("党员"))
+    from_org = models.ForeignKey(PartyOrg, on_delete=models.PROTECT, related_name="transfers_out",
+                                 verbose_name=_("转出党组织"))
+    to_org = models.ForeignKey(PartyOrg, on_delete=models.PROTECT, related_name="transfers_in",
+                               verbose_name=_("转入党组织"))
+    requested_name = models.CharField(_("申请填写的姓名"), max_length=50)
+    state = models.CharField(_("状态"), max_length=12, choices=TransferState.choices, default=TransferState.REQUESTED)
+    note = models.TextField(_("申请说明"), blank=True)
+    reply = models.TextField(_("处理意见"), blank=True)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+",
+                                     verbose_name=_("申请人"))
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+", verbose_name=_("处理人"))
+    requested_at = models.DateTimeField(_("申请时间"), auto_now_add=True)
+    decided_at = models.DateTimeField(_("处理时间"), null=True, blank=True)
+
+    objects = ScopedManager()
+    scope = Scope(zone=_both_sides("zone_id"), chain=_both_sides("chain_id"),
+                  enterprise=_both_sides("enterprise_id"), department=_both_sides("department_id"),
+                  institution=_both_sides("institution_id"), org_path=("from_org__path", "to_org__path"))
+
+    class Meta:
+        verbose_name = _("组织关系转接")
+        verbose_name_plural = _("组织关系转接")
+        ordering = ["-id"]
+        constraints = [models.UniqueConstraint(fields=["member", "to_org"], condition=Q(state="requested"),
+                                               name="membertransfer_one_pending_per_org")]
+        indexes = [models.Index(fields=["zone", "-id"]), models.Index(fields=["from_zone", "-id"])]
+
+    def __str__(self) -> str:
+        return f"{self.requested_name} → {self.to_org}"
+
+
+class MemberMove(models.Model):
+    """One move of a member between party orgs (a transfer accepted, or an edit within one writer's scope):
+    the member's history, shown on its page to whoever may see the member."""
+
+    zone = models.ForeignKey(Zone, on_delete=models.PROTECT, verbose_name=_("园区"))
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="moves", verbose_name=_("党员"))
+    from_org = models.ForeignKey(PartyOrg, null=True, on_delete=models.PROTECT, related_name="+",
+                                 verbose_name=_("原党组织"))
+    to_org = models.ForeignKey(PartyOrg, on_delete=models.PROTECT, related_name="+", verbose_name=_("新党组织"))
+    transfer = models.ForeignKey(MemberTransfer, null=True, blank=True, on_delete=models.SET_NULL,
+                                 related_name="moves", verbose_name=_("组织关系转接"))
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+",
+                              verbose_name=_("操作人"))
+    at = models.DateTimeField(_("时间"), auto_now_add=True)
+
+    objects = ScopedManager()
+    # the member's scope: whoever sees the member sees its history
+    scope = Scope(zone="member__zone_id", chain="member__party_org__chain_id",
+                  enterprise="member__party_org__enterprise_id", department="member__party_org__department_id",
+                  institution="member__party_org__institution_id", org_path="member__party_org__path")
+
+    class Meta:
+        verbose_name = _("党员组织变动")
+        verbose_name_plural = _("党员组织变动")
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.member}：{self.from_org or '—'} → {self.to_org}"
+
+    @property
+    def kind(self) -> str:
+        return "组织关系转接" if self.transfer_id else "组织内调整"
 
 
 class Cultivation(models.Model):

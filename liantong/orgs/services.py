@@ -10,13 +10,12 @@ from liantong.core.identifiers import (
     id_birth_date,
     id_error,
     id_gender,
-    mask_id,
-    mask_phone,
     normalise,
     uscc_error,
 )
 from liantong.core.models import Zone
-from liantong.core.services import ServiceError
+from liantong.core.scoping import _org_path
+from liantong.core.services import Conflict, Forbidden, ServiceError
 
 from .models import (
     Chain,
@@ -26,6 +25,7 @@ from .models import (
     Enterprise,
     Institution,
     Member,
+    MemberMove,
     OrgKind,
     PartyOrg,
 )
@@ -182,9 +182,27 @@ def _rewrite_paths(org: PartyOrg, old_path: str | None, new_path: str) -> None:
 
 # --- members ------------------------------------------------------------------------------------------
 
+TRANSFER_REQUIRED = "该身份证号码不能在此新增，请发起组织关系转接"
+
+
+class TransferRequired(Conflict):
+    """The ID number belongs to a member outside the writer's write scope: only a transfer (组织关系转接)
+    brings that member here. The message is the same whoever and wherever the member is, so the answer
+    reveals nothing but that the number cannot be added here (API: 409)."""
+
+    def __init__(self):
+        super().__init__(TRANSFER_REQUIRED, field="id_number")
+
+
+def writable_members(actor):
+    """The members ``actor`` may change; system jobs (``actor=None``: the demo, ``gen``) may change all."""
+    return Member.objects.all() if actor is None else Member.objects.visible_to(actor, for_write=True)
+
+
 def _member_values(party_org: PartyOrg, name: str, id_number: str, status: str, gender: str | None, phone: str,
-                   fields: dict) -> tuple[str, str, dict]:
-    """Check a member's identity fields and derive the stored ones; (number, phone, values) or ServiceError."""
+                   fields: dict) -> dict:
+    """Check a member's identity fields and derive the stored ones (``id_number`` and ``phone`` are the
+    model's protected attributes: assigning them writes hash, mask and ciphertext); or ServiceError."""
     number = normalise(id_number)
     err = id_error(number)
     if err:
@@ -198,24 +216,40 @@ def _member_values(party_org: PartyOrg, name: str, id_number: str, status: str, 
     joined = fields.get("joined_on")
     if joined and birth and joined < birth:
         raise ServiceError("入党日期早于出生日期", field="joined_on")
-    phone = normalise(phone)
-    values = dict(zone_id=party_org.zone_id, party_org=party_org, name=name.strip(), gender=derived, status=status,
-                  id_hash=pii.keyed_hash(number), id_masked=mask_id(number), phone_masked=mask_phone(phone),
-                  **{**fields, "birth_date": birth})
-    return number, phone, values
+    return dict(zone_id=party_org.zone_id, party_org=party_org, name=name.strip(), gender=derived, status=status,
+                id_number=number, phone=normalise(phone), **{**fields, "birth_date": birth})
 
 
 @transaction.atomic
 def save_member(*, actor, party_org: PartyOrg, name: str, id_number: str, status: str, gender: str | None = None,
                 phone: str = "", member: Member | None = None, **fields) -> tuple[Member, str]:
-    """Create or update a member; the ID number (GB 11643) is the natural key, kept hashed and encrypted."""
-    number, phone, values = _member_values(party_org, name, id_number, status, gender, phone, fields)
-    existing = member or Member.objects.filter(id_hash=values["id_hash"]).first()
-    if existing is None or pii.decrypt(existing.phone_encrypted) != phone:
-        values["phone_encrypted"] = pii.encrypt(phone)
-    if existing is None:
-        values["id_encrypted"] = pii.encrypt(number)
-    return _apply(Member, existing, actor=actor, **values)
+    """Create or update a member; the ID number (GB 11643) is the natural key, kept hashed and encrypted.
+
+    Only ever touches members in the actor's write scope: an ID number registered to a member outside it
+    raises ``TransferRequired`` (request a transfer instead), and nothing is written."""
+    values = _member_values(party_org, name, id_number, status, gender, phone, fields)
+    if actor is not None and not PartyOrg.objects.visible_to(actor, for_write=True).filter(pk=party_org.pk).exists():
+        raise Forbidden("所在党组织不存在或您无权管理", field="party_org")
+    holder = Member.objects.filter(id_hash=pii.keyed_hash(values["id_number"]))
+    if member is not None:
+        holder = holder.exclude(pk=member.pk)
+    holder = holder.first()
+    if holder is not None:
+        if member is not None or not writable_members(actor).filter(pk=holder.pk).exists():
+            raise TransferRequired()
+        member = holder  # an upsert by ID number, within the writer's own scope (the Excel import's key)
+    old_org_id = member.party_org_id if member is not None else None
+    saved, state = _apply(Member, member, actor=actor, **values)
+    if old_org_id is not None and old_org_id != saved.party_org_id:
+        record_move(saved, from_org_id=old_org_id, actor=actor)
+    return saved, state
+
+
+def record_move(member: Member, *, from_org_id: int | None, actor, transfer=None) -> MemberMove:
+    """Append one row to the member's history of org moves (its org is already the new one)."""
+    return MemberMove.objects.create(zone_id=member.zone_id, member=member, from_org_id=from_org_id,
+                                     to_org_id=member.party_org_id, transfer=transfer,
+                                     actor=actor if getattr(actor, "pk", None) else None)
 
 
 @transaction.atomic
@@ -226,9 +260,8 @@ def add_members(*, actor, party_org: PartyOrg, people: list[dict]) -> list[Membe
     rows = []
     for p in people:
         p = dict(p)
-        number, phone, values = _member_values(party_org, p.pop("name"), p.pop("id_number"), p.pop("status"),
-                                               p.pop("gender", None), p.pop("phone", ""), p)
-        rows.append(Member(**values, id_encrypted=pii.encrypt(number), phone_encrypted=pii.encrypt(phone)))
+        rows.append(Member(**_member_values(party_org, p.pop("name"), p.pop("id_number"), p.pop("status"),
+                                            p.pop("gender", None), p.pop("phone", ""), p)))
     hashes = [m.id_hash for m in rows]
     if len(set(hashes)) != len(hashes) or Member.objects.filter(id_hash__in=hashes).exists():
         raise ServiceError("公民身份号码重复或已登记", field="id_number")
@@ -247,27 +280,24 @@ def can_see_personal(user, member: Member) -> bool:
         return False
     if user.is_platform_admin:
         return True
-    from liantong.core.scoping import _org_path
-
     path = _org_path(user)
     return bool(path) and member.party_org.path.startswith(path)
 
 
-def personal_data(user, member: Member) -> dict:
-    """What ``user`` may see of ``member``'s personal data; a full view is audited."""
-    data = personal_data_quiet(user, member)
-    if not data["masked"]:
-        audit.record(user, audit.AuditAction.VIEW_PERSONAL, member)
-    return data
-
-
-def personal_data_quiet(user, member: Member) -> dict:
-    """As ``personal_data`` but without a per-row audit row: for exports, which audit once as a whole."""
-    if can_see_personal(user, member):
-        return {"id_number": pii.decrypt(member.id_encrypted), "phone": pii.decrypt(member.phone_encrypted),
-                "birth_date": member.birth_date.isoformat() if member.birth_date else "", "masked": False}
+def masked_personal(member: Member) -> dict:
+    """A member's personal data as every list shows it (page, API list, Excel export): masked, for everyone."""
     return {"id_number": member.id_masked, "phone": member.phone_masked,
-            "birth_date": f"{member.birth_date.year}-**-**" if member.birth_date else "", "masked": True}
+            "birth_date": pii.mask_date(member.birth_date), "masked": True}
+
+
+def personal_data(user, member: Member) -> dict:
+    """A detail read of ``member``'s personal data (page or API): in full for those ``can_see_personal``,
+    each full read audited (``view_personal``); masked for everyone else."""
+    if not can_see_personal(user, member):
+        return masked_personal(member)
+    audit.record(user, audit.AuditAction.VIEW_PERSONAL, member)
+    return {"id_number": member.id_number, "phone": member.phone,
+            "birth_date": member.birth_date.isoformat() if member.birth_date else "", "masked": False}
 
 
 # --- pairings and vanguard teams --------------------------------------------------------------------

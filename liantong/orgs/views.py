@@ -11,6 +11,7 @@ from liantong.core.scoping import get_for_user
 from liantong.core.services import ServiceError
 from liantong.core.tables import Column
 from liantong.core.views_generic import (
+    CappedPaginator,
     GenericDetailView,
     ObjectDetailView,
     ObjectEditView,
@@ -19,7 +20,7 @@ from liantong.core.views_generic import (
     template_download,
 )
 
-from . import diagram, excel, forms, services, tables
+from . import diagram, excel, forms, services, tables, transfers
 from .models import (
     Chain,
     ChainMembership,
@@ -29,8 +30,10 @@ from .models import (
     Enterprise,
     Institution,
     Member,
+    MemberTransfer,
     Pairing,
     PartyOrg,
+    TransferState,
     VanguardTeam,
 )
 
@@ -222,7 +225,8 @@ class MemberDetail(ObjectDetailView):
     select_related = ["party_org", "zone"]
 
     def extra_context(self, member):
-        return {"personal": services.personal_data(self.request.user, member)}
+        return {"personal": services.personal_data(self.request.user, member),
+                "moves": member.moves.select_related("from_org", "to_org", "transfer")}
 
 
 class MemberEdit(ObjectEditView):
@@ -230,6 +234,80 @@ class MemberEdit(ObjectEditView):
     form_class = forms.MemberForm
     success_url_name = "orgs:member_detail"
     create_perm = "orgs.manage_party"
+    template_name = "orgs/member_form.html"
+
+    def _render(self, form, obj, status=200):
+        verbose = self.model._meta.verbose_name
+        title = f"编辑{verbose}：{obj}" if obj else f"新增{verbose}"
+        # the one refusal that needs a way on: an ID number registered outside the writer's scope
+        transfer = services.TRANSFER_REQUIRED in (form.errors.get("id_number") or [])
+        return render(self.request, self.template_name, {"form": form, "object": obj, "title": title,
+                                                         "transfer_required": transfer}, status=status)
+
+
+# --- 组织关系转接 ------------------------------------------------------------------------------------
+
+
+@login_required
+def transfer_list(request):
+    """Transfers in and out of the user's orgs, with 同意/拒绝/撤销 for those who may."""
+    if not request.user.has_perm_code("orgs.view_party"):
+        raise Http404("未找到该页面，或您无权访问")
+    qs = MemberTransfer.objects.visible_to(request.user).select_related("member", "from_org", "to_org")
+    state = request.GET.get("state") or ""
+    if state in TransferState.values:
+        qs = qs.filter(state=state)
+    page = CappedPaginator(qs.order_by("-id"), 20).get_page(request.GET.get("page"))
+    rows = [(t, transfers.shown_from_org(t, request.user), transfers.allowed_actions(t, request.user))
+            for t in page.object_list]
+    return render(request, "orgs/transfer_list.html", {
+        "title": "组织关系转接", "rows": rows, "page": page, "state": state, "states": TransferState.choices,
+        "can_request": request.user.has_perm_code("orgs.manage_party")})
+
+
+@login_required
+def transfer_detail(request, pk):
+    if not request.user.has_perm_code("orgs.view_party"):
+        raise Http404("未找到该页面，或您无权访问")
+    t = transfers.get_transfer_for_user(request.user, pk)
+    return render(request, "orgs/transfer_detail.html", {
+        "title": f"组织关系转接：{t.requested_name}", "t": t, "from_org": transfers.shown_from_org(t, request.user),
+        "actions": transfers.allowed_actions(t, request.user)})
+
+
+@login_required
+def transfer_transition(request, pk):
+    t = transfers.get_transfer_for_user(request.user, pk)  # out of scope: 404 before anything else
+    if request.method != "POST":
+        return redirect("orgs:transfer_detail", pk=t.pk)
+    try:
+        t = transfers.transition(t, request.POST.get("action", ""), actor=request.user,
+                                 note=request.POST.get("note", ""), expected_state=request.POST.get("state") or None)
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"已{t.get_state_display()}")
+    return redirect("orgs:transfer_detail", pk=t.pk)
+
+
+@login_required
+def transfer_create(request):
+    """The receiving org's request (reached from the member form's refusal)."""
+    if not request.user.has_perm_code("orgs.manage_party"):
+        raise Http404("未找到该页面，或您无权访问")
+    form = forms.TransferRequestForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            t = transfers.request_transfer(actor=request.user, id_number=d["id_number"], name=d["name"],
+                                           to_org=d["to_org"], note=d["note"])
+        except ServiceError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, "已发起组织关系转接，待转出方审核")
+            return redirect("orgs:transfer_detail", pk=t.pk)
+    return render(request, "core/object_form.html", {"form": form, "title": "发起组织关系转接"},
+                  status=400 if form.errors else 200)
 
 
 # --- the smaller lists -------------------------------------------------------------------------------
