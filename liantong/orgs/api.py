@@ -271,13 +271,14 @@ class TransitionIn(Schema):
     state: str | None = Field(None, description="页面看到的状态；与当前状态不符时拒绝（防止过期页面误操作）")
 
 
-def _transfer_out(t: MemberTransfer, user) -> dict:
-    shown = transfers.shown_from_org(t, user)
+def _transfer_out(t: MemberTransfer, user, shown=None, actions=None) -> dict:
+    if actions is None:
+        shown, actions = transfers.shown_from_org(t, user), transfers.allowed_actions(t, user)
     return {"id": t.pk, "state": t.state, "state_label": t.get_state_display(), "requested_name": t.requested_name,
             "id_number": t.member.id_masked, "to_org_id": t.to_org_id, "to_org": t.to_org.name,
             "from_org_id": shown.pk if shown else None, "from_org": shown.name if shown else None,
             "note": t.note, "reply": t.reply, "requested_at": t.requested_at, "decided_at": t.decided_at,
-            "actions": [m.action for m in transfers.allowed_actions(t, user)]}
+            "actions": [m.action for m in actions]}
 
 
 class _TransferRows(_MemberRows):
@@ -285,7 +286,8 @@ class _TransferRows(_MemberRows):
         self.qs, self.user = qs, user
 
     def __getitem__(self, item):
-        return [_transfer_out(t, self.user) for t in self.qs[item]]
+        return [_transfer_out(t, self.user, shown, actions)
+                for t, shown, actions in transfers.for_display(list(self.qs[item]), self.user)]
 
 
 @router.get("/member-transfers", response=list[TransferOut], summary="组织关系转接（转入与转出）")

@@ -78,15 +78,18 @@ def find_move(state: str, action: str) -> Move | None:
 # --- who is acting ---------------------------------------------------------------------------------
 
 
-def _manages(user, org: PartyOrg) -> bool:
-    """``user`` stands for ``org``: its party org is ``org`` or above it, or it may write ``org``."""
+def _manages(user, org: PartyOrg, writable: set[int] | None = None) -> bool:
+    """``user`` stands for ``org``: its party org is ``org`` or above it, or it may write ``org``
+    (``writable``: the ids of the orgs in question that the user may write, when a list computed them)."""
     path = _org_path(user)
     if path and org.path.startswith(path):
         return True
+    if writable is not None:
+        return org.pk in writable
     return PartyOrg.objects.visible_to(user, for_write=True).filter(pk=org.pk).exists()
 
 
-def actor_roles(t: MemberTransfer, user) -> set[str]:
+def actor_roles(t: MemberTransfer, user, writable: set[int] | None = None) -> set[str]:
     """The roles ``user`` holds on transfer ``t`` (an empty set: nobody it concerns)."""
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return set()
@@ -95,24 +98,31 @@ def actor_roles(t: MemberTransfer, user) -> set[str]:
     if not user.has_perm_code("orgs.manage_party"):
         return set()
     roles = set()
-    if _manages(user, t.to_org):
+    if _manages(user, t.to_org, writable):
         roles.add(RECEIVER)
-    if _manages(user, t.from_org):  # its secretary, the staff above, the sending zone's committee
+    if _manages(user, t.from_org, writable):  # its secretary, the staff above, the sending zone's committee
         roles.add(SENDER)
     return roles
 
 
-def allowed_actions(t: MemberTransfer, user) -> list[Move]:
+def allowed_actions(t: MemberTransfer, user, writable: set[int] | None = None) -> list[Move]:
     """The moves ``user`` may make on ``t`` now (for buttons)."""
-    roles = actor_roles(t, user)
+    roles = actor_roles(t, user, writable)
     return [m for m in TRANSITIONS if m.source == t.state and m.roles & roles]
 
 
-def shown_from_org(t: MemberTransfer, user) -> PartyOrg | None:
+def shown_from_org(t: MemberTransfer, user, writable: set[int] | None = None) -> PartyOrg | None:
     """The sending org as ``user`` may see it: the receiving side learns it only once the transfer is accepted."""
-    if t.state == S.ACCEPTED or SENDER in actor_roles(t, user):
+    if t.state == S.ACCEPTED or SENDER in actor_roles(t, user, writable):
         return t.from_org
     return None
+
+
+def for_display(page: list[MemberTransfer], user) -> list[tuple[MemberTransfer, PartyOrg | None, list[Move]]]:
+    """A page of transfers with what ``user`` sees of each (the sending org, the buttons), in one extra query."""
+    ids = {pk for t in page for pk in (t.from_org_id, t.to_org_id)}
+    writable = set(PartyOrg.objects.visible_to(user, for_write=True).filter(pk__in=ids).values_list("pk", flat=True))
+    return [(t, shown_from_org(t, user, writable), allowed_actions(t, user, writable)) for t in page]
 
 
 # --- requests --------------------------------------------------------------------------------------

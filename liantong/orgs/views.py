@@ -258,8 +258,7 @@ def transfer_list(request):
     if state in TransferState.values:
         qs = qs.filter(state=state)
     page = CappedPaginator(qs.order_by("-id"), 20).get_page(request.GET.get("page"))
-    rows = [(t, transfers.shown_from_org(t, request.user), transfers.allowed_actions(t, request.user))
-            for t in page.object_list]
+    rows = transfers.for_display(list(page.object_list), request.user)
     return render(request, "orgs/transfer_list.html", {
         "title": "组织关系转接", "rows": rows, "page": page, "state": state, "states": TransferState.choices,
         "can_request": request.user.has_perm_code("orgs.manage_party")})
@@ -295,7 +294,7 @@ def transfer_create(request):
     """The receiving org's request (reached from the member form's refusal)."""
     if not request.user.has_perm_code("orgs.manage_party"):
         raise Http404("未找到该页面，或您无权访问")
-    form = forms.TransferRequestForm(request.POST or None, user=request.user)
+    form = forms.TransferRequestForm(request.POST if request.method == "POST" else None, user=request.user)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:

@@ -97,7 +97,7 @@ def test_a_member_of_another_firm_cannot_be_imported_over(personas):
     assert import_workbook(MEMBER, workbook(rows), actor=personas["firm_a"]).ok
     rows[0][3] = "镇江海帆船舶配件党支部"
     result = import_workbook(MEMBER, workbook(rows), actor=personas["firm_b"])
-    assert result.error_lines() == ["第2行 公民身份号码: 该党员已在其他组织登记，请办理组织关系转接"]
+    assert result.error_lines() == ["第2行 公民身份号码: 该身份证号码不能在此新增，请发起组织关系转接"]
 
 
 def test_gender_and_birth_date_must_agree_with_the_id_number(personas):

@@ -3,6 +3,8 @@ accepts. Seen by both sides (and the zones above them), by nobody else (404); mo
 shows on the member."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from liantong.core import pii
 from liantong.core.models import AuditLog
@@ -130,3 +132,24 @@ def test_the_request_form_is_reachable_and_answers_neutrally_for_an_unknown_numb
     t = MemberTransfer.objects.get(member=member, to_org=to_org)
     page = c.get(f"/orgs/transfer/{t.pk}/").content.decode()
     assert member.party_org.name not in page and member.zone.name not in page
+
+
+@pytest.mark.parametrize("url", ["/orgs/transfer/", "/api/v1/member-transfers"])
+def test_the_transfer_lists_query_count_does_not_grow_with_their_rows(personas, client_for, url):
+    firm = personas["firm_a"]
+    to_org = PartyOrg.objects.get(pk=firm.party_org_id)
+    people = list(Member.objects.filter(zone__name="白银高新区")[:4])
+    c = client_for(personas["by_zone"])
+    counts, requested = [], 0
+    for batch in (people[:1], people[1:]):
+        requested += len(batch)
+        for m in batch:
+            transfers.request_transfer(actor=firm, id_number=pii.decrypt(m.id_encrypted), name="某某", to_org=to_org)
+        c.get(url)
+        with CaptureQueriesContext(connection) as ctx:
+            resp = c.get(url)
+        assert resp.status_code == 200
+        shown = len(resp.json()["items"]) if "api" in url else resp.content.decode().count('value="accept"')
+        assert shown == requested
+        counts.append(len(ctx.captured_queries))
+    assert counts[0] == counts[1]
