@@ -12,6 +12,7 @@ from functools import lru_cache
 
 from cryptography.fernet import Fernet, InvalidToken
 from django.conf import settings
+from django.utils.html import escape
 
 
 @lru_cache(maxsize=1)
@@ -42,14 +43,27 @@ def mask_date(value) -> str:
     return f"{value.year}-**-**" if value else ""
 
 
+class Revealed(str):
+    """A decrypted protected value. It compares and serialises as the plain value, but a template that
+    prints it (``{{ member.phone }}``) shows the mask: the full value reaches a page only through an
+    audited detail read, which hands the template ``str(value)``."""
+
+    masked = ""
+
+    def __html__(self) -> str:
+        return escape(self.masked)
+
+
 def protected(*, encrypted: str, masked: str, mask: Callable[[str], str], hashed: str | None = None) -> property:
     """A model attribute for one protected value (ID number, phone …) stored as ciphertext, mask and
     (when it is looked up) keyed hash. Reading it decrypts; assigning it rewrites all stored forms
     together, so no caller can change one and leave an old copy behind (``Member(id_number=…)`` works
     too: Django's ``Model.__init__`` sets properties given as keywords)."""
 
-    def get(obj) -> str:
-        return decrypt(getattr(obj, encrypted))
+    def get(obj) -> Revealed:
+        value = Revealed(decrypt(getattr(obj, encrypted)))
+        value.masked = getattr(obj, masked)
+        return value
 
     def set_(obj, value) -> None:
         value = value or ""

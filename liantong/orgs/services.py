@@ -296,7 +296,7 @@ def personal_data(user, member: Member) -> dict:
     if not can_see_personal(user, member):
         return masked_personal(member)
     audit.record(user, audit.AuditAction.VIEW_PERSONAL, member)
-    return {"id_number": member.id_number, "phone": member.phone,
+    return {"id_number": str(member.id_number), "phone": str(member.phone),  # plain str: shown in full
             "birth_date": member.birth_date.isoformat() if member.birth_date else "", "masked": False}
 
 

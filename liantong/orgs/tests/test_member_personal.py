@@ -8,6 +8,7 @@ full read writes one audit row. Changing a protected field rewrites hash, mask a
 import io
 
 import pytest
+from django.template import Context, Template
 from openpyxl import load_workbook
 
 from liantong.core import pii
@@ -134,3 +135,10 @@ def test_changing_a_phone_rewrites_its_mask_and_ciphertext_together(personas):
     assert (m.phone_masked, pii.decrypt(m.phone_encrypted)) == ("139****5678", "13912345678")
     m.id_number = _new_number(pii.decrypt(m.id_encrypted))
     assert (m.id_hash, m.id_masked) == (pii.keyed_hash(m.id_number), mask_id(m.id_number))
+
+
+def test_a_template_that_prints_a_protected_attribute_shows_only_the_mask(personas):
+    m = Member.objects.exclude(phone_encrypted="").first()
+    html = Template("{{ m.id_number }} {{ m.phone }}").render(Context({"m": m}))
+    assert html == f"{m.id_masked} {m.phone_masked}"
+    assert m.id_number == pii.decrypt(m.id_encrypted)  # code still compares and saves the plain value

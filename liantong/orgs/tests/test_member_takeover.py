@@ -8,6 +8,7 @@ from openpyxl import Workbook
 
 from liantong.core import pii
 from liantong.core.excel import import_workbook
+from liantong.core.identifiers import id_check_char
 from liantong.orgs.excel import MEMBER
 from liantong.orgs.models import Member, PartyOrg
 
@@ -98,3 +99,22 @@ def test_the_excel_import_answers_the_same_neutral_sentence(personas):
     assert NEUTRAL in text, text
     assert _leaks(text, victim, user) == []
     assert _state(victim) == before
+
+
+def test_a_writer_still_adds_a_new_member_through_the_api_and_the_answer_is_masked(personas, client_for):
+    user = personas["firm_a"]
+    first17 = "32119119900101" + "43" + "1"
+    number = first17 + id_check_char(first17)
+    assert not Member.objects.filter(id_hash=pii.keyed_hash(number)).exists()
+    resp = client_for(user).post("/api/v1/members", {
+        "name": "新党员", "party_org_id": user.party_org_id, "status": "full", "id_number": number,
+        "phone": "13900000001"}, content_type="application/json")
+    assert resp.status_code == 201, resp.content
+    m = Member.objects.get(id_hash=pii.keyed_hash(number))
+    assert resp.json()["id_number"] == m.id_masked != number and resp.json()["phone"] == "139****0001"
+    assert (m.party_org_id, m.name, m.gender) == (user.party_org_id, "新党员", "male")
+    other = PartyOrg.objects.exclude(pk__in=PartyOrg.objects.visible_to(user, for_write=True).values("pk")).first()
+    refused = client_for(user).post("/api/v1/members", {
+        "name": "新党员", "party_org_id": other.pk, "status": "full", "id_number": number},
+        content_type="application/json")
+    assert refused.status_code == 400 and refused.json()["field"] == "party_org_id"
