@@ -122,7 +122,7 @@ def test_both_sides_and_their_zones_see_the_transfer(personas, client_for, case,
     assert t.pk in [i["id"] for i in c.get("/api/v1/member-transfers").json()["items"]]
 
 
-def test_the_request_form_is_reachable_and_answers_neutrally_for_an_unknown_number(personas, client_for, case):
+def test_the_request_form_is_reachable_and_the_requesters_page_hides_the_sending_side(personas, client_for, case):
     member, to_org = case
     c = client_for(personas["firm_a"])
     assert c.get("/orgs/transfer/new/").status_code == 200
