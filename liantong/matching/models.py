@@ -1,7 +1,7 @@
 """Supply and demand (供需对接): listings, contact requests, deals, matchmaking meetings, revenues.
 
 Listings keep pre-segmented search tokens beside their text (``tokens``, see docs/search.md); the
-matching engine (``engine.py``) is fed from them through ``index.py``.
+matching engine (the ``engine`` package) is fed from them through ``index.py``.
 """
 
 from __future__ import annotations

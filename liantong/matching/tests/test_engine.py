@@ -243,14 +243,14 @@ def test_the_fast_segmenter_cuts_exactly_like_jieba_without_hmm():
 
 @needs_dev
 def test_a_build_in_worker_processes_ranks_exactly_like_one_in_process(monkeypatch):
-    from liantong.matching import engine
+    from liantong.matching.engine import scoring
 
     docs = load_listings(DEV_DIR)
     queries = [d for d in docs if d.kind != "supply"][:8] + [d for d in docs if d.kind == "supply"][:4]
     serial = MatchEngine()
     serial.index(docs, workers=1)
-    monkeypatch.setattr(engine, "PARALLEL_MIN", 10)
-    monkeypatch.setattr(engine, "BLOCK_DOCS", 25)  # several blocks per worker
+    monkeypatch.setattr(scoring, "PARALLEL_MIN", 10)
+    monkeypatch.setattr(scoring, "BLOCK_DOCS", 25)  # several blocks per worker
     parallel = MatchEngine()
     parallel.index(docs, workers=2)
     assert len(parallel) == len(serial)

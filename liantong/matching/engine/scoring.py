@@ -1,0 +1,584 @@
+"""Retrieval and the engine: two BM25 fields (words/concepts, character bigrams) over one inverted index
+(scipy CSC), built in blocks (in forked workers from ``PARALLEL_MIN`` listings on), updated through a
+delta segment; :class:`MatchEngine` ranks a listing's pool, re-ranks the best few hundred
+(:mod:`.reranking`) and explains the results (:mod:`.reasons`)."""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+from collections.abc import Iterable
+
+import numpy as np
+from scipy import sparse
+
+from .analysis import analyze, analyze_names
+from .documents import Doc, Match
+from .knowledge import Knowledge, knowledge, normalize
+from .reasons import _Reasons
+from .reranking import _Features, _Reranking
+
+# --------------------------------------------------------------------------- the engine
+
+FIELD_WEIGHTS = {"title": 3.0, "keywords": 2.5, "node": 1.5, "description": 1.0}
+QUERY_WEIGHTS = {"title": 1.0, "keywords": 1.0, "node": 0.6, "description": 0.45}
+K1, B = 1.2, 0.75
+BIGRAM_WEIGHT = 0.3
+CONCEPT_BOOST = 1.6  # concept terms count more than plain words
+ITEM_WEIGHT = 0.6
+PARENT_DOC_WEIGHT = 0.5
+PARENT_QUERY_WEIGHT = 0.4
+CTX_QUERY_WEIGHT = 0.3
+RERANK_DEPTH = 120
+
+
+PARALLEL_MIN = 20_000  # below this many listings the index is built in-process
+GC_PAUSE_MIN = 5_000  # from this many listings on, the cyclic GC is paused during a build
+BLOCK_DOCS = 8_000  # listings per unit of work when building in worker processes
+
+
+def _workers(requested: int | None) -> int:
+    """Worker processes for a large build: ``requested``, else $LIANTONG_MATCH_WORKERS, else the CPUs
+    this process may run on; 1 where ``fork`` is unavailable."""
+    import multiprocessing as mp
+    import os
+
+    if "fork" not in mp.get_all_start_methods():
+        return 1
+    if requested is None:
+        env = os.environ.get("LIANTONG_MATCH_WORKERS", "").strip()
+        if env.isdigit():
+            requested = int(env)
+        else:
+            try:
+                requested = len(os.sched_getaffinity(0))
+            except AttributeError:  # pragma: no cover - not Linux
+                requested = os.cpu_count() or 1
+    return max(1, int(requested))
+
+
+def _doc_parts(doc: Doc, kn: Knowledge) -> dict:
+    kws = doc.keywords or []
+    if isinstance(kws, str):
+        kws = [kws]
+    return {
+        "title": analyze(doc.title or "", kn),
+        "keywords": analyze("、".join(str(k) for k in kws if k), kn),
+        "node": analyze(doc.node or "", kn),
+        "description": analyze(doc.description or "", kn),
+        "enterprise": analyze_names(doc.enterprise or "", kn),  # features only: concepts and context
+    }
+
+
+_FIELDS = tuple(FIELD_WEIGHTS.items())
+
+
+def _analyse_block(docs: list[Doc], kn: Knowledge) -> tuple:
+    """Analyse a block of listings into a compact, picklable result.
+
+    Returns ``(indptr, cols, data, terms, lens, feats, zones, ents)``: one CSR row per listing whose
+    column ``cols[k]`` names the term ``terms[cols[k]]`` (block-local numbering, so that a worker
+    process's term ids never leak out), BM25 field lengths ``(n, 2)`` (words, bigrams), the
+    re-ranking features and the normalised zone and enterprise of every listing."""
+    idx_parts: list[np.ndarray] = []
+    wts: list[float] = []
+    cnts: list[int] = []
+    row_nnz = np.zeros(len(docs), dtype=np.int64)
+    lens = np.zeros((len(docs), 2), dtype=np.float64)
+    feats, zones, ents = [], [], []
+    append_idx, append_w, append_n = idx_parts.append, wts.append, cnts.append
+    pw = PARENT_DOC_WEIGHT
+    zone_norm: dict[str, str] = {}
+    for row, doc in enumerate(docs):
+        parts = _doc_parts(doc, kn)
+        nnz = 0
+        lw = lb = 0.0
+        for fname, fw in _FIELDS:
+            n_main = nb = 0
+            fpw = fw * pw
+            for r in parts[fname]["rs"]:
+                n = r[8]
+                if n:
+                    append_idx(r[4])
+                    append_w(fw)
+                    append_n(n)
+                    n_main += n
+                    nb += r[6]
+                n = r[9]
+                if n:
+                    append_idx(r[5])
+                    append_w(fpw)
+                    append_n(n)
+                    nnz += n
+            nnz += n_main
+            lb += fw * nb
+            lw += fw * (n_main - nb)
+        row_nnz[row] = nnz
+        lens[row, 0], lens[row, 1] = lw, lb
+        feats.append(_Features(doc, kn, parts).__getstate__())  # a plain tuple pickles in C
+        z = doc.zone or ""
+        zn = zone_norm.get(z)
+        if zn is None:
+            zn = zone_norm[z] = normalize(z)
+        zones.append(zn)
+        ents.append(normalize(doc.enterprise).strip())
+    indptr = np.zeros(len(docs) + 1, dtype=np.int64)
+    np.cumsum(row_nnz, out=indptr[1:])
+    if idx_parts:
+        ids = np.concatenate(idx_parts)
+        data = np.repeat(np.asarray(wts, dtype=np.float32), cnts)
+    else:
+        ids, data = np.zeros(0, np.int32), np.zeros(0, np.float32)
+    # block-local term numbering (no sort: a mask over this process's vocabulary); duplicates within
+    # a row are summed (C++, sorted per row)
+    used = np.zeros(len(kn.terms) + 1, dtype=bool)
+    used[ids] = True
+    uniq = np.flatnonzero(used)
+    local = np.cumsum(used, dtype=np.int32) - 1
+    cols = local[ids]
+    csr = sparse.csr_matrix((data, cols, indptr), shape=(len(docs), max(len(uniq), 1)))
+    csr.sum_duplicates()
+    terms = kn.terms
+    return (csr.indptr.astype(np.int64), csr.indices.astype(np.int32), csr.data.astype(np.float32),
+            [terms[i] for i in uniq.tolist()], lens, feats, zones, ents)
+
+
+_GC_LOCK = threading.Lock()
+_GC_STATE = {"depth": 0, "was_enabled": False}
+
+
+class _GCPaused:
+    """No cyclic garbage collection while a large index is built: the build allocates millions of
+    small containers (features, clause results) and every full collection would re-scan them all;
+    nothing it allocates forms cycles.  Nested/concurrent uses are counted; the collector's previous
+    state is restored when the last one ends."""
+
+    def __enter__(self):
+        import gc
+
+        with _GC_LOCK:
+            if _GC_STATE["depth"] == 0:
+                _GC_STATE["was_enabled"] = gc.isenabled()
+                gc.disable()
+            _GC_STATE["depth"] += 1
+
+    def __exit__(self, *exc):
+        import gc
+
+        with _GC_LOCK:
+            _GC_STATE["depth"] -= 1
+            if _GC_STATE["depth"] == 0 and _GC_STATE["was_enabled"]:
+                gc.enable()
+        return False
+
+
+_BUILD_DOCS: list[Doc] | None = None  # the listings being indexed, shared with forked workers
+
+
+def _worker_init() -> None:
+    """A build worker only allocates (caches, results) and then exits: keep the garbage collector
+    away from the heap inherited from the parent (no scans, no copy-on-write of its pages)."""
+    import gc
+
+    gc.disable()
+    gc.freeze()
+
+
+def _analyse_range(bounds: tuple[int, int]) -> tuple:
+    lo, hi = bounds
+    return _analyse_block(_BUILD_DOCS[lo:hi], knowledge())
+
+
+def _analyse_all(docs: list[Doc], kn: Knowledge, workers: int) -> Iterable[tuple]:
+    """Blocks of :func:`_analyse_block` results, in order; in ``workers`` forked processes when > 1."""
+    if workers <= 1 or len(docs) < 2:
+        yield _analyse_block(docs, kn)
+        return
+    import multiprocessing as mp
+
+    global _BUILD_DOCS
+    size = max(500, min(BLOCK_DOCS, -(-len(docs) // (workers * 4))))
+    bounds = [(i, min(i + size, len(docs))) for i in range(0, len(docs), size)]
+    _BUILD_DOCS = docs
+    try:
+        with mp.get_context("fork").Pool(workers, initializer=_worker_init) as pool:
+            yield from pool.imap(_analyse_range, bounds)
+    finally:
+        _BUILD_DOCS = None
+
+
+def _pool_kinds(kind: str) -> tuple[str, ...]:
+    return ("demand", "scenario") if kind == "supply" else ("supply",)
+
+
+class _Segment:
+    """Immutable inverted index over a block of internal doc positions."""
+
+    def __init__(self, rows, csr: sparse.csr_matrix, lens: np.ndarray):
+        """``csr``: one row per position in ``rows``, duplicates already summed; ``lens``: (n, 2)."""
+        self.rows = np.asarray(rows, dtype=np.int64)  # internal positions
+        self.df = np.bincount(csr.indices, minlength=csr.shape[1]).astype(np.float64)
+        self.csc = csr.tocsc()
+        self.csc.sort_indices()
+        self.lens = np.asarray(lens, dtype=np.float32).reshape(-1, 2)  # word length, bigram length
+
+    def to_csr(self) -> sparse.csr_matrix:
+        return self.csc.tocsr()
+
+    def scores(self, qterms: np.ndarray, qweights: np.ndarray, is_bigram: np.ndarray, avg: np.ndarray):
+        n = len(self.rows)
+        out = np.zeros(n, dtype=np.float32)
+        if n == 0 or len(qterms) == 0:
+            return out, np.zeros(n, dtype=bool)
+        ncols = self.csc.shape[1]
+        indptr, indices, data = self.csc.indptr, self.csc.indices, self.csc.data
+        kw = K1 * (1 - B + B * self.lens[:, 0] / max(avg[0], 1e-6))
+        kb = K1 * (1 - B + B * self.lens[:, 1] / max(avg[1], 1e-6))
+        rows_l, vals_l = [], []
+        wrows_l = []
+        for t, w, isb in zip(qterms, qweights, is_bigram):
+            if t >= ncols:
+                continue
+            a, b = indptr[t], indptr[t + 1]
+            if a == b:
+                continue
+            r = indices[a:b]
+            tf = data[a:b]
+            k = kb[r] if isb else kw[r]
+            rows_l.append(r)
+            vals_l.append(w * tf * (K1 + 1) / (tf + k))
+            if not isb:
+                wrows_l.append(r)
+        if rows_l:
+            out = np.bincount(np.concatenate(rows_l), weights=np.concatenate(vals_l), minlength=n).astype(np.float32)
+        words = np.zeros(n, dtype=bool)
+        if wrows_l:
+            words[np.concatenate(wrows_l)] = True
+        return out, words
+
+
+class MatchEngine(_Reranking, _Reasons):
+    """Ranks listings for a listing.  See the module docstring for the scoring."""
+
+    def __init__(self, merge_threshold: int | None = None):
+        self.kn = knowledge()
+        self.vocab = self.kn.vocab
+        self.terms = self.kn.terms
+        self._docs: list[Doc | None] = []
+        self._feat: list[_Features | None] = []
+        self._pos: dict = {}
+        self._alive = np.zeros(0, dtype=bool)
+        self._kind = np.zeros(0, dtype=np.int8)  # 0 supply, 1 demand, 2 scenario
+        self._ent = np.zeros(0, dtype=np.int64)
+        self._zone: list[str] = []
+        self._ent_ids: dict[str, int] = {}
+        self._main: _Segment | None = None
+        self._main_n = 0
+        self._delta: _Segment | None = None
+        self._delta_dirty = False
+        self._delta_rows: list[int] = []
+        self._delta_vec: dict[int, tuple] = {}  # position -> (term ids, weights, (word len, bigram len))
+        self._df = np.zeros(0, dtype=np.float64)
+        self._n_stats = 0
+        self._avg = np.array([1.0, 1.0])
+        self.merge_threshold = merge_threshold
+        self._lock = threading.RLock()
+
+    # ------------------------------------------------------------------ building
+
+    def _parts(self, doc: Doc) -> dict:
+        return _doc_parts(doc, self.kn)
+
+    def _global_cols(self, cols: np.ndarray, terms: list[str]) -> np.ndarray:
+        """Block-local term numbers -> this process's term ids."""
+        tid = self.kn.term_id
+        lut = np.fromiter((tid(t) for t in terms), dtype=np.int32, count=len(terms))
+        return lut[cols] if len(cols) else cols
+
+    def _features(self, pos: int) -> _Features:
+        """Re-ranking features of a position (kept as the plain tuple a build block returned until
+        first used)."""
+        f = self._feat[pos]
+        if type(f) is tuple:
+            f = self._feat[pos] = _Features.from_state(f)
+        return f
+
+    def _ent_id(self, ent: str, pos: int) -> int:
+        return self._ent_ids.setdefault(ent, len(self._ent_ids)) if ent else -1 - pos
+
+    @staticmethod
+    def _kind_code(kind: str) -> int:
+        return {"supply": 0, "demand": 1, "scenario": 2}.get(kind, 3)
+
+    def index(self, docs: Iterable[Doc], workers: int | None = None) -> None:
+        """Full (re)build from scratch.
+
+        Listings are analysed in blocks; from ``PARALLEL_MIN`` listings on, the blocks go to
+        ``workers`` forked processes (default: $LIANTONG_MATCH_WORKERS or the usable CPUs), each
+        returning a block-local CSR that is renumbered into this process's term ids here.  The main
+        segment is then one ``scipy.sparse`` matrix built in a single pass."""
+        docs = list(docs)
+        with self._lock, (_GCPaused() if len(docs) >= GC_PAUSE_MIN else contextlib.nullcontext()):
+            self.__init__(merge_threshold=self.merge_threshold)
+            n = len(docs)
+            nw = _workers(workers) if n >= PARALLEL_MIN else 1
+            indptrs, cols_l, data_l, lens_l = [], [], [], []
+            feats: list = []
+            zones: list[str] = []
+            ents: list[str] = []
+            off = 0
+            for indptr, cols, data, terms, lens, bfeats, bzones, bents in _analyse_all(docs, self.kn, nw):
+                indptrs.append(indptr[1:] + off)
+                off += int(indptr[-1])
+                cols_l.append(self._global_cols(cols, terms))
+                data_l.append(data)
+                lens_l.append(lens)
+                feats.extend(bfeats)
+                zones.extend(bzones)
+                ents.extend(bents)
+            indptr = np.concatenate([np.zeros(1, np.int64)] + indptrs)
+            csr = sparse.csr_matrix((np.concatenate(data_l) if data_l else np.zeros(0, np.float32),
+                                     np.concatenate(cols_l) if cols_l else np.zeros(0, np.int32), indptr),
+                                    shape=(n, max(len(self.terms), 1)))
+            lens = np.concatenate(lens_l) if lens_l else np.zeros((0, 2))
+            self._docs = list(docs)
+            self._feat = feats
+            self._zone = zones
+            self._pos = {}
+            alive = np.fromiter((bool(d.active) for d in docs), dtype=bool, count=n)
+            live = None
+            for pos, d in enumerate(docs):
+                old = self._pos.get(d.id)
+                if old is not None:  # later duplicates replace earlier ones
+                    alive[old] = False
+                    self._docs[old] = None
+                    self._feat[old] = None
+                    live = live if live is not None else np.ones(n, dtype=bool)
+                    live[old] = False
+                self._pos[d.id] = pos
+            self._kind = np.fromiter((self._kind_code(d.kind) for d in docs), dtype=np.int8, count=n)
+            self._ent = np.fromiter((self._ent_id(e, i) for i, e in enumerate(ents)), dtype=np.int64, count=n)
+            self._alive = alive
+            rows = np.arange(n, dtype=np.int64)
+            if live is not None:
+                rows, csr, lens = rows[live], csr[live], lens[live]
+            self._set_main(rows, csr, lens)
+
+    def _set_main(self, rows: np.ndarray, csr: sparse.csr_matrix, lens: np.ndarray) -> None:
+        self._main = _Segment(rows, csr, lens)
+        self._df = self._main.df
+        self._n_stats = max(len(rows), 1)
+        self._avg = np.maximum(lens.mean(axis=0), 1.0) if len(rows) else np.ones(2)
+        self._main_n = len(self._docs)
+        self._delta = None
+        self._delta_rows = []
+        self._delta_vec = {}
+        self._delta_dirty = False
+
+    def _vec_csr(self, positions: list[int]) -> tuple[sparse.csr_matrix, np.ndarray]:
+        vecs = [self._delta_vec[p] for p in positions]
+        indptr = np.zeros(len(vecs) + 1, dtype=np.int64)
+        np.cumsum([len(v[0]) for v in vecs], out=indptr[1:])
+        ids = np.concatenate([v[0] for v in vecs]) if vecs else np.zeros(0, np.int32)
+        vals = np.concatenate([v[1] for v in vecs]) if vecs else np.zeros(0, np.float32)
+        csr = sparse.csr_matrix((vals, ids, indptr), shape=(len(vecs), max(len(self.terms), 1)))
+        return csr, np.asarray([v[2] for v in vecs], dtype=np.float64).reshape(-1, 2)
+
+    def _rebuild_main(self) -> None:
+        """Merge the live rows of the main and delta segments into one main segment (no re-analysis)."""
+        ncols = max(len(self.terms), 1)
+        parts_rows, parts_csr, parts_lens = [], [], []
+        if self._main is not None and len(self._main.rows):
+            keep = np.fromiter((self._docs[p] is not None for p in self._main.rows.tolist()), dtype=bool,
+                               count=len(self._main.rows))
+            m = self._main.to_csr()[keep]
+            m.resize((m.shape[0], ncols))
+            parts_rows.append(self._main.rows[keep])
+            parts_csr.append(m)
+            parts_lens.append(self._main.lens[keep].astype(np.float64))
+        rows = [p for p in self._delta_rows if self._docs[p] is not None]
+        if rows:
+            c, ln = self._vec_csr(rows)
+            parts_rows.append(np.asarray(rows, dtype=np.int64))
+            parts_csr.append(c)
+            parts_lens.append(ln)
+        if parts_csr:
+            csr = sparse.vstack(parts_csr, format="csr")
+            self._set_main(np.concatenate(parts_rows), csr, np.concatenate(parts_lens))
+        else:
+            self._set_main(np.zeros(0, np.int64), sparse.csr_matrix((0, ncols), dtype=np.float32), np.zeros((0, 2)))
+
+    def update(self, doc: Doc) -> None:
+        """Add or replace one listing without rebuilding the main index."""
+        with self._lock:
+            if self._main is None:
+                self.index([doc])
+                return
+            old = self._pos.get(doc.id)
+            if old is not None:
+                self._alive[old] = False
+                self._docs[old] = None
+                self._feat[old] = None
+                self._delta_vec.pop(old, None)
+            indptr, cols, data, terms, lens, feats, zones, ents = _analyse_block([doc], self.kn)
+            ids = self._global_cols(cols, terms)
+            pos = len(self._docs)
+            self._docs.append(doc)
+            self._feat.append(feats[0])
+            self._zone.append(zones[0])
+            self._pos[doc.id] = pos
+            self._grow_arrays([self._kind_code(doc.kind)], [self._ent_id(ents[0], pos)], [bool(doc.active)])
+            self._delta_vec[pos] = (ids, data, (float(lens[0, 0]), float(lens[0, 1])))
+            # unseen terms get a document frequency so that their idf is defined
+            if len(self._df) < len(self.terms):
+                self._df = np.concatenate([self._df, np.zeros(len(self.terms) - len(self._df))])
+            self._df[ids] += 1  # ids are unique within a row
+            self._delta_rows.append(pos)
+            self._delta_dirty = True
+            limit = self.merge_threshold or max(2000, self._main_n // 10)
+            if len(self._delta_rows) > limit:
+                self._rebuild_main()
+
+    def _grow_arrays(self, new_kinds, new_ents, new_alive):
+        self._kind = np.concatenate([self._kind, np.asarray(new_kinds, dtype=np.int8)])
+        self._ent = np.concatenate([self._ent, np.asarray(new_ents, dtype=np.int64)])
+        self._alive = np.concatenate([self._alive, np.asarray(new_alive, dtype=bool)])
+
+    def remove(self, doc_id) -> bool:
+        with self._lock:
+            pos = self._pos.pop(doc_id, None)
+            if pos is None:
+                return False
+            self._alive[pos] = False
+            self._docs[pos] = None
+            self._feat[pos] = None
+            self._delta_vec.pop(pos, None)
+            return True
+
+    def __len__(self) -> int:
+        return int(self._alive.sum())
+
+    def _delta_segment(self) -> _Segment | None:
+        if self._delta_dirty:
+            rows = [i for i in self._delta_rows if self._docs[i] is not None]
+            self._delta_rows = rows
+            if rows:
+                csr, lens = self._vec_csr(rows)
+                self._delta = _Segment(rows, csr, lens)
+            else:
+                self._delta = None
+            self._delta_dirty = False
+        return self._delta
+
+    # ------------------------------------------------------------------ querying
+
+    def _idf(self, tids: np.ndarray) -> np.ndarray:
+        n = self._n_stats
+        df = np.where(tids < len(self._df), self._df[np.minimum(tids, len(self._df) - 1)] if len(self._df) else 0, 0)
+        return np.log((n - df + 0.5) / (df + 0.5) + 1.0)
+
+    def _query_vector(self, weighted_terms: dict[str, float]):
+        tids, ws, isb = [], [], []
+        for t, w in weighted_terms.items():
+            tid = self.vocab.get(t)
+            if tid is None:
+                continue
+            tids.append(tid)
+            mult = BIGRAM_WEIGHT if t[0] == "b" else (CONCEPT_BOOST if t[0] == "c" else 1.0)
+            ws.append(w * mult)
+            isb.append(t[0] == "b")
+        tids = np.asarray(tids, dtype=np.int64)
+        ws = np.asarray(ws, dtype=np.float64) * (self._idf(tids) if len(tids) else 1.0)
+        return tids, ws, np.asarray(isb, dtype=bool)
+
+    def _score_all(self, weighted_terms: dict[str, float]) -> tuple[np.ndarray, np.ndarray]:
+        """-> (positions, scores) over main + delta segments."""
+        tids, ws, isb = self._query_vector(weighted_terms)
+        pos_parts, sc_parts, w_parts = [], [], []
+        for seg in (self._main, self._delta_segment()):
+            if seg is None or len(seg.rows) == 0:
+                continue
+            pos_parts.append(seg.rows)
+            sc, wd = seg.scores(tids, ws, isb, self._avg)
+            sc_parts.append(sc)
+            w_parts.append(wd)
+        if not pos_parts:
+            return np.zeros(0, np.int64), np.zeros(0, np.float32), np.zeros(0, bool)
+        return np.concatenate(pos_parts), np.concatenate(sc_parts), np.concatenate(w_parts)
+
+    def _query_terms(self, qparts: dict, qfeat: _Features) -> dict[str, float]:
+        """Query term weights: field weight, parents and the poster's own context count less."""
+        ctx_only = {("c:" + c) for c in qfeat.ctx}
+        weighted: dict[str, float] = {}
+        for fname, fw in QUERY_WEIGHTS.items():
+            for t in qparts[fname]["terms"]:
+                w = fw
+                if t[0] == "p":
+                    t = "c:" + t[2:]
+                    w = fw * PARENT_QUERY_WEIGHT
+                elif t in ctx_only:
+                    w = fw * CTX_QUERY_WEIGHT
+                if weighted.get(t, 0.0) < w:
+                    weighted[t] = w
+        return weighted
+
+    def match(self, query: Doc, limit: int = 10) -> list[Match]:
+        """Best candidates for ``query`` (which need not be indexed)."""
+        with self._lock:
+            if self._main is None or limit <= 0:
+                return []
+            qparts = self._parts(query)
+            qfeat = _Features(query, self.kn, qparts)
+            weighted = self._query_terms(qparts, qfeat)
+            if not weighted:
+                return []
+            positions, scores, has_word = self._score_all(weighted)
+            if len(positions) == 0:
+                return []
+            # scenario items: add the best single-item score
+            if qfeat.items:
+                best = np.zeros_like(scores)
+                for item in qfeat.items:
+                    it = {}
+                    for t in analyze(item, self.kn)["terms"]:
+                        if t[0] == "p":
+                            t2 = "c:" + t[2:]
+                            it[t2] = max(it.get(t2, 0.0), PARENT_QUERY_WEIGHT)
+                        else:
+                            it[t] = 1.0
+                    if not it:
+                        continue
+                    _, s, _ = self._score_all(it)
+                    np.maximum(best, s, out=best)
+                scores = scores + ITEM_WEIGHT * best
+            # pool mask
+            pool = np.zeros(4, dtype=bool)
+            pool[[self._kind_code(k) for k in _pool_kinds(query.kind)]] = True
+            mask = pool[self._kind[positions]] & self._alive[positions] & (scores > 0)
+            qent = normalize(query.enterprise).strip()
+            if qent and qent in self._ent_ids:
+                mask &= self._ent[positions] != self._ent_ids[qent]
+            qpos = self._pos.get(query.id)
+            if qpos is not None:
+                mask &= positions != qpos
+            cand = np.nonzero(mask)[0]
+            if len(cand) == 0:
+                return []
+            depth = min(len(cand), max(RERANK_DEPTH, limit * 5))
+            top = cand[np.argpartition(-scores[cand], depth - 1)[:depth]] if len(cand) > depth else cand
+            base_max = float(scores[top].max()) or 1.0
+            results = []
+            for j in top:
+                pos = int(positions[j])
+                doc = self._docs[pos]
+                feat = self._features(pos)
+                f, why = self._rerank(query, qfeat, bool(has_word[j]), doc, feat, pos)
+                results.append((float(scores[j]) * f, pos, why, float(scores[j])))
+            results.sort(key=lambda x: -x[0])
+            out = []
+            for s, pos, why, raw in results[:limit]:
+                doc = self._docs[pos]
+                why = self._explain(query, qparts, qfeat, doc, pos, why)
+                why["score_text"] = round(raw / base_max, 4)
+                out.append(Match(id=doc.id, score=round(s, 6), why=why))
+            return out
