@@ -24,7 +24,8 @@ hours) but replays each order's life with the same rules, so it keeps what the s
   stage passes its ``warn_at``, a red one once it passes ``due_at``, one per order/stage/level/round,
   with the lead department once dispatched — cleared by the moves that clear them, so a ``tick``
   right after the run finds nothing to raise;
-* ``DispatchStat`` counts every dispatch's category and terms, as ``suggest.learn`` does.
+* ``DispatchStat`` counts every dispatch's category and terms, and takes back the returned ones
+  (counted as returns of the category), as ``suggest.learn`` / ``suggest.unlearn`` do.
 
 Rows are built as plain tuples in column order (datetimes naive UTC, which both backends store as
 such) and go in with ``executemany`` of the model's INSERT (``orgs.gen._insert``: batches of 5,000,
@@ -68,7 +69,7 @@ from .models import (
     Stage,
     TimelineEntry,
 )
-from .suggest import tokenize
+from .suggest import dispatch_keys, return_key, tokenize
 from .workflow import category_limit, find_move
 
 S = OrderState
@@ -556,10 +557,14 @@ def _simulate(spec: _ZoneSpec) -> _ZoneRows:
                     a_id = others[rng.randrange(len(others))]
                     assist = (a_id, dept_name(a_id))
                 life.move(action, t, committee(chain, zone_only=escalated), dept=d, assist=assist)
-                learned[(d, f"c:{cat}")] += 1
-                for term in terms.split():
-                    learned[(d, f"t:{term}"[:60])] += 1
+                for k in dispatch_keys(cat, terms):
+                    learned[(d, k)] += 1
             elif action in ("accept", "return"):
+                if action == "return":  # 退单, as suggest.unlearn counts it
+                    d = life.lead[2]
+                    for k in dispatch_keys(cat, terms):
+                        learned[(d, k)] = max(0, learned[(d, k)] - 1)
+                    learned[(d, return_key(cat))] += 1
                 life.move(action, t, staff(life.lead[2]), note=NOTES.get(action, ""))
             elif action == "request_extension":
                 life.move(action, t, staff(life.lead[2]), note=NOTES[action], days=rng.choice((2, 3, 5)))
@@ -668,7 +673,7 @@ def generate(scale, log: Callable[[str], None] = print, *, now: datetime.datetim
                 learned[(d, k)] += n
             stats.delete()
             _insert(DispatchStat, ["zone_id", "department_id", "key", "count"],
-                    [(spec.zone_id, d, k, n) for (d, k), n in learned.items()], counts)
+                    [(spec.zone_id, d, k, n) for (d, k), n in learned.items() if n > 0], counts)
             made = {"orders": len(rows.orders), "timeline": len(rows.timeline),
                     "assignments": len(rows.assignments), "cards": len(rows.cards)}
             for k, v in made.items():

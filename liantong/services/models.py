@@ -326,12 +326,13 @@ class Notification(models.Model):
 
 
 class DispatchStat(models.Model):
-    """What past dispatches teach: how often a category or a term went to a department (lead).
-    Kept current by the dispatch service (F() increments); ``gen`` rebuilds it in bulk."""
+    """What past dispatches teach: how often a category or a term went to a department (lead), and how
+    often the department returned the category (退单: the dispatch is taken back, the return counted).
+    Kept current by the dispatch and return moves (F() increments); ``gen`` rebuilds it in bulk."""
 
     zone = models.ForeignKey(Zone, on_delete=models.CASCADE)
     department = models.ForeignKey("orgs.Department", on_delete=models.CASCADE, related_name="+")
-    key = models.CharField(max_length=60)  # "c:<category>" or "t:<term>"
+    key = models.CharField(max_length=60)  # "c:<category>", "t:<term>" or "r:<category>" (returns, 退单)
     count = models.PositiveIntegerField(default=0)
 
     class Meta:

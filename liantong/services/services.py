@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime
 
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from liantong.core import audit, calendar, dicts
@@ -15,7 +15,9 @@ from liantong.core.services import Conflict, Forbidden, ServiceError
 
 from . import notify
 from .models import (
+    Assignment,
     AssignmentRole,
+    AssignmentState,
     Card,
     CardLevel,
     Notification,
@@ -286,8 +288,6 @@ def _claim_followups(ids: list[int], now: datetime.datetime) -> set[int]:
 def _raise_cards(orders: list[dict], level: str, now: datetime.datetime) -> int:
     """Raise ``level`` cards on these orders (one transaction): the cards in one statement, the
     responsible departments and the people to tell in one query each, the messages in bulk."""
-    from .models import Assignment
-
     staged = [o["pk"] for o in orders if o["stage"] != Stage.DISPATCH]
     leads = dict(Assignment.objects.filter(order_id__in=staged, active=True, role=AssignmentRole.LEAD)
                  .order_by("order_id", "id").values_list("order_id", "department_id")) if staged else {}
@@ -409,6 +409,16 @@ def _grouped(qs, key: str) -> list[dict]:
              "avg_days": round(r["avg_days"], 1) if r["avg_days"] is not None else None} for r in rows]
 
 
+def with_lead_department(qs):
+    """Orders annotated with ``lead_department``: the department that answers for the order, the one of
+    its latest lead assignment that was not returned (退单). It stays the order's department whatever
+    happens next (rated, 不满意 twice and escalated, closed by the zone), so a department's figures count
+    the same orders by the same definitions as the zone's; an order only ever returned has none."""
+    latest = (Assignment.objects.filter(order=OuterRef("pk"), role=AssignmentRole.LEAD)
+              .exclude(state=AssignmentState.RETURNED).order_by("-id").values("department_id")[:1])
+    return qs.annotate(lead_department=Subquery(latest))
+
+
 def service_figures(user, *, by: str | None = None) -> dict:
     """The figures of the 办理统计 page (and of ``GET /api/v1/service-figures``), counted from the
     orders ``user`` may see: ``by_dept`` (per lead department), ``by_chain`` and ``total``. Each row:
@@ -420,8 +430,7 @@ def service_figures(user, *, by: str | None = None) -> dict:
     visible = ServiceRequest.objects.visible_to(user)
     out: dict = {}
     if by in (None, "department"):
-        rows = _grouped(visible.filter(assignments__role=AssignmentRole.LEAD, assignments__active=True),
-                        "assignments__department")
+        rows = _grouped(with_lead_department(visible).filter(lead_department__isnull=False), "lead_department")
         names = dict(Department.objects.filter(pk__in=[r["key"] for r in rows]).values_list("pk", "name"))
         for r in rows:
             r["name"] = names.get(r["key"], "")

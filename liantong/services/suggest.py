@@ -1,8 +1,10 @@
 """Dispatch suggestions: rank a zone's departments for an order and say why.
 
 Learned from past dispatches: ``DispatchStat`` counts how often a category and each text term went
-to each lead department (kept current by every dispatch). While a zone's history for the category
-is thin, the keyword table in ``data/dispatch_keywords.tsv`` adds what it knows.
+to each lead department (kept current by every dispatch). A dispatch the department returns (退单)
+is taken back from those counts and counted as a return of the category (``r:<category>``), which
+weighs against the department. While a zone's history for the category is thin, the keyword table
+in ``data/dispatch_keywords.tsv`` adds what it knows.
 """
 
 from __future__ import annotations
@@ -56,15 +58,36 @@ def tokenize(text: str, limit: int = 30) -> list[str]:
     return out
 
 
+def dispatch_keys(category: str, terms: str) -> list[str]:
+    """The ``DispatchStat`` keys a dispatch of an order counts: its category and its text terms."""
+    return [f"c:{category}"] + [f"t:{t}"[:60] for t in (terms or "").split()]
+
+
+def return_key(category: str) -> str:
+    """The ``DispatchStat`` key counting the returns (退单) of a category by a department."""
+    return f"r:{category}"[:60]
+
+
+def _add(zone_id: int, department, keys: list[str]) -> None:
+    existing = set(DispatchStat.objects.filter(zone_id=zone_id, department=department, key__in=keys)
+                   .values_list("key", flat=True))
+    DispatchStat.objects.filter(zone_id=zone_id, department=department, key__in=existing).update(count=F("count") + 1)
+    DispatchStat.objects.bulk_create(
+        [DispatchStat(zone_id=zone_id, department=department, key=k, count=1) for k in keys if k not in existing],
+        ignore_conflicts=True)
+
+
 def learn(order: ServiceRequest, lead) -> None:
     """Count this dispatch: the order's category and terms went to ``lead``."""
-    keys = [f"c:{order.category}"] + [f"t:{t}"[:60] for t in (order.terms or "").split()]
-    existing = set(DispatchStat.objects.filter(zone_id=order.zone_id, department=lead, key__in=keys)
-                   .values_list("key", flat=True))
-    DispatchStat.objects.filter(zone_id=order.zone_id, department=lead, key__in=existing).update(count=F("count") + 1)
-    DispatchStat.objects.bulk_create(
-        [DispatchStat(zone_id=order.zone_id, department=lead, key=k, count=1) for k in keys if k not in existing],
-        ignore_conflicts=True)
+    _add(order.zone_id, lead, dispatch_keys(order.category, order.terms))
+
+
+def unlearn(order: ServiceRequest, lead) -> None:
+    """``lead`` returned the order (退单): its dispatch no longer counts for the department, and the
+    return of the category counts against it."""
+    DispatchStat.objects.filter(zone_id=order.zone_id, department=lead, count__gt=0,
+                                key__in=dispatch_keys(order.category, order.terms)).update(count=F("count") - 1)
+    _add(order.zone_id, lead, [return_key(order.category)])
 
 
 def suggest(order: ServiceRequest, *, limit: int = 5) -> list[dict]:
@@ -79,12 +102,16 @@ def suggest(order: ServiceRequest, *, limit: int = 5) -> list[dict]:
     matched_terms: dict[int, list[str]] = {}
     cat_label = dicts.label("service_category", order.category)
     history = 0
-    stats = DispatchStat.objects.filter(zone_id=order.zone_id,
-                                        key__in=[f"c:{order.category}"] + [f"t:{t}"[:60] for t in terms])
+    stats = DispatchStat.objects.filter(zone_id=order.zone_id, count__gt=0,
+                                        key__in=dispatch_keys(order.category, order.terms)
+                                        + [return_key(order.category)])
     for dept_id, key, count in stats.values_list("department_id", "key", "count"):
         if dept_id not in depts:
             continue
-        if key.startswith("c:"):
+        if key.startswith("r:"):
+            scores[dept_id] = scores.get(dept_id, 0) - 2.0 * count
+            reasons.setdefault(dept_id, []).append(f"同类诉求（{cat_label}）曾 {count} 次被该部门退回")
+        elif key.startswith("c:"):
             history += count
             scores[dept_id] = scores.get(dept_id, 0) + 2.0 * count
             reasons.setdefault(dept_id, []).append(f"同类诉求（{cat_label}）过去 {count} 次派往该部门")
@@ -104,7 +131,8 @@ def suggest(order: ServiceRequest, *, limit: int = 5) -> list[dict]:
                         if h not in matched_terms.setdefault(d.pk, []):
                             matched_terms[d.pk].append(h)
     out = []
-    for dept_id, score in sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]:
+    ranked = [(d, s) for d, s in scores.items() if s > 0]  # returned more than kept: not suggested
+    for dept_id, score in sorted(ranked, key=lambda kv: (-kv[1], kv[0]))[:limit]:
         why = list(reasons.get(dept_id, []))
         if matched_terms.get(dept_id):
             why.append("关键词：" + "、".join(matched_terms[dept_id][:6]))

@@ -28,6 +28,7 @@ from .models import (
     Stage,
     TimelineEntry,
 )
+from .suggest import learn, unlearn
 
 S = OrderState
 
@@ -232,8 +233,6 @@ def _dispatch(order, *, actor, at, lead=None, assists=(), **_):
                                   assigned_at=at)
     order.dispatched_at = at
     order.resolved_at = order.resolved_on_time = order.workdays_taken = None
-    from .suggest import learn
-
     learn(order, lead)
     return {"department": lead, "detail": "主办：" + lead.name + ("；协办：" + "、".join(a.name for a in assists)
                                                                 if assists else "")}
@@ -280,6 +279,7 @@ def _accept(order, *, actor, at, **_):
 
 def _return(order, *, actor, at, note="", **_):
     lead = _lead(order)
+    unlearn(order, lead.department)
     _deactivate(order, at, AssignmentState.RETURNED)
     _clear_cards(order, at)
     _set_stage(order, Stage.DISPATCH, at, 1)
