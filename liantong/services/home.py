@@ -13,12 +13,14 @@ from liantong.accounts.models import UnitKind
 from .models import (
     INBOX_STATES,
     OPEN_STATES,
+    OVERDUE_PARAM,
     QUEUE_STATES,
     Assignment,
     Card,
     CardLevel,
     OrderState,
     ServiceRequest,
+    overdue_q,
 )
 from .services import can_place
 
@@ -37,7 +39,8 @@ def panel(request):
     if committee and user.has_perm_code("services.dispatch"):
         queue = ServiceRequest.objects.visible_to(user).filter(state__in=QUEUE_STATES)
         rows.append(("待派单", queue.count(), reverse("services:queue"), ""))
-        rows.append(("其中已超时", queue.filter(due_at__lt=now).count(), reverse("services:queue"), "danger"))
+        rows.append(("其中已超时", queue.filter(overdue_q(now)).count(), f"{reverse('services:queue')}?{OVERDUE_PARAM}=1",
+                     "danger"))
     if committee and user.has_perm_code("services.supervise"):
         cards = Card.objects.visible_to(user).filter(cleared_at__isnull=True)
         board = reverse("services:board")
@@ -46,7 +49,8 @@ def panel(request):
     if user.department_id and user.has_perm_code("services.handle"):
         inbox = Assignment.objects.visible_to(user).filter(active=True, order_state__in=INBOX_STATES)
         rows.append(("部门待办", inbox.count(), reverse("services:dept_inbox"), ""))
-        rows.append(("其中已超时", inbox.filter(due_at__lt=now).count(), reverse("services:dept_inbox"), "danger"))
+        rows.append(("其中已超时", inbox.filter(overdue_q(now)).count(),
+                     f"{reverse('services:dept_inbox')}?{OVERDUE_PARAM}=1", "danger"))
     if not rows:
         return None
     return {"template": "services/_home_work.html", "rows": rows,

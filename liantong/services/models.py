@@ -37,6 +37,12 @@ class OrderState(models.TextChoices):
 # what waits for the committee (the dispatch queue) and for a department (its inbox)
 QUEUE_STATES = [OrderState.SUBMITTED, OrderState.RETURNED, OrderState.EXTENSION_REQUESTED, OrderState.ESCALATED]
 INBOX_STATES = [OrderState.DISPATCHED, OrderState.ACCEPTED, OrderState.EXTENSION_REQUESTED]
+OVERDUE_PARAM = "overdue"  # ?overdue=1 on the queue and the inbox: only what is past its deadline (其中已超时)
+
+
+def overdue_q(now) -> Q:
+    """Past the running stage's deadline at ``now`` (an order, or an assignment: both carry ``due_at``)."""
+    return Q(due_at__lt=now)
 
 OPEN_STATES = [OrderState.SUBMITTED, OrderState.DISPATCHED, OrderState.RETURNED, OrderState.ACCEPTED,
                OrderState.EXTENSION_REQUESTED, OrderState.ESCALATED]

@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from liantong.core.scoping import get_for_user
@@ -21,6 +22,7 @@ from liantong.orgs.models import Department
 from . import excel, forms, services, tables
 from .models import (
     INBOX_STATES,
+    OVERDUE_PARAM,
     QUEUE_STATES,
     Assignment,
     Card,
@@ -30,6 +32,7 @@ from .models import (
     Satisfaction,
     ServiceBundle,
     ServiceRequest,
+    overdue_q,
 )
 from .suggest import suggest
 from .workflow import ACTION_LABELS, allowed_actions, transition
@@ -43,6 +46,15 @@ def _need(request, perm: str) -> None:
 
 
 # --- lists -------------------------------------------------------------------------------------------
+
+
+def _only_overdue(view, qs):
+    """``?overdue=1``: only what is past its deadline now (the home page's 其中已超时 links here)."""
+    return qs.filter(overdue_q(timezone.now())) if view.request.GET.get(OVERDUE_PARAM) == "1" else qs
+
+
+def _overdue_title(view) -> dict:
+    return {"title": f"{view.title}（已超时）"} if view.request.GET.get(OVERDUE_PARAM) == "1" else {}
 
 
 class OrderList(ObjectListView):
@@ -74,7 +86,10 @@ class DispatchQueue(OrderList):
         tables.Filter("state", "状态", "state", lambda u: [(s.value, s.label) for s in QUEUE_STATES])]
 
     def base_queryset(self):
-        return super().base_queryset().filter(state__in=QUEUE_STATES)
+        return _only_overdue(self, super().base_queryset().filter(state__in=QUEUE_STATES))
+
+    def extra_context(self) -> dict:
+        return _overdue_title(self)
 
 
 class DeptInbox(ObjectListView):
@@ -94,7 +109,10 @@ class DeptInbox(ObjectListView):
         qs = super().base_queryset().filter(active=True)
         if self.request.GET.get("all") != "1":
             qs = qs.filter(order_state__in=INBOX_STATES)
-        return qs
+        return _only_overdue(self, qs)
+
+    def extra_context(self) -> dict:
+        return _overdue_title(self)
 
 
 class SupervisionBoard(ObjectListView):
