@@ -193,21 +193,22 @@ def import_workbook(spec: Spec, fileobj, *, actor, dry_run: bool = False, ctx: d
     parsed: list[tuple[int, dict]] = []
     seen: dict[Any, int] = {}
     for n, raw in rows:
-        row, row_ok = {}, True
+        row, failed = {}, set()  # failed: the titles of this row's columns already reported
         for col in spec.columns:
             value = raw[col.title]
             empty = value is None or clean_text(value) == ""
             if empty:
                 if col.required:
                     result.errors.append((n, col.title, "必填项为空"))
-                    row_ok = False
+                    failed.add(col.title)
                 row[col.key] = col.empty
                 continue
             try:
                 row[col.key] = col.parse(value)
             except CellError as exc:
                 result.errors.append((n, col.title, str(exc)))
-                row_ok = False
+                failed.add(col.title)
+                row[col.key] = col.empty  # the references are still checked, as far as the row allows
         # duplicates within the file are reported even when the row has other problems
         k = spec.key(row)
         if k is not None and all(v not in (None, "") for v in (k if isinstance(k, tuple) else (k,))):
@@ -215,12 +216,19 @@ def import_workbook(spec: Spec, fileobj, *, actor, dry_run: bool = False, ctx: d
                 result.errors.append((n, spec.key_title, f"与第{seen[k]}行重复"))
                 continue
             seen[k] = n
-        if not row_ok:
-            continue
-        for title, msg in spec.resolve(row, ctx).items():
+        # every problem of the row at once: its reference errors (园区, 产业链, 党组织 …) too, but not a
+        # second message on a column already reported, nor a check that needed a value the row failed
+        # to give (a resolver may then raise: the row's field errors say enough)
+        try:
+            problems = spec.resolve(row, ctx)
+        except (LookupError, ValueError, TypeError, AttributeError):
+            if not failed:
+                raise
+            problems = {}
+        problems = {title: msg for title, msg in problems.items() if title not in failed}
+        for title, msg in problems.items():
             result.errors.append((n, title, msg))
-            row_ok = False
-        if row_ok:
+        if not failed and not problems:
             parsed.append((n, row))
     result.rows = len(rows)
     if result.errors or not rows:

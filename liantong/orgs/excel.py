@@ -246,7 +246,7 @@ def _resolve_member(row, ctx):
     else:
         row["party_org"] = orgs[0]
     number = row["id_number"]
-    if row.get("gender") and row["gender"] != id_gender(number):
+    if number and row.get("gender") and row["gender"] != id_gender(number):  # (no number: its cell is reported)
         errors["性别"] = "与公民身份号码不符"
     born = id_birth_date(number)
     if row.get("birth_date") and row["birth_date"] != born:
