@@ -44,6 +44,38 @@ class Conflict(ServiceError):
     status = 409
 
 
+def constraint_messages(model: type[models.Model]) -> dict[str, str]:
+    """Chinese text for each constraint of ``model`` whose Django message would name the constraint
+    (a conditional unique or a check constraint without ``violation_error_message``): the model's
+    ``constraint_messages`` (a plain class attribute, so no migration) or a generic sentence built from
+    the verbose names. Constraint names stay internal."""
+    own = getattr(model, "constraint_messages", {})
+    out = {}
+    verbose = str(model._meta.verbose_name)
+    for c in model._meta.constraints:
+        if c.violation_error_message != c.default_violation_error_message and c.name not in own:
+            continue  # its own (Chinese) message
+        text = own.get(c.name)
+        if text is None and isinstance(c, models.UniqueConstraint) and c.fields:
+            names = []
+            for f in c.fields:
+                with contextlib.suppress(FieldDoesNotExist):
+                    names.append(str(model._meta.get_field(f).verbose_name))
+            text = f"已有{'、'.join(names)}相同的{verbose}" if names else None
+        out[c.name] = text or f"{verbose}的填写内容不符合规则，请检查后重试"
+    return out
+
+
+def humane(message: str, model: type[models.Model] | None) -> str:
+    """``message`` with a constraint's internal wording replaced by its Chinese text."""
+    if model is None:
+        return message
+    for name, text in constraint_messages(model).items():
+        if name in message:
+            return text
+    return message
+
+
 def validation_message(exc: ValidationError, model: type[models.Model] | None = None) -> str:
     if hasattr(exc, "message_dict"):
         parts = []
@@ -52,9 +84,9 @@ def validation_message(exc: ValidationError, model: type[models.Model] | None = 
             if model is not None and field != "__all__":
                 with contextlib.suppress(FieldDoesNotExist):
                     name = str(model._meta.get_field(field).verbose_name)
-            parts.append(("" if field == "__all__" else f"{name}：") + "；".join(msgs))
+            parts.append(("" if field == "__all__" else f"{name}：") + "；".join(humane(m, model) for m in msgs))
         return "；".join(parts)
-    return "；".join(exc.messages)
+    return "；".join(humane(m, model) for m in exc.messages)
 
 
 def _clean(obj: models.Model, exclude: list[str] | None = None) -> None:

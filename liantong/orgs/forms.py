@@ -49,6 +49,16 @@ class ScopedModelForm(forms.ModelForm):
             if isinstance(field, forms.DateField):
                 field.widget = forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d")
 
+    def _post_clean(self):
+        """Django's model validation, its constraint messages in Chinese (no constraint names)."""
+        super()._post_clean()
+        model = self._meta.model
+        for field, errors in list(self._errors.items()):
+            texts = [core.humane(str(e), model) for e in errors]
+            if texts != [str(e) for e in errors]:
+                self._errors[field] = self.error_class(
+                    texts, error_class="nonfield" if field == forms.forms.NON_FIELD_ERRORS else None)
+
     def save(self, *, actor):  # noqa: D401 - services do the write
         data = {k: v for k, v in self.cleaned_data.items()}
         if self.instance.pk:

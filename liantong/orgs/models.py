@@ -250,6 +250,12 @@ class PartyOrg(Searchable):
     """
 
     search_sources = ("name", "secretary_name")
+    constraint_messages = {  # what users read when a constraint refuses a write (core.services.humane)
+        "partyorg_one_committee_per_chain": "该产业链已有联合党委（一链一党委）",
+        "partyorg_one_zone_committee": "该园区已有党工委",
+        "partyorg_one_owner": "所属单位只能选择企业、部门、高校中的一个",
+        "partyorg_committee_has_chain": "联合党委须指定所属产业链，且不能隶属企业",
+    }
 
     zone = models.ForeignKey(Zone, on_delete=models.PROTECT, verbose_name=_("所属园区"))
     name = models.CharField(_("组织名称"), max_length=100)
