@@ -491,6 +491,13 @@ class MatchEngine(_Reranking, _Reasons):
         ws = np.asarray(ws, dtype=np.float64) * (self._idf(tids) if len(tids) else 1.0)
         return tids, ws, np.asarray(isb, dtype=bool)
 
+    def _query_mass(self, weighted_terms: dict[str, float]) -> float:
+        """The most the query's words and concepts could score in one listing (every term present,
+        saturated): the yardstick of :attr:`Match.why` ``evidence``, comparable across queries, unlike the
+        score itself, which grows with the query's length and the rarity of its terms."""
+        _, ws, _ = self._query_vector(weighted_terms)
+        return float(ws.sum()) * (K1 + 1) if len(ws) else 0.0
+
     def _score_all(self, weighted_terms: dict[str, float]) -> tuple[np.ndarray, np.ndarray]:
         """-> (positions, scores) over main + delta segments."""
         tids, ws, isb = self._query_vector(weighted_terms)
@@ -533,6 +540,7 @@ class MatchEngine(_Reranking, _Reasons):
             if not weighted:
                 return []
             positions, scores, has_word = self._score_all(weighted)
+            mass = self._query_mass(weighted)
             if len(positions) == 0:
                 return []
             # scenario items: add the best single-item score
@@ -580,5 +588,6 @@ class MatchEngine(_Reranking, _Reasons):
                 doc = self._docs[pos]
                 why = self._explain(query, qparts, qfeat, doc, pos, why)
                 why["score_text"] = round(raw / base_max, 4)
+                why["evidence"] = round(s / mass, 4) if mass > 0 else 0.0
                 out.append(Match(id=doc.id, score=round(s, 6), why=why))
             return out
