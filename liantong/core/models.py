@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import uuid
 
 from django.apps import apps
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -73,6 +75,11 @@ class AuditLogQuerySet(ScopedQuerySet):
         raise PermissionError("审计日志不可删除")
 
 
+# keys of audit ``changes`` that are not model fields (imports, exports, generators, personal-data reads)
+_CHANGE_KEYS = {"rows": "行数", "created": "新增", "updated": "更新", "dry_run": "试运行", "gen": "数据生成",
+                "action": "动作", "fields": "字段", "count": "数量", "filters": "筛选条件", "detail": "说明"}
+
+
 class AuditLog(models.Model):
     """One append-only row per write, login, failed login, export and personal-data view."""
 
@@ -99,6 +106,53 @@ class AuditLog(models.Model):
         verbose_name_plural = _("审计日志")
         ordering = ["-id"]
         indexes = [models.Index(fields=["zone", "-id"]), models.Index(fields=["object_type", "object_id"])]
+
+    def _model(self):
+        try:
+            return apps.get_model(self.object_type) if "." in self.object_type else None
+        except (LookupError, ValueError):
+            return None  # a pseudo type (e.g. services.gen, an import): no model
+
+    @property
+    def object_kind(self) -> str:
+        """The kind of object in Chinese (the model's verbose name), never its internal label."""
+        model = self._model()
+        return str(model._meta.verbose_name) if model is not None else ""
+
+    @property
+    def changes_text(self) -> str:
+        """What changed, for people: ``字段：旧 → 新``, or the new/old values of a created/deleted row,
+        by the fields' Chinese names (never the raw dict)."""
+        model = self._model()
+
+        def name(key: str) -> str:
+            if model is not None:
+                with contextlib.suppress(FieldDoesNotExist):
+                    return str(model._meta.get_field(key).verbose_name)
+            return _CHANGE_KEYS.get(key, key)
+
+        def value(v) -> str:
+            if v is None or v == "":
+                return "空"
+            if isinstance(v, bool):
+                return "是" if v else "否"
+            if isinstance(v, list | tuple):
+                return "、".join(value(x) for x in v)
+            if isinstance(v, dict):
+                return "；".join(f"{name(k)}：{value(x)}" for k, x in v.items())
+            return str(v)
+
+        data = self.changes if isinstance(self.changes, dict) else {}
+        parts = []
+        for key, v in data.items():
+            if key in ("new", "old") and isinstance(v, dict):
+                shown = "；".join(f"{name(k)}：{value(x)}" for k, x in v.items() if x not in (None, "", [], {}))
+                parts.append(f"{'新值' if key == 'new' else '原值'}：{shown}")
+            elif isinstance(v, list) and len(v) == 2:
+                parts.append(f"{name(key)}：{value(v[0])} → {value(v[1])}")
+            else:
+                parts.append(f"{name(key)}：{value(v)}")
+        return "；".join(parts)
 
     def save(self, *args, **kwargs):
         if self.pk:

@@ -61,3 +61,17 @@ def test_a_taken_title_is_refused_in_chinese_by_the_api(personas, client_for):
     assert r.status_code in (400, 409)
     detail = r.json()["detail"]
     assert re.search(r"[\u4e00-\u9fff]", detail) and _leaks(r.content.decode("unicode_escape")) == [], detail
+
+
+def test_the_operation_log_shows_what_changed_in_chinese_not_model_labels_or_raw_dicts(personas, client_for):
+    c = client_for(personas["zone_staff"])
+    d = Department.objects.filter(zone=personas["zone_staff"].zone).first()
+    body = {"title": "日志测试项目", "owner_name": "张三", "department": d.pk}
+    pk = c.post("/api/v1/action-projects", json.dumps(body), content_type="application/json").json()["id"]
+    c.put(f"/api/v1/action-projects/{pk}", json.dumps(dict(body, owner_name="李四")), content_type="application/json")
+    page = c.get("/system/operation-log/?q=日志测试项目")
+    assert page.status_code == 200
+    rows = re.search(r"<tbody>(.*?)</tbody>", page.content.decode(), re.S).group(1)
+    assert "日志测试项目" in rows and "行动项目" in rows  # the object and its kind, in Chinese
+    assert "负责人" in rows and "李四" in rows  # what changed, by the field's name
+    assert _leaks(rows.replace("&#x27;", "'")) == [], rows
