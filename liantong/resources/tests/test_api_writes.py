@@ -12,7 +12,6 @@ import pytest
 from liantong.core.models import AuditLog
 from liantong.orgs.models import Chain, Department, Enterprise, PartyOrg
 from liantong.resources import services
-from liantong.resources.workflow import BOOKING
 from liantong.resources.models import (
     ActionProject,
     Booking,
@@ -25,6 +24,7 @@ from liantong.resources.models import (
     ServiceVisit,
     SharedResource,
 )
+from liantong.resources.workflow import BOOKING
 
 TODAY = datetime.date.today()
 

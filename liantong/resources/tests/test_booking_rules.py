@@ -7,8 +7,8 @@ import pytest
 from liantong.core.models import AuditLog
 from liantong.core.services import ServiceError
 from liantong.resources import services
-from liantong.resources.workflow import BOOKING
 from liantong.resources.models import Booking, BookingState
+from liantong.resources.workflow import BOOKING
 
 
 def _day(n):

@@ -8,8 +8,8 @@ from liantong.core import tick
 from liantong.core.calendar import SHANGHAI
 from liantong.core.services import ServiceError
 from liantong.resources import services
-from liantong.resources.workflow import RESOLUTION
 from liantong.resources.models import CardLevel, Resolution, ResolutionCard, ResolutionState
+from liantong.resources.workflow import RESOLUTION
 
 
 def _at(*args):

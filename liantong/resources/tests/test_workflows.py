@@ -9,7 +9,13 @@ import itertools
 import pytest
 from django.utils import timezone
 
-from liantong.core.tests.workflow_kit import Trace, assert_refused, illegal_cases, legal_cases, wrong_role_cases
+from liantong.core.tests.workflow_kit import (
+    Trace,
+    assert_refused,
+    illegal_cases,
+    legal_cases,
+    wrong_role_cases,
+)
 from liantong.resources import services
 from liantong.resources.models import Booking, Resolution, ResolutionState
 from liantong.resources.workflow import BOOKING, RESOLUTION
