@@ -522,13 +522,15 @@ def tick_resolutions(now: datetime.datetime) -> dict:
     marked = 0
     for pk in overdue_ids:
         with transaction.atomic():
-            # conditional update: if another tick already moved it, this matches nothing
-            n = Resolution.objects.filter(pk=pk, state__in=ACTIVE).update(state=ResolutionState.OVERDUE)
+            r = Resolution.objects.filter(pk=pk).only("state", "zone_id").first()
+            # conditional update: if another tick (or a user's move) changed it meanwhile, this matches nothing
+            n = Resolution.objects.filter(pk=pk, state=r.state, state__in=ACTIVE).update(state=ResolutionState.OVERDUE)
             if n:
                 marked += 1
-                audit.record(None, audit.AuditAction.TRANSITION, None, object_type="resources.resolution",
-                             object_repr=f"议定事项#{pk} 逾期", zone=Resolution.objects.get(pk=pk).zone_id,
-                             changes={"state": ["open/in_progress", ResolutionState.OVERDUE], "action": "overdue"})
+                # the same audit row as a move of workflow.RESOLUTION, so RESOLUTION.history() shows it
+                audit.record(None, audit.AuditAction.TRANSITION, r, object_repr=f"议定事项#{pk} 逾期",
+                             changes={"action": "overdue", "from": r.state, "to": ResolutionState.OVERDUE,
+                                      "note": "超过办理时限", "at": now})
     red = yellow = 0
     for r in Resolution.objects.filter(state=ResolutionState.OVERDUE).exclude(cards__level=CardLevel.RED):
         red += _raise_card(r, CardLevel.RED, now)

@@ -156,3 +156,11 @@ def test_completing_needs_a_result_and_reopening_after_the_deadline_is_overdue(p
     moved = RESOLUTION.transition(r, "reopen", actor=personas["zone_staff"], at=late)
     assert moved.state == ResolutionState.OVERDUE and moved.done_at is None
     assert list(RESOLUTION.history(r))[-1].changes["to"] == ResolutionState.OVERDUE
+
+
+def test_the_tick_marking_a_resolution_overdue_is_in_its_history(personas, meeting):
+    r = _resolution(personas, meeting, ResolutionState.IN_PROGRESS)
+    services.tick_resolutions(r.due_at + datetime.timedelta(hours=1))
+    rows = list(RESOLUTION.history(r))
+    assert [(x.changes["action"], x.changes["from"], x.changes["to"], x.actor_id) for x in rows] == [
+        ("overdue", ResolutionState.IN_PROGRESS, ResolutionState.OVERDUE, None)]
