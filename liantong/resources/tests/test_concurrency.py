@@ -60,4 +60,5 @@ def test_two_overlapping_approvals_at_once_one_wins_the_other_is_told(bookings):
     assert "冲突" in getattr(err, "message", str(err))
     states = sorted(Booking.objects.filter(pk__in=[b1.pk, b2.pk]).values_list("state", flat=True))
     assert states == [BookingState.APPROVED, BookingState.PENDING]
-    assert AuditLog.objects.filter(object_type="resources.booking", action="transition").count() == 1
+    assert AuditLog.objects.filter(object_type="resources.booking", action="transition",
+                                   object_id__in=[str(b1.pk), str(b2.pk)]).count() == 1
