@@ -16,11 +16,13 @@ from ninja.errors import HttpError
 from ninja.pagination import paginate
 
 from liantong.core.services import ServiceError
+from liantong.core.workflow_api import transition_endpoints
 from liantong.orgs.api import Page
 from liantong.orgs.models import Chain, ChainMembership, ChainNode, Enterprise
 
 from . import index, services
 from .models import ContactRequest, ContractStatus, Deal, EnterpriseRevenue, Listing, MatchmakingMeeting
+from .workflow import CONTACT
 
 router = Router(tags=["供需对接"])
 
@@ -343,11 +345,8 @@ def create_contact(request, data: ContactIn):
                                                  message=data.message))
 
 
-@router.post("/contacts/{pk}/{action}", response={200: ContactOut, 400: Error},
-             summary="回复对接意向：accept 接受 / decline 婉拒 / withdraw 撤回")
-def answer_contact(request, pk: int, action: str, reply: str = ""):
-    contact = get_object_or_404(ContactRequest.objects.visible_to(request.user), pk=pk)
-    return Status(200, services.transition_contact(contact, action, actor=request.user, reply=reply[:500]))
+# GET/POST /contacts/{id}/transitions: 接受、婉拒（note 为回复）、撤回 (workflow.CONTACT)
+transition_endpoints(router, CONTACT, path="contacts", out=ContactOut)
 
 
 # --- deals -------------------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from liantong.orgs.models import Chain, ChainMembership, ChainRole, Enterprise
 
 from . import services
 from .models import ContactRequest, ContactStatus, Deal, ListingKind
+from .workflow import CONTACT
 
 S, D, SC = ListingKind.SUPPLY, ListingKind.DEMAND, ListingKind.SCENARIO
 
@@ -160,7 +161,7 @@ def _deal(listings: dict, meetings: dict, supply_ref, other_ref, asker, title, a
         contact = services.express_interest(actor=None, listing=target, from_listing=mine,
                                             message="贵方信息与我方需要高度匹配，盼进一步洽谈。", is_demo=True)
     if contact.status == ContactStatus.PENDING:
-        contact = services.transition_contact(contact, "accept", actor=None, reply="欢迎来厂考察，可安排样品。")
+        contact = CONTACT.transition(contact, "accept", actor=None, note="欢迎来厂考察，可安排样品。")
     meeting = meetings.get(supply.zone.short_name) if at_meeting else None
     signed = meeting.held_on if meeting else datetime.date(2025, 11, 6)
     services.make_deal(actor=None, contact=contact, title=title, amount=Decimal(amount), signed_on=signed,

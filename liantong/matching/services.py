@@ -233,13 +233,8 @@ def expire_listings(now=None) -> dict:
 
 # --- contacts (有意向) -------------------------------------------------------------------------------
 
-# from-state, action -> to-state, who may (the party of the contact)
-TRANSITIONS: dict[tuple[str, str], tuple[str, str]] = {
-    (ContactStatus.PENDING, "accept"): (ContactStatus.ACCEPTED, "responder"),
-    (ContactStatus.PENDING, "decline"): (ContactStatus.DECLINED, "responder"),
-    (ContactStatus.PENDING, "withdraw"): (ContactStatus.WITHDRAWN, "requester"),
-}
-ACTION_LABELS = {"accept": "接受", "decline": "婉拒", "withdraw": "撤回"}
+# Answers (接受, 婉拒, 撤回) are moves of ``workflow.CONTACT``; these are its roles.
+REQUESTER, RESPONDER = "requester", "responder"
 
 
 @transaction.atomic
@@ -265,39 +260,18 @@ def express_interest(*, actor, listing: Listing, requester: Enterprise | None = 
     return core.create(ContactRequest, actor=actor, **fields)
 
 
-def party_of(actor, contact: ContactRequest) -> set[str]:
-    """Which side(s) of the contact ``actor`` may act for."""
+def party_of(contact: ContactRequest, actor) -> set[str]:
+    """Which side(s) of the contact ``actor`` may act for (the role resolver of ``workflow.CONTACT``)."""
     if actor is None or not getattr(actor, "pk", None) or getattr(actor, "is_platform_admin", False):
-        return {"requester", "responder"}
+        return {REQUESTER, RESPONDER}
     writable = set(Enterprise.objects.visible_to(actor, for_write=True)
                    .filter(pk__in=[contact.requester_id, contact.responder_id]).values_list("pk", flat=True))
     sides = set()
     if contact.requester_id in writable:
-        sides.add("requester")
+        sides.add(REQUESTER)
     if contact.responder_id in writable:
-        sides.add("responder")
+        sides.add(RESPONDER)
     return sides
-
-
-@transaction.atomic
-def transition_contact(contact: ContactRequest, action: str, *, actor, reply: str = "") -> ContactRequest:
-    """Move a contact request along ``TRANSITIONS`` (row locked; audited)."""
-    contact = ContactRequest.objects.select_for_update().get(pk=contact.pk)
-    move = TRANSITIONS.get((contact.status, action))
-    if move is None:
-        raise ServiceError(f"当前状态“{contact.get_status_display()}”不能执行“{ACTION_LABELS.get(action, action)}”")
-    to_state, who = move
-    if who not in party_of(actor, contact):
-        raise ServiceError("只有{}可以{}".format("被联系方" if who == "responder" else "发起方",
-                                             ACTION_LABELS.get(action, action)))
-    old = contact.status
-    contact.status = to_state
-    contact.reply = clean_text(reply)[:500] or contact.reply
-    if who == "responder":
-        contact.answered_at = timezone.now()
-    contact.save(update_fields=["status", "reply", "answered_at"])
-    audit.record(actor, AuditAction.TRANSITION, contact, changes={"status": [old, to_state], "action": action})
-    return contact
 
 
 # --- deals and meetings ------------------------------------------------------------------------------
@@ -374,7 +348,7 @@ def make_deal(*, actor, contact: ContactRequest | None = None, title: str, amoun
             raise ServiceError("只有对方已接受的对接意向才能登记签约")
         if Deal.objects.filter(contact=contact).exists():
             raise ServiceError("该对接意向已登记签约")
-        if not party_of(actor, contact):
+        if not party_of(contact, actor):
             raise ServiceError("只有对接双方可以登记签约")
         if contact.listing.kind == ListingKind.SUPPLY:
             supplier, buyer = contact.responder, contact.requester

@@ -33,6 +33,7 @@ from .models import (
     ListingStatus,
     MatchmakingMeeting,
 )
+from .workflow import CONTACT
 
 
 def search_listings(qs, text: str):
@@ -181,9 +182,8 @@ class ContactDetail(ObjectDetailView):
     select_related = ["listing", "listing__chain", "from_listing", "requester", "responder"]
 
     def extra_context(self, contact):
-        sides = services.party_of(self.request.user, contact) if not self.request.user.is_platform_admin else set()
-        actions = [(action, services.ACTION_LABELS[action]) for (state, action), (_, who) in
-                   services.TRANSITIONS.items() if state == contact.status and who in sides]
+        sides = services.party_of(contact, self.request.user) if not self.request.user.is_platform_admin else set()
+        actions = CONTACT.buttons(contact, self.request.user) if sides else []
         deal = Deal.objects.filter(contact=contact).first()
         return {"actions": actions, "deal": deal,
                 "deal_form": forms.DealForm(user=self.request.user, initial={"title": contact.listing.title})
@@ -195,8 +195,8 @@ class ContactDetail(ObjectDetailView):
 def contact_transition(request, pk, action):
     contact = get_for_user(ContactRequest, request.user, pk)
     try:
-        services.transition_contact(contact, action, actor=request.user, reply=request.POST.get("reply", ""))
-        messages.success(request, f"已{services.ACTION_LABELS.get(action, action)}")
+        CONTACT.transition(contact, action, actor=request.user, note=request.POST.get("reply", ""))
+        messages.success(request, f"已{CONTACT.label(action)}")
     except ServiceError as exc:
         messages.error(request, exc.message)
     return redirect("matching:contact_detail", pk=pk)

@@ -16,6 +16,7 @@ from ninja.pagination import paginate
 from liantong.core.api import AttachmentOut
 from liantong.core.models import Zone
 from liantong.core.services import Forbidden, ServiceError
+from liantong.core.workflow_api import transition_endpoints
 from liantong.orgs.api import Page
 from liantong.orgs.models import Chain, Department, Enterprise, Member, PartyOrg
 
@@ -31,6 +32,7 @@ from .models import (
     ServiceVisit,
     SharedResource,
 )
+from .workflow import BOOKING, RESOLUTION
 
 router = Router(tags=["服务资源"])
 
@@ -434,11 +436,6 @@ class BookingIn(Schema):
     purpose: str = Field(..., max_length=200)
 
 
-class DecisionIn(Schema):
-    action: str = Field(..., description="approve 同意 / decline 拒绝 / withdraw 撤回 / cancel 取消")
-    reason: str = Field("", max_length=200)
-
-
 @router.get("/bookings", response=list[BookingOut], summary="预约申请（本企业提交的与本企业资源收到的）")
 @paginate(Page)
 def list_bookings(request, filters: Query[Filters], resource: int | None = None, state: str | None = None):
@@ -465,12 +462,8 @@ def create_booking(request, data: BookingIn):
     return Status(201, b)
 
 
-@router.post("/bookings/{pk}/decision", response={200: BookingOut, 400: Error},
-             summary="审核或撤回预约（同意/拒绝须由资源提供企业操作）")
-def decide_booking(request, pk: int, data: DecisionIn):
-    b = get_object_or_404(Booking.objects.visible_to(request.user), pk=pk)
-    return Status(200, services.transition_booking(actor=request.user, booking=b, action=data.action,
-                                                         reason=data.reason))
+# GET/POST /bookings/{id}/transitions: 同意、拒绝（note 为理由）、撤回、取消 (workflow.BOOKING)
+transition_endpoints(router, BOOKING, path="bookings", out=BookingOut)
 
 
 # --- 帮办服务 -------------------------------------------------------------------------------------------
@@ -670,11 +663,6 @@ class MeetingOut(Schema):
         return list(obj.resolutions.all())
 
 
-class TransitionIn(Schema):
-    action: str = Field(..., description="start 开始办理 / complete 办结 / reopen 重新办理")
-    result: str = Field("", max_length=2000)
-
-
 @router.get("/joint-meetings", response=list[MeetingOut], summary="联席会议")
 @paginate(Page)
 def list_meetings(request, filters: Query[Filters]):
@@ -777,8 +765,5 @@ def get_resolution(request, pk: int):
     return get_object_or_404(Resolution.objects.visible_to(request.user), pk=pk)
 
 
-@router.post("/resolutions/{pk}/transitions", response={200: ResolutionOut, 400: Error}, summary="办理议定事项")
-def transition_resolution(request, pk: int, data: TransitionIn):
-    r = get_object_or_404(Resolution.objects.visible_to(request.user), pk=pk)
-    return Status(200, services.transition_resolution(actor=request.user, resolution=r, action=data.action,
-                                                      result=data.result))
+# GET/POST /resolutions/{id}/transitions: 开始办理、办结（note 为办理结果）、重新办理 (workflow.RESOLUTION)
+transition_endpoints(router, RESOLUTION, path="resolutions", out=ResolutionOut)

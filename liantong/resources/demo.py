@@ -20,6 +20,7 @@ from liantong.orgs.models import Member, OrgKind, PartyOrg
 
 from . import services
 from .models import Booking, ResolutionState
+from .workflow import BOOKING, RESOLUTION
 
 N_SHARED_BAIYIN = 83
 N_VISITS_BAIYIN = 812
@@ -126,10 +127,9 @@ def load_baiyin(ctx) -> None:
                                                purpose=["样品检测", "中试验证", "来料检验", "临时仓储"][k % 4])
             Booking.objects.filter(pk=booking.pk).update(is_demo=True)
             if k % 4 == 3:
-                services.transition_booking(actor=None, booking=booking, action="decline",
-                                            reason="该时段设备检修，请改约")
+                BOOKING.transition(booking, "decline", actor=None, note="该时段设备检修，请改约")
             elif k % 4 != 2:
-                services.transition_booking(actor=None, booking=booking, action="approve")
+                BOOKING.transition(booking, "approve", actor=None)
     # one squad per chain, and 812 services in 2023–2025
     squads = {}
     for ci, cid in enumerate(chain_ids):
@@ -255,9 +255,9 @@ def load_zhenjiang(ctx) -> None:
         if result and r.state == ResolutionState.OPEN:
             done = datetime.datetime.combine(meeting.held_on + datetime.timedelta(days=wd), datetime.time(17),
                                              tzinfo=SHANGHAI)
-            services.transition_resolution(actor=None, resolution=r, action="complete", result=result, now=done)
+            RESOLUTION.transition(r, "complete", actor=None, note=result, at=done)
         elif not result and seq == 3 and r.state == ResolutionState.OPEN:
-            services.transition_resolution(actor=None, resolution=r, action="start")
+            RESOLUTION.transition(r, "start", actor=None)
     # a few shared resources in 镇江 too, owned by the chain masters
     for owner, name, category, terms in [
         (zj["ship"], "大型船坞与龙门吊", "equipment", "按船台天数协商"),

@@ -19,6 +19,7 @@ from .models import (
     ServiceVisit,
     SharedResource,
 )
+from .workflow import BOOKING, RESOLUTION
 
 
 class DictChoiceField(forms.ChoiceField):
@@ -128,7 +129,7 @@ class BookingForm(forms.Form):
 
 
 class BookingDecisionForm(forms.Form):
-    action = forms.ChoiceField(label="操作", choices=list(services.BOOKING_ACTIONS.items()))
+    action = forms.ChoiceField(label="操作", choices=[(a, BOOKING.label(a)) for a in BOOKING.actions])
     reason = forms.CharField(label="处理意见", max_length=200, required=False)
 
 
@@ -243,7 +244,7 @@ class ResolutionForm(forms.Form):
 
 
 class ResolutionActionForm(forms.Form):
-    action = forms.ChoiceField(label="操作", choices=list(services.RESOLUTION_ACTIONS.items()))
+    action = forms.ChoiceField(label="操作", choices=[(a, RESOLUTION.label(a)) for a in RESOLUTION.actions])
     result = forms.CharField(label="办理结果", required=False, max_length=2000)
 
 

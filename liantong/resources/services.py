@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime
 import decimal
-from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -261,75 +260,7 @@ def request_booking(*, actor, resource: SharedResource, requester: Enterprise, s
                        requested_by=actor if getattr(actor, "pk", None) else None)
 
 
-@dataclass(frozen=True)
-class Move:
-    to: str
-    who: str  # "owner": the resource's firm; "requester": the booking firm; "either": both
-    label: str
-
-
-# The booking state machine, as data: (from, action) -> move.
-BOOKING_TRANSITIONS: dict[tuple[str, str], Move] = {
-    (BookingState.PENDING, "approve"): Move(BookingState.APPROVED, "owner", "同意"),
-    (BookingState.PENDING, "decline"): Move(BookingState.DECLINED, "owner", "拒绝"),
-    (BookingState.PENDING, "withdraw"): Move(BookingState.WITHDRAWN, "requester", "撤回"),
-    (BookingState.APPROVED, "cancel"): Move(BookingState.CANCELLED, "either", "取消"),
-}
-BOOKING_ACTIONS = {"approve": "同意", "decline": "拒绝", "withdraw": "撤回", "cancel": "取消"}
-
-
-def booking_actions_for(user, booking: Booking) -> list[tuple[str, str]]:
-    """The moves ``user`` may make on ``booking`` now (for buttons)."""
-    out = []
-    for (frm, action), move in BOOKING_TRANSITIONS.items():
-        if frm == booking.state and _booking_role_ok(user, booking, move.who):
-            out.append((action, move.label))
-    return out
-
-
-def _booking_role_ok(actor, booking: Booking, who: str) -> bool:
-    if actor is None or not getattr(actor, "pk", None):
-        return True  # system jobs and the demo
-    firm = actor.enterprise_id
-    owner = firm is not None and firm == booking.resource.owner_id
-    requester = firm is not None and firm == booking.requester_id
-    return {"owner": owner, "requester": requester, "either": owner or requester}[who]
-
-
-@transaction.atomic
-def transition_booking(*, actor, booking: Booking, action: str, reason: str = "",
-                       now: datetime.datetime | None = None) -> Booking:
-    """Move a booking through ``BOOKING_TRANSITIONS``: locks the resource and the booking, checks the move
-    and who makes it, refuses an approval that would overlap an approved booking, writes the audit row."""
-    if action not in BOOKING_ACTIONS:
-        raise ServiceError(f"未知的操作“{action}”")
-    reason = (reason or "").strip()[:200]
-    SharedResource.objects.select_for_update().filter(pk=booking.resource_id).first()
-    b = Booking.objects.select_for_update().select_related("resource").get(pk=booking.pk)
-    move = BOOKING_TRANSITIONS.get((b.state, action))
-    if move is None:
-        raise ServiceError(f"预约当前状态为“{b.get_state_display()}”，不能{BOOKING_ACTIONS[action]}")
-    if not _booking_role_ok(actor, b, move.who):
-        who = {"owner": "资源提供企业", "requester": "申请企业", "either": "资源提供企业或申请企业"}[move.who]
-        raise ServiceError(f"只有{who}可以{move.label}该预约")
-    if action == "decline" and not reason:
-        raise ServiceError("拒绝预约须填写理由", field="reason")
-    if action == "approve":
-        other = _overlapping(b.resource, b.start_on, b.end_on, exclude_pk=b.pk)
-        if other is not None:
-            raise _overlap_error(other)
-    old = b.state
-    b.state = move.to
-    if reason:
-        b.reason = reason
-    if move.who in ("owner",) or action == "cancel":
-        b.decided_by = actor if getattr(actor, "pk", None) else None
-        b.decided_at = now or timezone.now()
-    b.save(update_fields=["state", "reason", "decided_by", "decided_at"])
-    audit.record(actor, audit.AuditAction.TRANSITION, b, changes={"state": [old, b.state], "action": action,
-                                                                  "reason": reason})
-    booking.state, booking.reason, booking.decided_at = b.state, b.reason, b.decided_at
-    return b
+# Booking decisions (同意, 拒绝, 撤回, 取消) are moves of ``workflow.BOOKING``.
 
 
 MAX_CALENDAR_DAYS = 366
@@ -567,53 +498,7 @@ def hold_meeting(*, actor, chain: Chain, title: str, held_on: datetime.date, att
     return meeting
 
 
-RESOLUTION_TRANSITIONS: dict[tuple[str, str], str] = {
-    (ResolutionState.OPEN, "start"): ResolutionState.IN_PROGRESS,
-    (ResolutionState.OPEN, "complete"): ResolutionState.DONE,
-    (ResolutionState.IN_PROGRESS, "complete"): ResolutionState.DONE,
-    (ResolutionState.OVERDUE, "start"): ResolutionState.OVERDUE,  # late work begins; it stays overdue
-    (ResolutionState.OVERDUE, "complete"): ResolutionState.DONE,
-    (ResolutionState.DONE, "reopen"): ResolutionState.IN_PROGRESS,
-}
-RESOLUTION_ACTIONS = {"start": "开始办理", "complete": "办结", "reopen": "重新办理"}
-
-
-def resolution_actions_for(user, resolution: Resolution) -> list[tuple[str, str]]:
-    if not _can_write(user, Resolution, resolution.pk):
-        return []
-    return [(a, RESOLUTION_ACTIONS[a]) for (frm, a) in RESOLUTION_TRANSITIONS if frm == resolution.state]
-
-
-@transaction.atomic
-def transition_resolution(*, actor, resolution: Resolution, action: str, result: str = "",
-                          now: datetime.datetime | None = None) -> Resolution:
-    """Move a resolution (start, complete, reopen) under a row lock; only its owner unit or the chain/zone
-    staff above it may. Completing requires a result; reopening recomputes nothing (the deadline stands)."""
-    if action not in RESOLUTION_ACTIONS:
-        raise ServiceError(f"未知的操作“{action}”")
-    if not _can_write(actor, Resolution, resolution.pk):
-        raise ServiceError("只有责任单位或上级党委可以办理该议定事项")
-    r = Resolution.objects.select_for_update().get(pk=resolution.pk)
-    to = RESOLUTION_TRANSITIONS.get((r.state, action))
-    if to is None:
-        raise ServiceError(f"议定事项当前状态为“{r.get_state_display()}”，不能{RESOLUTION_ACTIONS[action]}")
-    result = (result or "").strip()
-    if action == "complete" and not result:
-        raise ServiceError("办结须填写办理结果", field="result")
-    now = now or timezone.now()
-    old = r.state
-    r.state = to
-    if action == "complete":
-        r.done_at, r.result = now, result
-    elif action == "reopen":
-        r.done_at = None
-        if now > r.due_at:
-            r.state = ResolutionState.OVERDUE
-    r.save(update_fields=["state", "done_at", "result"])
-    audit.record(actor, audit.AuditAction.TRANSITION, r, changes={"state": [old, r.state], "action": action,
-                                                                  "result": result})
-    resolution.state, resolution.done_at, resolution.result = r.state, r.done_at, r.result
-    return r
+# Resolutions are started, completed and reopened through ``workflow.RESOLUTION``.
 
 
 def _raise_card(r: Resolution, level: str, now: datetime.datetime) -> bool:
@@ -637,13 +522,15 @@ def tick_resolutions(now: datetime.datetime) -> dict:
     marked = 0
     for pk in overdue_ids:
         with transaction.atomic():
-            # conditional update: if another tick already moved it, this matches nothing
-            n = Resolution.objects.filter(pk=pk, state__in=ACTIVE).update(state=ResolutionState.OVERDUE)
+            r = Resolution.objects.filter(pk=pk).only("state", "zone_id").first()
+            # conditional update: if another tick (or a user's move) changed it meanwhile, this matches nothing
+            n = Resolution.objects.filter(pk=pk, state=r.state, state__in=ACTIVE).update(state=ResolutionState.OVERDUE)
             if n:
                 marked += 1
-                audit.record(None, audit.AuditAction.TRANSITION, None, object_type="resources.resolution",
-                             object_repr=f"议定事项#{pk} 逾期", zone=Resolution.objects.get(pk=pk).zone_id,
-                             changes={"state": ["open/in_progress", ResolutionState.OVERDUE], "action": "overdue"})
+                # the same audit row as a move of workflow.RESOLUTION, so RESOLUTION.history() shows it
+                audit.record(None, audit.AuditAction.TRANSITION, r, object_repr=f"议定事项#{pk} 逾期",
+                             changes={"action": "overdue", "from": r.state, "to": ResolutionState.OVERDUE,
+                                      "note": "超过办理时限", "at": now})
     red = yellow = 0
     for r in Resolution.objects.filter(state=ResolutionState.OVERDUE).exclude(cards__level=CardLevel.RED):
         red += _raise_card(r, CardLevel.RED, now)

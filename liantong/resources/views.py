@@ -33,6 +33,7 @@ from .models import (
     ServiceVisit,
     SharedResource,
 )
+from .workflow import BOOKING, RESOLUTION
 
 
 def _fail(request, exc: ServiceError) -> None:
@@ -238,7 +239,7 @@ class SharedDetail(ObjectDetailView):
                         .order_by("-start_on")[:50])
         return {
             "cal": services.month_grid(obj, y, m, user=user),
-            "bookings": [(b, services.booking_actions_for(user, b)) for b in bookings],
+            "bookings": [(b, BOOKING.buttons(b, user)) for b in bookings],
             "can_book": (user.has_perm_code("resources.book") and user.enterprise_id
                          and user.enterprise_id != obj.owner_id and user.zone_id == obj.zone_id),
             "booking_form": forms.BookingForm(),
@@ -286,9 +287,9 @@ def booking_transition(request, pk):
         messages.error(request, _form_errors(form))
     else:
         try:
-            services.transition_booking(actor=request.user, booking=booking, action=form.cleaned_data["action"],
-                                        reason=form.cleaned_data["reason"])
-            messages.success(request, f"预约已{services.BOOKING_ACTIONS[form.cleaned_data['action']]}")
+            BOOKING.transition(booking, form.cleaned_data["action"], actor=request.user,
+                               note=form.cleaned_data["reason"])
+            messages.success(request, f"预约已{BOOKING.label(form.cleaned_data['action'])}")
         except ServiceError as exc:
             _fail(request, exc)
     return redirect(request.POST.get("next") if request.POST.get("next", "").startswith("/resources/")
@@ -420,7 +421,7 @@ class MeetingDetail(ObjectDetailView):
             user, for_write=True).filter(pk=meeting.pk).exists()
         return {
             "attending": meeting.attending_orgs.all(),
-            "resolutions": [(r, r.card_level(now), services.resolution_actions_for(user, r)) for r in rows],
+            "resolutions": [(r, r.card_level(now), RESOLUTION.buttons(r, user)) for r in rows],
             "resolution_form": forms.ResolutionForm(meeting=meeting, user=user) if can_add else None,
         }
 
@@ -458,9 +459,8 @@ def resolution_transition(request, pk):
         messages.error(request, _form_errors(form))
     else:
         try:
-            services.transition_resolution(actor=request.user, resolution=r, action=form.cleaned_data["action"],
-                                           result=form.cleaned_data["result"])
-            messages.success(request, f"议定事项已{services.RESOLUTION_ACTIONS[form.cleaned_data['action']]}")
+            RESOLUTION.transition(r, form.cleaned_data["action"], actor=request.user, note=form.cleaned_data["result"])
+            messages.success(request, f"议定事项已{RESOLUTION.label(form.cleaned_data['action'])}")
         except ServiceError as exc:
             _fail(request, exc)
     if JointMeeting.objects.visible_to(request.user).filter(pk=r.meeting_id).exists():

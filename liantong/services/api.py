@@ -2,9 +2,10 @@
 dispatch suggestions and citations; "高效办成一件事" bundles; supervision cards; the user's own
 messages; the figures of the 办理统计 page; the order categories.
 
-``POST /orders/{id}/transitions`` with ``{"action": ..., "note": ..., ...}`` answers 409 when the
-move is refused (illegal in this state, wrong role, someone was faster) and 400 on bad input,
-always with a Chinese ``detail``; out-of-scope objects answer 404. The other endpoints answer 403
+``POST /orders/{id}/transitions`` with ``{"action": ..., "note": ..., "expected_state": ..., ...}`` (built
+by ``core.workflow_api`` like every state machine's) answers 409 when the move is illegal in this state or
+someone was faster, 403 when the role may not, 400 on bad input, always with a Chinese ``detail``;
+``GET`` lists the moves the caller may make. Out-of-scope objects answer 404. The other endpoints answer 403
 (with a Chinese ``detail``) when the user's role does not allow the call, 409 when the object's
 state does not, 400 on bad input and 422 when the request does not match the schema.
 """
@@ -19,12 +20,13 @@ from ninja.pagination import paginate
 
 from liantong.core import dicts
 from liantong.core.api import AttachmentOut
+from liantong.core.workflow_api import transition_endpoints
 from liantong.orgs.api import Page
 
 from . import services
 from .models import Card, Notification, ServiceBundle, ServiceRequest
 from .suggest import suggest
-from .workflow import allowed_actions, category_limit, transition
+from .workflow import ORDER_WORKFLOW, TransitionError, allowed_actions, category_limit
 
 router = Router(tags=["服务优链"])
 
@@ -82,15 +84,14 @@ class OrderIn(Schema):
     contact_phone: str = ""
 
 
-class MoveIn(Schema):
-    action: str
-    note: str = ""
-    lead: int | None = None
-    assists: list[int] = []
-    into: int | None = None
-    days: int | None = None
-    satisfaction: int | None = None
-    expected_state: str | None = None
+class OrderMoveParams(Schema):
+    """The order's move parameters, beside ``action``, ``note`` and ``expected_state``."""
+
+    lead: int | None = Field(None, description="主办部门（派单、改派）")
+    assists: list[int] = Field([], max_length=20, description="协办部门（派单、改派）")
+    into: int | None = Field(None, description="并入的工单（并单）")
+    days: int | None = Field(None, description="延期工作日数（申请延期）")
+    satisfaction: int | None = Field(None, description="满意度 1 不满意 / 2 基本满意 / 3 满意（评价）")
 
 
 class OrderFilter(Schema):
@@ -148,27 +149,19 @@ def upload_order_attachments(request, pk: int, files: File[list[UploadedFile]]):
     return Status(201, services.add_attachments(order, files, actor=request.user))
 
 
-@router.post("/orders/{pk}/transitions", response={200: OrderDetailOut, 400: Detail, 409: Detail},
-             summary="工单流转（派单、接单、退单、办结、评价……）")
-def move_order(request, pk: int, payload: MoveIn):
-    order = get_object_or_404(ServiceRequest.objects.visible_to(request.user), pk=pk)
-    if payload.expected_state:
-        order.state = payload.expected_state
-    params: dict = {}
-    if payload.action in ("dispatch", "redispatch"):
-        params = {"lead": payload.lead, "assists": payload.assists}
-    elif payload.action == "merge":
-        target = ServiceRequest.objects.visible_to(request.user).filter(pk=payload.into).first()
+def _move_params(request, order, action: str, params: dict) -> dict:
+    """The merge target is read through the scoping layer like the order itself."""
+    if action == "merge":
+        target = ServiceRequest.objects.visible_to(request.user).filter(pk=params.get("into")).first()
         if target is None:
-            return Status(400, {"detail": "请指定可访问的并单目标工单（into）"})
-        params = {"into": target}
-    elif payload.action == "request_extension":
-        params = {"days": payload.days}
-    elif payload.action == "rate":
-        params = {"satisfaction": payload.satisfaction}
-    # a refused move answers its status: 409 (state, role, stale page) or 400 (a field at fault)
-    order = transition(order, payload.action, actor=request.user, note=payload.note, **params)
-    return Status(200, _detail(order))
+            raise TransitionError("请指定可访问的并单目标工单（into）", field="into")
+        params["into"] = target
+    return params
+
+
+# GET/POST /orders/{id}/transitions: every move of workflow.TRANSITIONS (派单、接单、退单、办结、评价……)
+transition_endpoints(router, ORDER_WORKFLOW, path="orders", out=OrderDetailOut, render=_detail,
+                     params=OrderMoveParams, prepare=_move_params)
 
 
 def _forbidden(message: str) -> Status:

@@ -192,25 +192,23 @@ def order_move(request, pk):
         return redirect("services:order_detail", pk=order.pk)
     data = form.cleaned_data
     action = data["action"]
-    if data.get("state"):
-        order.state = data["state"]  # the state the user saw: a stale page is told "已被他人处理"
-    params = {}
+    params = {"expected_state": data.get("state") or None}  # the state the user saw: else "已被他人处理"
     if action in ("dispatch", "redispatch"):
         dform = forms.DispatchForm(request.POST, zone_id=order.zone_id)
         if not dform.is_valid():
             messages.error(request, "请选择主办部门（协办部门可多选）")
             return redirect("services:order_detail", pk=order.pk)
-        params = {"lead": dform.cleaned_data["lead"], "assists": list(dform.cleaned_data["assists"])}
+        params |= {"lead": dform.cleaned_data["lead"], "assists": list(dform.cleaned_data["assists"])}
     elif action == "request_extension":
-        params = {"days": data.get("days")}
+        params["days"] = data.get("days")
     elif action == "rate":
-        params = {"satisfaction": data.get("satisfaction")}
+        params["satisfaction"] = data.get("satisfaction")
     elif action == "merge":
         target = ServiceRequest.objects.visible_to(request.user).filter(ref=(data.get("into") or "").strip()).first()
         if target is None:
             messages.error(request, "未找到要并入的工单编号，或您无权访问该工单")
             return redirect("services:order_detail", pk=order.pk)
-        params = {"into": target}
+        params["into"] = target
     try:
         transition(order, action, actor=request.user, note=data.get("note") or "", **params)
     except ServiceError as exc:

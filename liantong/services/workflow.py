@@ -1,21 +1,22 @@
-"""The order state machine, as data (django-helpdesk style): ``TRANSITIONS`` lists every legal move
-(from-state, action, to-state, who may), and ``transition()`` is the only function that changes an
-order's state. It locks the row (``select_for_update``; on SQLite the IMMEDIATE transaction holds the
-write lock), re-checks the state the caller saw, applies the move's effects, and writes the timeline
-row, the audit row and the notifications — all in one transaction. Any refusal is a
-``TransitionError`` with a Chinese message, and nothing is written.
+"""The order state machine, as data (django-helpdesk style), declared on the project's one machine
+(``liantong.core.workflow``): ``TRANSITIONS`` lists every legal move (from-state, action, to-state, who
+may), ``EFFECTS`` what each action does, ``actor_roles`` who the user is relative to the order, and
+``ORDER_WORKFLOW`` binds them with the order's own timeline (``TimelineEntry``) and its notifications.
+``transition()`` is the only function that changes an order's state: core's ``Workflow.transition``
+locks the row, re-checks the state the caller saw, checks the role, applies the effects and writes the
+timeline row, the audit row and the notifications — all in one transaction. Any refusal is a
+``TransitionError`` with a Chinese message (403 role, 404 scope, 409 state, 400 field), and nothing is
+written.
 """
 
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
 
-from django.db import transaction
 from django.utils import timezone
 
-from liantong.core import audit, calendar
-from liantong.core.services import ServiceError
+from liantong.core import calendar
+from liantong.core.workflow import Move, OutOfScope, TransitionError, Workflow, WrongRole, register
 
 from .models import (
     Assignment,
@@ -28,6 +29,7 @@ from .models import (
     Stage,
     TimelineEntry,
 )
+from .notify import after_move
 from .suggest import learn, unlearn
 
 S = OrderState
@@ -53,30 +55,12 @@ NOTE_LABELS = {"decline": "不予受理理由", "return": "退单理由", "repor
                "refuse_extension": "不同意理由", "resolve": "办理结果", "close": "结案意见"}
 
 
-class TransitionError(ServiceError):
-    """A refused move (illegal in this state, wrong role, stale page, bad input): 409, or 400 when a field
-    of the input is at fault."""
-
-    @property
-    def status(self) -> int:
-        return 400 if self.field else 409
-
-
-@dataclass(frozen=True)
-class Move:
-    source: str
-    action: str
-    target: str
-    roles: frozenset[str]
-    needs_note: bool = False
-
-    @property
-    def label(self) -> str:
-        return ACTION_LABELS[self.action]
+__all__ = ["TRANSITIONS", "ORDER_WORKFLOW", "Move", "OutOfScope", "TransitionError", "WrongRole", "transition",
+           "allowed_actions", "actor_roles", "find_move"]
 
 
 def _m(source, action, target, *roles, note=False) -> Move:
-    return Move(source, action, target, frozenset(roles), note)
+    return Move(str(source), action, str(target), frozenset(roles), note, ACTION_LABELS[action])
 
 
 TRANSITIONS: list[Move] = [
@@ -106,7 +90,6 @@ TRANSITIONS: list[Move] = [
     _m(S.ESCALATED, "close", S.CLOSED, ZONE, note=True),
 ]
 
-_BY_KEY = {(m.source, m.action): m for m in TRANSITIONS}
 ACTIONS = sorted({m.action for m in TRANSITIONS})
 # states whose stage deadline ``tick`` watches
 OPEN_TICK_STATES = [S.SUBMITTED, S.DISPATCHED, S.RETURNED, S.ACCEPTED, S.EXTENSION_REQUESTED, S.ESCALATED]
@@ -114,7 +97,7 @@ TERMINAL = {S.RATED, S.CLOSED, S.DECLINED, S.WITHDRAWN, S.MERGED}
 
 
 def find_move(state: str, action: str) -> Move | None:
-    return _BY_KEY.get((state, action))
+    return ORDER_WORKFLOW.find(state, action)
 
 
 def category_limit(category: str) -> int:
@@ -162,15 +145,8 @@ def actor_roles(order: ServiceRequest, user) -> set[str]:
 
 
 def allowed_actions(order: ServiceRequest, user) -> list[Move]:
-    """The moves ``user`` may make on ``order`` now (for buttons)."""
-    roles = actor_roles(order, user)
-    out = []
-    for m in TRANSITIONS:
-        if m.source == order.state and m.roles & roles:
-            if m.action in ("reopen", "escalate"):
-                continue  # offered through 评价 → 不满意
-            out.append(m)
-    return out
+    """The moves ``user`` may make on ``order`` now (for buttons); 重办 and 督办 come through 评价 → 不满意."""
+    return ORDER_WORKFLOW.allowed_actions(order, user)
 
 
 def _unit_name(user) -> str:
@@ -393,7 +369,32 @@ EFFECTS = {
 }
 
 
-# --- the one function that moves an order --------------------------------------------------------
+# --- the declaration and the one function that moves an order ---------------------------------------
+
+
+def _guard(order: ServiceRequest, action: str, params: dict) -> str:
+    """A merged order takes no move; 评价 不满意 is 重办 the first time, 督办 the second."""
+    if order.state == S.MERGED:
+        ref = order.merged_into.ref if order.merged_into_id else ""
+        raise TransitionError(f"该工单已并入工单 {ref}，不能再办理")
+    if action == "rate" and _rating(params.get("satisfaction")) == Satisfaction.UNSATISFIED:
+        return "reopen" if order.reopen_count == 0 else "escalate"
+    return action
+
+
+def _timeline(order: ServiceRequest, move: Move, *, actor, at, note, source, target, extra) -> None:
+    """The order's own timeline row, and its assignments follow the order's state and deadline."""
+    Assignment.objects.filter(order=order, active=True).update(order_state=target, due_at=order.due_at)
+    TimelineEntry.objects.create(
+        zone_id=order.zone_id, order=order, at=at, actor=actor if getattr(actor, "pk", None) else None,
+        actor_name=(str(actor) if actor else "系统")[:150], actor_unit=_unit_name(actor)[:120], action=move.action,
+        from_state=source, to_state=target, department=extra.get("department"), note=note)
+
+
+ORDER_WORKFLOW = register(Workflow(
+    ServiceRequest, TRANSITIONS, actor_roles, noun="工单", role_labels=ROLE_LABELS, action_labels=ACTION_LABELS,
+    note_labels=NOTE_LABELS, effects=EFFECTS, hidden=frozenset({"reopen", "escalate"}), guard=_guard,
+    timeline=_timeline, history_of=lambda order: order.timeline.order_by("at", "id"), after_move=[after_move]))
 
 
 def transition(order: ServiceRequest | int, action: str, *, actor, at: datetime.datetime | None = None,
@@ -401,54 +402,9 @@ def transition(order: ServiceRequest | int, action: str, *, actor, at: datetime.
     """Make ``action`` on ``order`` as ``actor``; returns the updated order.
 
     ``order`` may be an instance (its ``state`` is the state the caller saw: if someone moved the
-    order since, the move is refused as "已被他人处理") or a primary key. ``at`` back-dates the move
-    (demo and imports). ``params``: ``lead``/``assists`` (dispatch), ``into`` (merge), ``days``
-    (extension), ``satisfaction`` (rate). Raises ``TransitionError``; nothing is written then.
+    order since, the move is refused as "已被他人处理") or a primary key; ``expected_state`` says the
+    seen state explicitly. ``at`` back-dates the move (demo and imports). ``params``: ``lead``/``assists``
+    (dispatch), ``into`` (merge), ``days`` (extension), ``satisfaction`` (rate). Raises
+    ``TransitionError`` (``WrongRole`` 403, ``OutOfScope`` 404); nothing is written then.
     """
-    seen_state = order.state if isinstance(order, ServiceRequest) else None
-    pk = order.pk if isinstance(order, ServiceRequest) else order
-    at = at or timezone.now()
-    note = (note or "").strip()
-    if action not in ACTION_LABELS or action == "submit":
-        raise TransitionError(f"未知的操作“{action}”")
-    with transaction.atomic():
-        locked = ServiceRequest.objects.select_for_update().filter(pk=pk).first()
-        if locked is None:
-            raise TransitionError("工单不存在")
-        if locked.state == S.MERGED:
-            ref = locked.merged_into.ref if locked.merged_into_id else ""
-            raise TransitionError(f"该工单已并入工单 {ref}，不能再办理")
-        if seen_state is not None and locked.state != seen_state:
-            raise TransitionError(f"该工单已被他人处理（当前状态：{locked.get_state_display()}），请刷新后查看")
-        if action == "rate":
-            satisfaction = _rating(params.get("satisfaction"))
-            if satisfaction == Satisfaction.UNSATISFIED:
-                action = "reopen" if locked.reopen_count == 0 else "escalate"
-        move = find_move(locked.state, action)
-        if move is None:
-            raise TransitionError(
-                f"工单当前状态为“{locked.get_state_display()}”，不能执行“{ACTION_LABELS[action]}”")
-        roles = actor_roles(locked, actor)
-        if not (roles & move.roles):
-            who = "或".join(ROLE_LABELS[r] for r in sorted(move.roles))
-            raise TransitionError(f"您无权执行“{move.label}”：该操作应由{who}办理")
-        if move.needs_note and not note:
-            raise TransitionError(f"请填写{NOTE_LABELS.get(action, '说明')}", field="note")
-        if len(note) > 2000:
-            raise TransitionError("说明不能超过 2000 字", field="note")
-        source = locked.state
-        extra = EFFECTS[action](locked, actor=actor, at=at, note=note, **params) or {}
-        locked.state = move.target
-        locked.save()
-        Assignment.objects.filter(order=locked, active=True).update(order_state=locked.state, due_at=locked.due_at)
-        text = "；".join(x for x in [extra.get("detail", ""), note] if x)
-        TimelineEntry.objects.create(
-            zone_id=locked.zone_id, order=locked, at=at, actor=actor if getattr(actor, "pk", None) else None,
-            actor_name=(str(actor) if actor else "系统")[:150], actor_unit=_unit_name(actor)[:120], action=action,
-            from_state=source, to_state=move.target, department=extra.get("department"), note=text)
-        audit.record(actor, audit.AuditAction.TRANSITION, locked,
-                     changes={"action": action, "from": source, "to": move.target, "note": text})
-        from .notify import after_move
-
-        after_move(locked, move, actor=actor, at=at, note=text)
-    return locked
+    return ORDER_WORKFLOW.transition(order, action, actor=actor, at=at, note=note, **params)

@@ -108,9 +108,11 @@ def test_contacts_and_deals_through_the_api(personas, client_for, demo_listing):
                        content_type="application/json")
     assert resp.status_code == 201
     cid = resp.json()["id"]
-    refused = firm_a.post(f"/api/v1/contacts/{cid}/accept")
-    assert refused.status_code == 400 and "只有被联系方" in refused.json()["detail"]
-    resp = admin.post(f"/api/v1/contacts/{cid}/accept")
+    accept = json.dumps({"action": "accept"})
+    refused = firm_a.post(f"/api/v1/contacts/{cid}/transitions", data=accept, content_type="application/json")
+    assert refused.status_code == 403 and "被联系方" in refused.json()["detail"]
+    assert [m["action"] for m in firm_a.get(f"/api/v1/contacts/{cid}/transitions").json()] == ["withdraw"]
+    resp = admin.post(f"/api/v1/contacts/{cid}/transitions", data=accept, content_type="application/json")
     assert resp.json().get("status") == "accepted", resp.content.decode()
     resp = firm_a.post("/api/v1/deals", data=json.dumps({"contact": cid, "title": "压载舱涂料", "amount": "88.5",
                                                         "signed_on": "2026-03-01"}), content_type="application/json")

@@ -12,6 +12,7 @@ from liantong.core.services import ServiceError
 from liantong.core.stats import zone_stats
 from liantong.matching import index, services
 from liantong.matching.models import ContactStatus, IndexState, Listing, ListingStatus
+from liantong.matching.workflow import CONTACT
 from liantong.orgs.models import Chain, Enterprise
 
 pytestmark = pytest.mark.django_db
@@ -120,16 +121,16 @@ def test_contact_is_answered_by_the_other_side_and_becomes_a_deal(personas, demo
     assert contact.responder == coating.enterprise
     with pytest.raises(ServiceError, match="已向对方发出意向"):
         services.express_interest(actor=personas["firm_a"], listing=coating)
-    with pytest.raises(ServiceError, match="只有被联系方可以接受"):
-        services.transition_contact(contact, "accept", actor=personas["firm_a"])
+    with pytest.raises(ServiceError, match="该操作应由被联系方办理"):
+        CONTACT.transition(contact, "accept", actor=personas["firm_a"])
     with pytest.raises(ServiceError, match="只有对方已接受"):
         services.make_deal(actor=personas["firm_a"], contact=contact, title="涂料", amount=10,
                            signed_on=datetime.date(2026, 1, 5))
     coating_user = personas["admin"]
-    contact = services.transition_contact(contact, "accept", actor=coating_user, reply="可以")
+    contact = CONTACT.transition(contact, "accept", actor=coating_user, note="可以")
     assert contact.status == ContactStatus.ACCEPTED
     with pytest.raises(ServiceError, match="不能执行"):
-        services.transition_contact(contact, "decline", actor=coating_user)
+        CONTACT.transition(contact, "decline", actor=coating_user)
     deal = services.make_deal(actor=personas["firm_a"], contact=contact, title="压载舱涂料供货", amount="256.5",
                               signed_on=datetime.date(2026, 1, 5))
     assert deal.supplier == coating.enterprise and deal.buyer == scenario.enterprise

@@ -24,6 +24,7 @@ from liantong.resources.models import (
     ServiceVisit,
     SharedResource,
 )
+from liantong.resources.workflow import BOOKING
 
 TODAY = datetime.date.today()
 
@@ -282,7 +283,7 @@ def test_the_calendar_shows_what_the_booking_calendar_shows(personas, ship_lab, 
     start = TODAY + datetime.timedelta(days=200)
     approved = services.request_booking(actor=b, resource=ship_lab, requester=b.enterprise, start_on=start,
                                         end_on=start + datetime.timedelta(days=1), purpose="焊接工艺评定")
-    services.transition_booking(actor=a, booking=approved, action="approve")
+    BOOKING.transition(approved, "approve", actor=a)
     pending = services.request_booking(actor=b, resource=ship_lab, requester=b.enterprise,
                                        start_on=start + datetime.timedelta(days=5),
                                        end_on=start + datetime.timedelta(days=5), purpose="无损检测")
@@ -484,7 +485,7 @@ def test_api_answers_do_not_use_the_deprecated_tuple_return(personas, client_for
         r = _call(b, "post", "bookings", {"resource": ship_lab.pk, "start_on": str(start), "end_on": str(start),
                                           "purpose": "试验"})
         assert r.status_code == 201
-        assert _call(b, "post", f"bookings/{r.json()['id']}/decision", {"action": "approve"}).status_code == 400
+        assert _call(b, "post", f"bookings/{r.json()['id']}/transitions", {"action": "approve"}).status_code == 403
         assert _call(client_for(personas["uni"]), "post", "bookings",
                      {"resource": ship_lab.pk, "start_on": str(start), "end_on": str(start),
                       "purpose": "x"}).status_code == 400

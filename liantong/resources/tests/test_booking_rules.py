@@ -8,6 +8,7 @@ from liantong.core.models import AuditLog
 from liantong.core.services import ServiceError
 from liantong.resources import services
 from liantong.resources.models import Booking, BookingState
+from liantong.resources.workflow import BOOKING
 
 
 def _day(n):
@@ -23,7 +24,7 @@ def _book(personas, res, start, end, purpose="样品检测"):
 def test_a_firm_books_another_firms_resource_and_the_owner_approves_it(personas, ship_lab):
     b = _book(personas, ship_lab, _day(10), _day(12))
     assert b.state == BookingState.PENDING and b.days == 3
-    services.transition_booking(actor=personas["firm_a"], booking=b, action="approve")
+    BOOKING.transition(b, "approve", actor=personas["firm_a"])
     b.refresh_from_db()
     assert b.state == BookingState.APPROVED and b.decided_by == personas["firm_a"]
     assert AuditLog.objects.filter(object_type="resources.booking", object_id=str(b.pk), action="transition").exists()
@@ -31,7 +32,7 @@ def test_a_firm_books_another_firms_resource_and_the_owner_approves_it(personas,
 
 def test_an_overlapping_booking_is_refused_with_a_chinese_message(personas, ship_lab):
     b = _book(personas, ship_lab, _day(20), _day(25))
-    services.transition_booking(actor=personas["firm_a"], booking=b, action="approve")
+    BOOKING.transition(b, "approve", actor=personas["firm_a"])
     before = Booking.objects.count()
     with pytest.raises(ServiceError, match="冲突"):
         _book(personas, ship_lab, _day(25), _day(27))
@@ -41,18 +42,22 @@ def test_an_overlapping_booking_is_refused_with_a_chinese_message(personas, ship
 def test_approving_a_request_that_overlaps_one_approved_meanwhile_is_refused(personas, ship_lab):
     first = _book(personas, ship_lab, _day(40), _day(42))
     second = _book(personas, ship_lab, _day(41), _day(41))  # both pending: allowed
-    services.transition_booking(actor=personas["firm_a"], booking=first, action="approve")
+    BOOKING.transition(first, "approve", actor=personas["firm_a"])
     with pytest.raises(ServiceError, match="冲突"):
-        services.transition_booking(actor=personas["firm_a"], booking=second, action="approve")
+        BOOKING.transition(second, "approve", actor=personas["firm_a"])
     second.refresh_from_db()
     assert second.state == BookingState.PENDING
 
 
-@pytest.mark.parametrize("who", ["firm_b", "zone_staff", "chain_staff", "dept_staff"])
-def test_a_booking_is_decided_only_by_the_owner_firm(personas, ship_lab, who):
+@pytest.mark.parametrize("who,status", [("firm_b", 403), ("zone_staff", 403), ("chain_staff", 403),
+                                        ("dept_staff", 404)])
+def test_a_booking_is_decided_only_by_the_owner_firm(personas, ship_lab, who, status):
+    """Those who see the booking (the requester, the committees) are told the role (403); a department that
+    does not see it is told nothing (404)."""
     b = _book(personas, ship_lab, _day(50), _day(50))
-    with pytest.raises(ServiceError, match="只有资源提供企业"):
-        services.transition_booking(actor=personas[who], booking=b, action="approve")
+    with pytest.raises(ServiceError, match="资源提供企业" if status == 403 else "未找到") as exc:
+        BOOKING.transition(b, "approve", actor=personas[who])
+    assert exc.value.status == status
     b.refresh_from_db()
     assert b.state == BookingState.PENDING
 
@@ -60,20 +65,20 @@ def test_a_booking_is_decided_only_by_the_owner_firm(personas, ship_lab, who):
 def test_declining_needs_a_reason_and_a_declined_booking_cannot_be_approved(personas, ship_lab):
     b = _book(personas, ship_lab, _day(60), _day(61))
     with pytest.raises(ServiceError, match="理由"):
-        services.transition_booking(actor=personas["firm_a"], booking=b, action="decline")
-    services.transition_booking(actor=personas["firm_a"], booking=b, action="decline", reason="设备检修")
+        BOOKING.transition(b, "decline", actor=personas["firm_a"])
+    BOOKING.transition(b, "decline", actor=personas["firm_a"], note="设备检修")
     with pytest.raises(ServiceError, match="已拒绝"):
-        services.transition_booking(actor=personas["firm_a"], booking=b, action="approve")
+        BOOKING.transition(b, "approve", actor=personas["firm_a"])
 
 
 def test_only_the_requester_withdraws_and_either_side_cancels_an_approved_booking(personas, ship_lab):
     b = _book(personas, ship_lab, _day(70), _day(71))
     with pytest.raises(ServiceError, match="申请企业"):
-        services.transition_booking(actor=personas["firm_a"], booking=b, action="withdraw")
-    services.transition_booking(actor=personas["firm_b"], booking=b, action="withdraw")
+        BOOKING.transition(b, "withdraw", actor=personas["firm_a"])
+    BOOKING.transition(b, "withdraw", actor=personas["firm_b"])
     b2 = _book(personas, ship_lab, _day(70), _day(71))
-    services.transition_booking(actor=personas["firm_a"], booking=b2, action="approve")
-    services.transition_booking(actor=personas["firm_b"], booking=b2, action="cancel")
+    BOOKING.transition(b2, "approve", actor=personas["firm_a"])
+    BOOKING.transition(b2, "cancel", actor=personas["firm_b"])
     b2.refresh_from_db()
     assert b2.state == BookingState.CANCELLED
 
@@ -100,7 +105,7 @@ def test_a_firm_cannot_book_its_own_resource_or_book_in_another_firms_name(perso
 
 def test_the_month_calendar_marks_approved_days_and_hides_other_firms_purposes(personas, ship_lab):
     b = _book(personas, ship_lab, _day(80), _day(81), purpose="焊接工艺评定")
-    services.transition_booking(actor=personas["firm_a"], booking=b, action="approve")
+    BOOKING.transition(b, "approve", actor=personas["firm_a"])
     d = _day(80)
     grid = services.month_grid(ship_lab, d.year, d.month, user=personas["uni"])
     day = next(x for w in grid["weeks"] for x in w if x["date"] == d)

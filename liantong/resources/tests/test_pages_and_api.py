@@ -143,13 +143,15 @@ def test_booking_through_the_api_and_the_owner_deciding_it(personas, client_for,
         content_type="application/json")
     assert r.status_code == 201
     pk = r.json()["id"]
-    wrong = client_for(personas["firm_b"]).post(f"/api/v1/bookings/{pk}/decision", {"action": "approve"},
+    wrong = client_for(personas["firm_b"]).post(f"/api/v1/bookings/{pk}/transitions", {"action": "approve"},
                                                 content_type="application/json")
-    assert wrong.status_code == 400 and "资源提供企业" in wrong.json()["detail"]
-    ok = client_for(personas["firm_a"]).post(f"/api/v1/bookings/{pk}/decision", {"action": "approve"},
+    assert wrong.status_code == 403 and "资源提供企业" in wrong.json()["detail"]
+    assert [m["action"] for m in client_for(personas["firm_a"]).get(f"/api/v1/bookings/{pk}/transitions").json()] \
+        == ["approve", "decline"]
+    ok = client_for(personas["firm_a"]).post(f"/api/v1/bookings/{pk}/transitions", {"action": "approve"},
                                              content_type="application/json")
     assert ok.status_code == 200 and ok.json()["state"] == "approved"
-    assert client_for(personas["uni"]).post(f"/api/v1/bookings/{pk}/decision", {"action": "approve"},
+    assert client_for(personas["uni"]).post(f"/api/v1/bookings/{pk}/transitions", {"action": "approve"},
                                             content_type="application/json").status_code == 404
 
 

@@ -9,6 +9,7 @@ from liantong.core.calendar import SHANGHAI
 from liantong.core.services import ServiceError
 from liantong.resources import services
 from liantong.resources.models import CardLevel, Resolution, ResolutionCard, ResolutionState
+from liantong.resources.workflow import RESOLUTION
 
 
 def _at(*args):
@@ -54,19 +55,23 @@ def test_the_registered_tick_job_marks_overdue_resolutions(fresh):
 def test_the_owner_department_completes_its_resolution_with_a_result(personas, fresh):
     dept = personas["dept_staff"]
     with pytest.raises(ServiceError, match="办理结果"):
-        services.transition_resolution(actor=dept, resolution=fresh, action="complete")
-    services.transition_resolution(actor=dept, resolution=fresh, action="start")
-    services.transition_resolution(actor=dept, resolution=fresh, action="complete", result="已办结")
+        RESOLUTION.transition(fresh, "complete", actor=dept)
+    RESOLUTION.transition(fresh, "start", actor=dept)
+    RESOLUTION.transition(fresh, "complete", actor=dept, note="已办结")
     fresh.refresh_from_db()
     assert fresh.state == ResolutionState.DONE and fresh.card_level() == ""
     with pytest.raises(ServiceError, match="已办结"):
-        services.transition_resolution(actor=dept, resolution=fresh, action="start")
+        RESOLUTION.transition(fresh, "start", actor=dept)
 
 
 @pytest.mark.parametrize("who", ["firm_a", "uni", "by_zone", "nobody"])
 def test_a_resolution_is_moved_only_by_its_owner_or_the_committees_above(personas, fresh, who):
-    with pytest.raises(ServiceError, match="责任单位或上级党委"):
-        services.transition_resolution(actor=personas[who], resolution=fresh, action="start")
+    """Those outside the owner unit and the committees above do not see the resolution: 404, nothing moves."""
+    with pytest.raises(ServiceError, match="未找到该议定事项") as exc:
+        RESOLUTION.transition(fresh, "start", actor=personas[who])
+    assert exc.value.status == 404
+    fresh.refresh_from_db()
+    assert fresh.state == ResolutionState.OPEN
 
 
 def test_a_resolution_needs_exactly_one_owner(personas, meeting):

@@ -74,29 +74,60 @@ def test_every_move_not_in_the_table_is_refused_in_chinese_and_writes_nothing(st
     before = TimelineEntry.objects.filter(order=order).count()
     illegal = [a for a in ACTION_LABELS if a != "submit" and find_move(state, a) is None]
     assert illegal
+    audits = AuditLog.objects.filter(object_type="services.servicerequest", object_id=str(order.pk)).count()
     for action in illegal:
         with pytest.raises(TransitionError) as exc:
             services.transition(order, action, actor=admin, note="x", lead=dept(ZJ_LAND), days=1, satisfaction=3)
-        assert "不能" in exc.value.message
+        assert "不能" in exc.value.message and exc.value.status == 409
     order.refresh_from_db()
     assert order.state == state
     assert TimelineEntry.objects.filter(order=order).count() == before
+    assert AuditLog.objects.filter(object_type="services.servicerequest", object_id=str(order.pk)).count() == audits
 
 
 @pytest.mark.parametrize("move", TRANSITIONS, ids=_moves_id)
 def test_each_move_by_a_wrong_role_is_refused(move):
     order = _source_order(move)
     wrong = {"firm": "zj_chain", "committee": "zj_firm", "zone": "zj_chain", "lead": "zj_firm",
-             "assist": "zj_firm2"}[sorted(move.roles)[0]]
+             "assist": "zj_chain"}[sorted(move.roles)[0]]
     action = "rate" if move.action in ("reopen", "escalate") else move.action
     params = _params(move, order)
     if move.action in ("reopen", "escalate"):
         params = {"satisfaction": 1}
+    before = (TimelineEntry.objects.filter(order=order).count(),
+              AuditLog.objects.filter(object_type="services.servicerequest", object_id=str(order.pk)).count())
     with pytest.raises(TransitionError) as exc:
         services.transition(order, action, actor=user(wrong), note="测试", **params)
-    assert "无权" in exc.value.message
+    assert "无权" in exc.value.message and exc.value.status == 403
     order.refresh_from_db()
     assert order.state == move.source
+    assert before == (TimelineEntry.objects.filter(order=order).count(),
+                      AuditLog.objects.filter(object_type="services.servicerequest", object_id=str(order.pk)).count())
+
+
+@pytest.mark.parametrize("move", TRANSITIONS, ids=_moves_id)
+def test_each_role_the_move_does_not_list_is_refused_403_or_404_when_it_cannot_see_the_order(move):
+    """Every declared role not listed for the move, played by its persona: 403 when the persona sees the
+    order (the firm, the committees, the departments it was sent to), 404 otherwise; nothing written."""
+    order = _source_order(move)
+    for role in sorted(set(ROLE_USERS) - set(move.roles)):
+        actor = user(ROLE_USERS[role])
+        if role == "zone" and "committee" in move.roles:
+            continue  # the zone committee is a committee too: it holds the listed role
+        sees = ServiceRequest.objects.visible_to(actor).filter(pk=order.pk).exists()
+        with pytest.raises(TransitionError) as exc:
+            services.transition(order, _action(move), actor=actor, note="测试", **_move_params(move, order))
+        assert exc.value.status == (403 if sees else 404), (role, exc.value.message)
+        order.refresh_from_db()
+        assert order.state == move.source
+
+
+def _action(move):
+    return "rate" if move.action in ("reopen", "escalate") else move.action
+
+
+def _move_params(move, order):
+    return {"satisfaction": 1} if move.action in ("reopen", "escalate") else _params(move, order)
 
 
 def test_a_firm_of_another_zone_or_nobody_cannot_move_an_order(personas):
@@ -200,3 +231,26 @@ def test_an_extension_granted_moves_the_resolve_deadline_by_working_days():
     assert calendar.workdays_between(old_due.astimezone(calendar.SHANGHAI).date(),
                                      order.resolve_due_at.astimezone(calendar.SHANGHAI).date()) == 3
     assert order.due_at == order.resolve_due_at
+
+
+def test_the_order_api_lists_the_callers_moves_and_answers_each_refusal_with_its_status(client_for):
+    order = drive(S.SUBMITTED)
+    url = f"/api/v1/orders/{order.pk}/transitions"
+    chain, firm = client_for(user("zj_chain")), client_for(user("zj_firm"))
+    assert [m["action"] for m in chain.get(url).json()] == ["dispatch", "decline", "merge"]
+    assert [m["action"] for m in firm.get(url).json()] == ["withdraw"]
+    assert client_for(user("by_zone")).get(url).status_code == 404
+
+    def post(client, body):
+        return client.post(url, body, content_type="application/json")
+
+    assert post(firm, {"action": "dispatch", "lead": dept(ZJ_LAND).pk}).status_code == 403
+    assert post(client_for(user("by_zone")), {"action": "withdraw"}).status_code == 404
+    r = post(chain, {"action": "decline"})
+    assert r.status_code == 400 and r.json()["field"] == "note"
+    r = post(chain, {"action": "dispatch", "lead": dept(ZJ_LAND).pk, "expected_state": "dispatched"})
+    assert r.status_code == 409 and "已被他人处理" in r.json()["detail"]
+    r = post(chain, {"action": "dispatch", "lead": dept(ZJ_LAND).pk, "expected_state": "submitted"})
+    assert r.status_code == 200 and r.json()["state"] == "dispatched"
+    assert [t["action"] for t in r.json()["timeline"]][-1] == "dispatch"
+    assert post(chain, {"action": "dispatch", "lead": dept(ZJ_LAND).pk}).status_code == 409
