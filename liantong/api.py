@@ -9,14 +9,17 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer, django_auth
 
+from liantong.accounts.models import ApiToken, TokenRefused
 from liantong.core.services import ServiceError
 
 
 class BearerToken(HttpBearer):
     def authenticate(self, request, token):
-        from liantong.accounts.models import ApiToken
-
-        user = ApiToken.authenticate(token)
+        try:
+            user = ApiToken.authenticate(token)
+        except TokenRefused as exc:
+            request._token_refused = exc.detail  # said in the 401 once no other method authenticates
+            return None
         if user is not None:
             request.user = user
         return user
@@ -38,7 +41,8 @@ def _not_found(request, exc):
 
 @api.exception_handler(AuthenticationError)
 def _unauth(request, exc):
-    return api.create_response(request, {"detail": "未登录或令牌无效"}, status=401)
+    detail = getattr(request, "_token_refused", None) or "未登录或令牌无效"
+    return api.create_response(request, {"detail": detail}, status=401)
 
 
 # pydantic's error types, said in Chinese ({…} filled from the error's ctx)

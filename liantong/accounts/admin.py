@@ -22,5 +22,13 @@ class RoleAdmin(admin.ModelAdmin):
 
 @admin.register(ApiToken)
 class ApiTokenAdmin(admin.ModelAdmin):
-    list_display = ["user", "name", "prefix", "created_at", "last_used_at"]
-    readonly_fields = ["key_hash", "prefix"]
+    """Read-only: tokens are issued and revoked through accounts.services (系统管理 → API 令牌, ``liantong token``)."""
+
+    list_display = ["user", "name", "prefix", "created_at", "expires_at", "last_used_at", "revoked_at"]
+    readonly_fields = ["user", "name", "key_hash", "prefix", "created_at", "expires_at", "last_used_at", "revoked_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

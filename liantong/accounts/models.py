@@ -104,35 +104,74 @@ class User(AbstractUser):
         }.get(self.unit_kind)
 
 
-class ApiToken(models.Model):
-    """A bearer token for the API; only its SHA-256 is stored."""
+class TokenRefused(Exception):
+    """A bearer token that exists but may no longer be used; ``detail`` says why, in Chinese (API: 401)."""
 
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
-    name = models.CharField(max_length=60, default="cli")
+    def __init__(self, detail: str):
+        super().__init__(detail)
+        self.detail = detail
+
+
+class ApiToken(models.Model):
+    """A named bearer token for the API, acting with its user's roles and scope.
+
+    Only the SHA-256 of the key is stored (the key is shown once, when issued). A token expires
+    (``expires_at``), can be revoked (``revoked_at``), and every token of a user is revoked when the
+    user's password changes or is reset. Issued and revoked through ``accounts.services``."""
+
+    DEFAULT_DAYS = 90
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens", verbose_name=_("用户"))
+    name = models.CharField(_("名称"), max_length=60, default="cli")
     key_hash = models.CharField(max_length=64, unique=True)
-    prefix = models.CharField(max_length=8)
-    created_at = models.DateTimeField(auto_now_add=True)
-    last_used_at = models.DateTimeField(null=True, blank=True)
+    prefix = models.CharField(_("前缀"), max_length=8)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("到期时间"))
+    last_used_at = models.DateTimeField(_("最近使用"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("吊销时间"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("API 令牌")
         verbose_name_plural = _("API 令牌")
+        ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.prefix}…）"
+
+    @property
+    def state(self) -> str:
+        if self.revoked_at is not None:
+            return "已吊销"
+        if self.expires_at <= timezone.now():
+            return "已过期"
+        return "有效"
+
+    @property
+    def is_usable(self) -> bool:
+        return self.state == "有效"
 
     @staticmethod
     def hash(key: str) -> str:
         return hashlib.sha256(key.encode()).hexdigest()
 
-    @classmethod
-    def issue(cls, user: User, name: str = "cli") -> str:
-        key = "lt_" + secrets.token_urlsafe(32)
-        cls.objects.create(user=user, name=name, key_hash=cls.hash(key), prefix=key[:8])
-        return key
+    @staticmethod
+    def new_key() -> str:
+        return "lt_" + secrets.token_urlsafe(32)
 
     @classmethod
     def authenticate(cls, key: str) -> User | None:
+        """The token's user; ``None`` for an unknown key; ``TokenRefused`` for an expired or revoked
+        token, or one whose user is deactivated."""
         tok = cls.objects.select_related("user").filter(key_hash=cls.hash(key or "")).first()
-        if tok is None or not tok.user.is_active:
+        if tok is None:
             return None
-        if tok.last_used_at is None or (timezone.now() - tok.last_used_at).total_seconds() > 300:
-            cls.objects.filter(pk=tok.pk).update(last_used_at=timezone.now())
+        now = timezone.now()
+        if tok.revoked_at is not None:
+            raise TokenRefused("令牌已吊销，请重新生成")
+        if tok.expires_at <= now:
+            raise TokenRefused("令牌已过期，请重新生成")
+        if not tok.user.is_active:
+            raise TokenRefused("该账号已停用")
+        if tok.last_used_at is None or (now - tok.last_used_at).total_seconds() > 300:
+            cls.objects.filter(pk=tok.pk).update(last_used_at=now)
         return tok.user

@@ -1,6 +1,9 @@
 """The default roles: a data scope and permission codes each. Admins may edit them afterwards.
 
 Permission codes are ``app.action``; ``app.*`` grants an app's every action, ``*`` everything.
+``zone_admin`` is the zone's administrator (users of the zone, their roles and tokens; dictionaries read
+only); it is held beside ``zone_staff`` by the zone committee's administrators. ``accounts.tokens`` lets
+a role's users hold API tokens.
 Apps add their codes to these roles with ``grant`` (from their AppConfig.ready).
 """
 
@@ -8,14 +11,18 @@ from .models import DataScope, Role
 
 DEFAULT_ROLES: dict[str, dict] = {
     "platform_admin": {"name": "平台管理员", "data_scope": DataScope.ALL, "permissions": ["*"], "sort": 0},
+    "zone_admin": {"name": "园区系统管理员", "data_scope": DataScope.SUBTREE, "sort": 1,
+                   "permissions": ["accounts.users", "accounts.tokens", "core.dicts_view", "core.audit"]},
     "zone_staff": {"name": "园区党工委", "data_scope": DataScope.SUBTREE, "sort": 1,
-                   "permissions": ["orgs.*", "core.audit"]},
+                   "permissions": ["orgs.*", "core.audit", "accounts.tokens"]},
     "chain_staff": {"name": "产业链联合党委", "data_scope": DataScope.SUBTREE, "sort": 2,
-                    "permissions": ["orgs.view_party", "orgs.manage_party", "orgs.manage", "orgs.import"]},
-    "dept_staff": {"name": "职能部门", "data_scope": DataScope.LEVEL, "sort": 3, "permissions": []},
+                    "permissions": ["orgs.view_party", "orgs.manage_party", "orgs.manage", "orgs.import",
+                                    "accounts.tokens"]},
+    "dept_staff": {"name": "职能部门", "data_scope": DataScope.LEVEL, "sort": 3, "permissions": ["accounts.tokens"]},
     "enterprise": {"name": "企业联络员/支部书记", "data_scope": DataScope.SUBTREE, "sort": 4,
-                   "permissions": ["orgs.view_party", "orgs.manage_party", "orgs.import"]},
-    "institution": {"name": "高校/院所联络员", "data_scope": DataScope.LEVEL, "sort": 5, "permissions": []},
+                   "permissions": ["orgs.view_party", "orgs.manage_party", "orgs.import", "accounts.tokens"]},
+    "institution": {"name": "高校/院所联络员", "data_scope": DataScope.LEVEL, "sort": 5,
+                    "permissions": ["accounts.tokens"]},
 }
 
 

@@ -127,3 +127,44 @@ def value_for_label(code: str, text: str) -> str | None:
         if text in (i["label"], i["value"]):
             return i["value"]
     return None
+
+
+EDIT_PERM = "core.dicts"  # platform administrators: relabel, recolour, reorder, (de)activate, add items
+VIEW_PERM = "core.dicts_view"  # zone administrators: read the dictionaries
+
+
+def can_view(user) -> bool:
+    return user.has_perm_code(VIEW_PERM) or user.has_perm_code(EDIT_PERM)
+
+
+def save_item(item, *, actor, label: str, colour: str, sort: int, active: bool, dict_type=None, value: str = ""):
+    """Edit one dictionary item (``item``), or add ``value`` to ``dict_type`` (``item`` None): audited,
+    and every page sees the change at once. Only those holding ``core.dicts`` may."""
+    from .models import BadgeColour, DictItem
+    from .services import Forbidden, ServiceError, create, update
+
+    if actor is not None and not actor.has_perm_code(EDIT_PERM):
+        raise Forbidden("只有平台管理员可以修改数据字典")
+    label = (label or "").strip()
+    if not label:
+        raise ServiceError("标签不能为空", field="label")
+    if len(label) > 60:
+        raise ServiceError("标签最多 60 个字符", field="label")
+    if colour not in BadgeColour.values:
+        raise ServiceError("颜色须从列表中选择", field="colour")
+    if not 0 <= sort <= 9999:
+        raise ServiceError("排序须为 0 到 9999 之间的整数", field="sort")
+    fields = {"label": label, "colour": colour, "sort": sort, "active": active}
+    if item is None:
+        value = (value or "").strip()
+        if not value:
+            raise ServiceError("键值不能为空", field="value")
+        if len(value) > 60:
+            raise ServiceError("键值最多 60 个字符", field="value")
+        if DictItem.objects.filter(dict_type=dict_type, value=value).exists():
+            raise ServiceError(f"该字典已有键值“{value}”", field="value")
+        saved = create(DictItem, actor=actor, dict_type=dict_type, value=value, **fields)
+    else:
+        saved = update(item, actor=actor, **fields)
+    invalidate()
+    return saved

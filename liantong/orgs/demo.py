@@ -338,7 +338,7 @@ def load_users(ctx):
     firm2 = zj["firms"][0]
     specs = [
         ("admin", "平台管理员", UnitKind.PLATFORM, ["platform_admin"], {"is_staff": True, "is_superuser": True}),
-        ("zj_zone", "镇江党工委（演示）", UnitKind.ZONE, ["zone_staff"], {"zone": zj["zone"], "party_org": zone_org}),
+        ("zj_zone", "镇江党工委（演示）", UnitKind.ZONE, ["zone_staff", "zone_admin"], {"zone": zj["zone"], "party_org": zone_org}),
         ("zj_chain", "镇江船舶链联合党委（演示）", UnitKind.CHAIN, ["chain_staff"],
          {"zone": zj["zone"], "chain": zj["chain"], "party_org": zj["committee"]}),
         ("zj_dept", "自然资源和规划分局（演示）", UnitKind.DEPARTMENT, ["dept_staff"],
@@ -349,7 +349,7 @@ def load_users(ctx):
          {"zone": zj["zone"], "enterprise": firm2, "party_org": firm2.party_orgs.first()}),
         ("zj_uni", "江苏科技大学联络员（演示）", UnitKind.INSTITUTION, ["institution"],
          {"zone": zj["zone"], "institution": zj["uni"]}),
-        ("by_zone", "白银党工委（演示）", UnitKind.ZONE, ["zone_staff"],
+        ("by_zone", "白银党工委（演示）", UnitKind.ZONE, ["zone_staff", "zone_admin"],
          {"zone": by["zone"], "party_org": services.zone_committee(by["zone"])}),
     ]
     users = {}
