@@ -7,7 +7,14 @@ class AccountsConfig(AppConfig):
 
     def ready(self):
         from liantong import navigation
+        from liantong.core import demo
         from liantong.navigation import Item
+
+        from . import demo as accounts_demo
+
+        # last: every demo user the other loaders created gets the demo password (one shared hash)
+        demo.register(90, "演示账号（统一密码）", accounts_demo.load)
+        demo.register_accounts(accounts_demo.demo_accounts)
 
         navigation.register("系统管理", [
             Item("用户管理", "accounts:user_list", "accounts.users", icon="person-gear"),
