@@ -13,9 +13,9 @@ import random
 
 from django.conf import settings
 
-from liantong.accounts.models import UnitKind
 from liantong.accounts.services import save_user
 from liantong.core.identifiers import USCC_CHARS, id_check_char, uscc_check_char
+from liantong.core.scoping import UnitKind
 
 from . import services
 from .models import (
