@@ -36,6 +36,7 @@ from .models import (
     TransferState,
     VanguardTeam,
 )
+from .transfers import TRANSFER
 
 # --- chains ------------------------------------------------------------------------------------------
 
@@ -257,8 +258,9 @@ def transfer_list(request):
     state = request.GET.get("state") or ""
     if state in TransferState.values:
         qs = qs.filter(state=state)
-    page = CappedPaginator(qs.order_by("-id"), 20).get_page(request.GET.get("page"))
-    rows = transfers.for_display(list(page.object_list), request.user)
+    page = CappedPaginator(transfers.with_sides(qs, request.user).order_by("-id"), 20).get_page(request.GET.get("page"))
+    rows = [(t, transfers.shown_from_org(t, request.user), TRANSFER.allowed_actions(t, request.user))
+            for t in page.object_list]
     return render(request, "orgs/transfer_list.html", {
         "title": "组织关系转接", "rows": rows, "page": page, "state": state, "states": TransferState.choices,
         "can_request": request.user.has_perm_code("orgs.manage_party")})
@@ -271,7 +273,7 @@ def transfer_detail(request, pk):
     t = transfers.get_transfer_for_user(request.user, pk)
     return render(request, "orgs/transfer_detail.html", {
         "title": f"组织关系转接：{t.requested_name}", "t": t, "from_org": transfers.shown_from_org(t, request.user),
-        "actions": transfers.allowed_actions(t, request.user)})
+        "actions": TRANSFER.allowed_actions(t, request.user), "history": transfers.history_for(t, request.user)})
 
 
 @login_required
@@ -280,12 +282,13 @@ def transfer_transition(request, pk):
     if request.method != "POST":
         return redirect("orgs:transfer_detail", pk=t.pk)
     try:
-        t = transfers.transition(t, request.POST.get("action", ""), actor=request.user,
-                                 note=request.POST.get("note", ""), expected_state=request.POST.get("state") or None)
+        t = TRANSFER.transition(t, request.POST.get("action", ""), actor=request.user,
+                                note=request.POST.get("note", ""),
+                                expected_state=request.POST.get("expected_state") or None)
     except ServiceError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, f"已{t.get_state_display()}")
+        messages.success(request, f"组织关系转接{t.get_state_display()}")
     return redirect("orgs:transfer_detail", pk=t.pk)
 
 

@@ -8,8 +8,16 @@ from django.test.utils import CaptureQueriesContext
 
 from liantong.core import pii
 from liantong.core.models import AuditLog
+from liantong.core.tests.workflow_kit import (
+    Trace,
+    assert_refused,
+    illegal_cases,
+    legal_cases,
+    wrong_role_cases,
+)
 from liantong.orgs import transfers
 from liantong.orgs.models import Member, MemberMove, MemberTransfer, PartyOrg, TransferState
+from liantong.orgs.transfers import TRANSFER
 
 NEUTRAL = "该身份证号码不能在此新增，请发起组织关系转接"
 OUTSIDERS = ["firm_b", "uni", "dept_staff", "nobody"]
@@ -73,7 +81,7 @@ def test_a_refused_transfer_leaves_the_member_where_it_was(personas, client_for,
                                    name="某某", to_org=to_org, note="")
     sender = client_for(personas["by_zone"])
     resp = sender.post(f"/orgs/transfer/{t.pk}/transition/", {"action": "refuse", "note": "该同志尚未办理离职",
-                                                              "state": t.state})
+                                                              "expected_state": t.state})
     assert resp.status_code == 302
     t.refresh_from_db()
     assert t.state == TransferState.REFUSED and t.reply == "该同志尚未办理离职"
@@ -153,3 +161,127 @@ def test_the_transfer_lists_query_count_does_not_grow_with_their_rows(personas, 
         assert shown == requested
         counts.append(len(ctx.captured_queries))
     assert counts[0] == counts[1]
+
+
+# --- the machine from its table (core/tests/workflow_kit.py) ---------------------------------------------
+
+# firm_a's branch (镇江) asks for a 白银 member; 白银's zone committee is the sending side; no user is the system
+ROLE_USERS = {"receiver": "firm_a", "sender": "by_zone", "system": None}
+
+
+def _transfer(personas, case, state=TransferState.REQUESTED) -> MemberTransfer:
+    member, to_org = case
+    t = transfers.request_transfer(actor=personas["firm_a"], id_number=pii.decrypt(member.id_encrypted),
+                                   name="某某", to_org=to_org, note="")
+    if state != TransferState.REQUESTED:
+        MemberTransfer.objects.filter(pk=t.pk).update(state=state)
+        t.refresh_from_db()
+    return t
+
+
+def _actor(personas, role):
+    return personas[ROLE_USERS[role]] if ROLE_USERS[role] else None
+
+
+@pytest.mark.parametrize("move,role", legal_cases(TRANSFER))
+def test_each_legal_transfer_move_succeeds_for_its_side(personas, case, move, role):
+    t = _transfer(personas, case, move.source)
+    member, to_org = case
+    from_org_id = member.party_org_id
+    actor = _actor(personas, role)
+    trace = Trace(TRANSFER, t)
+    moved = TRANSFER.transition(t, move.action, actor=actor, note="经研究同意" if move.action != "lapse" else "另行转出")
+    assert moved.state == move.target == trace.now_state()
+    trace.assert_one_move(move, actor)
+    member.refresh_from_db()
+    moved_member = move.action == "accept"
+    assert (member.party_org_id == to_org.pk) is moved_member
+    assert MemberMove.objects.filter(member=member, transfer=t, from_org_id=from_org_id).exists() is moved_member
+    assert (moved.decided_at is not None) is (move.action != "cancel")
+
+
+@pytest.mark.parametrize("move,role", wrong_role_cases(TRANSFER))
+def test_each_transfer_move_is_refused_to_the_other_roles(personas, case, move, role):
+    t = _transfer(personas, case, move.source)
+    member, _ = case
+    err = assert_refused(TRANSFER, t, move.action, _actor(personas, role), 403, note="理由")
+    assert "该操作应由" in err.message
+    assert Member.objects.get(pk=member.pk).party_org_id == member.party_org_id
+
+
+@pytest.mark.parametrize("move", TRANSFER.moves, ids=lambda m: f"{m.source}-{m.action}")
+@pytest.mark.parametrize("persona", OUTSIDERS)
+def test_each_transfer_move_is_hidden_from_those_outside_both_sides(personas, case, move, persona):
+    t = _transfer(personas, case, move.source)
+    assert_refused(TRANSFER, t, move.action, personas[persona], 404, note="理由")
+
+
+@pytest.mark.parametrize("state,action", illegal_cases(TRANSFER))
+def test_each_transfer_pair_not_in_the_table_is_refused_with_409(personas, case, state, action):
+    t = _transfer(personas, case, state)
+    assert_refused(TRANSFER, t, action, personas["admin"], 409, note="理由")
+
+
+def test_a_refusal_needs_its_reason_and_an_unknown_action_is_a_400(personas, case):
+    t = _transfer(personas, case)
+    assert assert_refused(TRANSFER, t, "refuse", personas["by_zone"], 400).field == "note"
+    assert assert_refused(TRANSFER, t, "approve", personas["by_zone"], 400).field == "action"
+
+
+def test_a_stale_transfer_page_is_told_someone_else_acted(personas, case):
+    t = _transfer(personas, case)
+    stale = MemberTransfer.objects.get(pk=t.pk)
+    TRANSFER.transition(t, "cancel", actor=personas["firm_a"])
+    assert "已被他人处理" in assert_refused(TRANSFER, stale, "accept", personas["by_zone"], 409).message
+
+
+def test_accepting_one_request_lapses_the_other_orgs_requests_for_the_member(personas, case):
+    member, to_org = case
+    first = _transfer(personas, case)
+    # a second receiving org (another branch firm_a manages, or the chain committee's) asks too
+    other_org = (PartyOrg.objects.visible_to(personas["zone_staff"], for_write=True)
+                 .exclude(pk=to_org.pk).exclude(kind="zone_committee").order_by("path").first())
+    second = transfers.request_transfer(actor=personas["zone_staff"], id_number=pii.decrypt(member.id_encrypted),
+                                        name="某某", to_org=other_org)
+    TRANSFER.transition(first, "accept", actor=personas["by_zone"])
+    second.refresh_from_db()
+    assert second.state == TransferState.REFUSED and second.reply == transfers.LAPSED
+    lapse = list(TRANSFER.history(second))
+    assert [(r.changes["action"], r.actor_id) for r in lapse] == [("lapse", None)]
+    # the lapse tells the other requester nothing of where the member went
+    assert first.to_org.name not in second.reply and member.zone.name not in second.reply
+
+
+def test_the_api_lists_and_makes_transfer_moves_with_one_url_shape(personas, client_for, case):
+    t = _transfer(personas, case)
+    url = f"/api/v1/member-transfers/{t.pk}/transitions"
+    sender, receiver = client_for(personas["by_zone"]), client_for(personas["firm_a"])
+    assert [(m["action"], m["label"], m["needs_note"]) for m in sender.get(url).json()] == [
+        ("accept", "同意转出", False), ("refuse", "拒绝", True)]
+    assert [m["action"] for m in receiver.get(url).json()] == ["cancel"]
+    assert client_for(personas["firm_b"]).get(url).status_code == 404
+    stale = sender.post(url, {"action": "accept", "expected_state": "cancelled"}, content_type="application/json")
+    assert stale.status_code == 409 and "已被他人处理" in stale.json()["detail"]
+    no_reason = sender.post(url, {"action": "refuse"}, content_type="application/json")
+    assert no_reason.status_code == 400 and no_reason.json()["field"] == "note"
+    resp = sender.post(url, {"action": "refuse", "note": "尚未离职", "expected_state": "requested"},
+                       content_type="application/json")
+    assert resp.status_code == 200, resp.content
+    body = resp.json()
+    assert (body["state"], body["reply"], body["actions"]) == ("refused", "尚未离职", [])
+    assert body["from_org_id"] == case[0].party_org_id  # the sending side sees its own org
+    # the receiving side's view of the refused transfer still hides the sending org
+    seen = receiver.get(f"/api/v1/member-transfers/{t.pk}").json()
+    assert seen["from_org"] is None and seen["reply"] == "尚未离职"
+
+
+def test_the_transfer_page_shows_its_history_without_naming_the_sending_side_early(personas, client_for, case):
+    member, _ = case
+    t = _transfer(personas, case)
+    TRANSFER.transition(t, "refuse", actor=personas["by_zone"], note="尚未办理离职")
+    receiver_page = client_for(personas["firm_a"]).get(f"/orgs/transfer/{t.pk}/").content.decode()
+    assert "办理记录" in receiver_page and "尚未办理离职" in receiver_page and "转出方" in receiver_page
+    for secret in (personas["by_zone"].username, member.party_org.name, member.zone.name, member.name):
+        assert secret not in receiver_page
+    sender_page = client_for(personas["by_zone"]).get(f"/orgs/transfer/{t.pk}/").content.decode()
+    assert personas["by_zone"].username in sender_page and member.party_org.name in sender_page
