@@ -14,7 +14,8 @@ check, effect, audit row — see docs/architecture.md "State machines"); its his
 from __future__ import annotations
 
 from django.db import transaction
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Case, CharField, Exists, OuterRef, Q, QuerySet, Value, When
+from django.db.models.functions import Cast
 
 from liantong.core import audit, pii
 from liantong.core.identifiers import id_error, normalise
@@ -24,7 +25,7 @@ from liantong.core.services import update as core_update
 from liantong.core.workflow import TransitionError, Workflow, move, register
 
 from . import services
-from .models import Member, MemberTransfer, PartyOrg, TransferState
+from .models import Member, MemberMove, MemberTransfer, PartyOrg, TransferState
 
 S = TransferState
 
@@ -40,12 +41,20 @@ LAPSED = "该党员的组织关系已转往其他组织"
 
 
 def with_sides(qs: QuerySet, user) -> QuerySet:
-    """Annotate each transfer with whether ``user`` may write its sending org (``writes_from``) and its
-    receiving org (``writes_to``), so a page, the API list and the export know each row's roles — and what
-    they may show — without a query per row."""
+    """Annotate each transfer with where ``user`` stands: ``writes_from`` / ``writes_to`` (it may write the
+    sending / receiving org) and ``direction`` — ``in`` (the transfer comes to the user's orgs), ``out`` (it
+    leaves them), ``both`` (a move between two of them) — so a page, the API list and the export know each
+    row's roles, what they may show and its direction without a query per row."""
     writable = PartyOrg.objects.visible_to(user, for_write=True)
-    return qs.annotate(writes_from=Exists(writable.filter(pk=OuterRef("from_org_id"))),
-                       writes_to=Exists(writable.filter(pk=OuterRef("to_org_id"))))
+    qs = qs.annotate(writes_from=Exists(writable.filter(pk=OuterRef("from_org_id"))),
+                     writes_to=Exists(writable.filter(pk=OuterRef("to_org_id"))))
+    path = _org_path(user) if getattr(user, "is_authenticated", False) else None
+    sends, takes = Q(writes_from=True), Q(writes_to=True)
+    if path:
+        sends |= Q(from_org__path__startswith=path)
+        takes |= Q(to_org__path__startswith=path)
+    return qs.annotate(direction=Case(When(sends & takes, then=Value("both")), When(takes, then=Value("in")),
+                                      When(sends, then=Value("out")), default=Value(""), output_field=CharField()))
 
 
 def _manages(user, org: PartyOrg, writes: bool | None = None) -> bool:
@@ -179,3 +188,20 @@ def history_for(t: MemberTransfer, user) -> list[dict]:
              "state": TRANSFER.state_label(row.changes.get("to", "")), "note": row.changes.get("note", ""),
              "who": row.actor_name if named else _SIDE_OF_ACTION.get(row.changes.get("action"), "")}
             for row in TRANSFER.history(t)]
+
+
+# --- the audit rows both sides read -----------------------------------------------------------------------
+
+
+def _ids(qs: QuerySet) -> QuerySet:
+    return qs.annotate(pk_text=Cast("pk", CharField())).values("pk_text")
+
+
+@audit.register_reader
+def shared_audit_rows(user) -> Q:
+    """A transfer's audit rows (request, moves) and the member move its acceptance wrote are read by everyone
+    who sees the transfer — the auditors of the receiving zone and of the sending one alike — though each row
+    carries only one zone."""
+    seen = MemberTransfer.objects.visible_to(user)
+    return (Q(object_type="orgs.membertransfer", object_id__in=_ids(seen))
+            | Q(object_type="orgs.membermove", object_id__in=_ids(MemberMove.objects.filter(transfer__in=seen))))
