@@ -34,6 +34,21 @@ def run(*, log: Callable[[str], None] = print) -> dict:
     return ctx
 
 
+_ACCOUNT_LISTS: list[Callable[[], list[dict]]] = []
+
+
+def register_accounts(fn: Callable[[], list[dict]]) -> None:
+    """The strand that owns users lists the demo accounts: ``fn() -> [{username, roles, unit_kind, unit, zone}]``."""
+    if fn not in _ACCOUNT_LISTS:
+        _ACCOUNT_LISTS.append(fn)
+
+
+def accounts() -> list[dict]:
+    """Every demo account (``liantong demo --users``); all share ``settings.DEMO_PASSWORD``."""
+    return [row for fn in _ACCOUNT_LISTS for row in fn()]
+
+
+# the personas named in the README and printed after ``liantong demo``; ``accounts()`` lists the rest
 DEMO_LOGINS = [
     ("admin", "平台管理员"),
     ("zj_zone", "镇江高新区党工委"),

@@ -12,7 +12,10 @@ class OrgsConfig(AppConfig):
 
         from . import demo as orgs_demo
         from . import gen as orgs_gen
-        from . import models
+        from . import (
+            models,
+            transfers,  # noqa: F401  registers TRANSFER and the audit rows both sides of a transfer read
+        )
         from .excel import SPECS
 
         register_specs(SPECS)
