@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime
 from typing import Annotated, Any
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from ninja import Field, Schema
 from ninja.pagination import PageNumberPagination
@@ -95,15 +96,21 @@ def parse_date(name: str, label: str, raw: str) -> datetime.date:
 
 def field_kind(model, lookup: str) -> tuple[str, Any]:
     """What the end of ``lookup`` holds on ``model``: (INT, (low, high)), (BOOL, None), (DATE, None),
-    (CHOICE, {values}) for a field with choices, else (TEXT, None). A relation is compared by its id."""
+    (CHOICE, {values}) for a field with choices, else (TEXT, None). A relation is compared by its id; a
+    name that is no field (an annotation) is text, checked against the filter's choices."""
     parts = lookup.split("__")
     if parts[-1] in _LOOKUPS:
         parts.pop()
-    if parts[-1] in _INT_TRANSFORMS:
-        return INT, _INT_TRANSFORMS[parts[-1]]
     field = None
     for part in parts:
-        field = model._meta.pk if part == "pk" else model._meta.get_field(part)
+        if field is not None and not field.is_relation:  # a transform of the field before: __year, __date
+            if part in _INT_TRANSFORMS:
+                return INT, _INT_TRANSFORMS[part]
+            return (DATE, None) if part == "date" else (TEXT, None)
+        try:
+            field = model._meta.pk if part == "pk" else model._meta.get_field(part)
+        except FieldDoesNotExist:
+            return TEXT, None
         if field.is_relation:
             model = field.related_model
     if field.is_relation or isinstance(field, models.AutoField | models.BigAutoField):
