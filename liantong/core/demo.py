@@ -20,12 +20,11 @@ def register(order: int, name: str, fn: Callable[[dict], None]) -> None:
 
 
 def run(*, log: Callable[[str], None] = print) -> dict:
-    from liantong.accounts.roles import ensure_roles
-
+    """Run every registered loader in order; the accounts strand's first one puts the roles in ``ctx``."""
     from .dicts import ensure_dicts
 
     ensure_dicts()
-    ctx: dict = {"roles": ensure_roles(), "log": log}
+    ctx: dict = {"log": log}
     for _, name, fn in _LOADERS:
         log(f"演示数据：{name} …")
         # one transaction per loader: all or nothing, and one commit instead of thousands

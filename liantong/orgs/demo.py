@@ -11,9 +11,9 @@ import datetime
 import hashlib
 import random
 
-from liantong.accounts.models import UnitKind
 from liantong.accounts.services import save_user
 from liantong.core.identifiers import USCC_CHARS, id_check_char, uscc_check_char
+from liantong.core.scoping import UnitKind
 
 from . import services
 from .models import (
