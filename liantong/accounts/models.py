@@ -8,21 +8,10 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+# the unit kinds and data scopes are the scoping layer's own vocabulary (core); re-exported here
+from liantong.core.scoping import DataScope, UnitKind
 
-class UnitKind(models.TextChoices):
-    PLATFORM = "platform", _("平台管理")
-    ZONE = "zone", _("园区党工委")
-    CHAIN = "chain", _("产业链联合党委")
-    DEPARTMENT = "department", _("职能部门")
-    ENTERPRISE = "enterprise", _("企业")
-    INSTITUTION = "institution", _("高校/院所")
-
-
-class DataScope(models.TextChoices):
-    ALL = "all", _("全部数据")
-    SUBTREE = "subtree", _("本级及以下")
-    LEVEL = "level", _("本级")
-    SELF = "self", _("仅本人")
+__all__ = ["ApiToken", "DataScope", "Role", "UnitKind", "User"]
 
 
 class Role(models.Model):

@@ -1,15 +1,25 @@
-"""Writing the audit log: one function, called by every service in the same transaction."""
+"""Writing the audit log: one function, called by every service in the same transaction; and who reads it.
+
+An audit row carries one zone, and a zone's auditors read their zone's rows (``AuditLog.scope``). A few
+records belong to two zones at once (a member transfer: the receiving zone and the sending one); their
+strand registers a *reader* — ``register_reader(fn)``, ``fn(user) -> Q`` over ``AuditLog`` — naming the
+rows it shares with ``user``, and every audit page reads through ``readable(user)``. ``core`` so learns of
+the sharing without importing the strand.
+"""
 
 from __future__ import annotations
 
 import contextvars
 import datetime
 import decimal
+from collections.abc import Callable
 from typing import Any
 
 from django.db import models
+from django.db.models import Q
 
 from .models import AuditAction, AuditLog
+from .scoping import scope_q
 
 # Set by RequestContextMiddleware so services need not pass the request around.
 current_request_meta: contextvars.ContextVar[dict | None] = contextvars.ContextVar("request_meta", default=None)
@@ -87,4 +97,30 @@ def record_many(actor, action: str, objs: list[models.Model]) -> None:
     ], batch_size=1000)
 
 
-__all__ = ["AuditAction", "record", "record_many", "snapshot", "diff", "current_request_meta"]
+# --- who reads which rows ---------------------------------------------------------------------------------
+
+_READERS: list[Callable[[Any], Q]] = []
+
+
+def register_reader(fn: Callable[[Any], Q]) -> Callable[[Any], Q]:
+    """Share audit rows beyond their zone: ``fn(user)`` returns a ``Q`` over ``AuditLog`` of the rows the
+    strand lets ``user`` read besides its own scope's (e.g. the rows of the transfers the user sees)."""
+    if fn not in _READERS:
+        _READERS.append(fn)
+    return fn
+
+
+def readable(user) -> Q:
+    """The audit rows ``user`` may read: those of its scope (its zone's) and those strands share with it."""
+    q = scope_q(user, AuditLog)
+    if not q.children:  # Q(): every row (the platform); note Q() | x would narrow it to x
+        return q
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return q
+    for fn in _READERS:
+        q |= fn(user)
+    return q
+
+
+__all__ = ["AuditAction", "record", "record_many", "snapshot", "diff", "current_request_meta", "register_reader",
+           "readable"]

@@ -582,11 +582,19 @@ def restore(path: str | os.PathLike, *, using: str = "default", force: bool = Fa
 
 
 def _forget_caches() -> None:
-    """This process's derived state: the dictionary cache and the match engine (built again on use)."""
+    """This process's derived state: the dictionary cache and what strands registered with ``on_restore``
+    (the match engine, built again on use)."""
     from liantong.core import dicts
 
     dicts.invalidate()
-    if apps.is_installed("liantong.matching"):
-        from liantong.matching import index
+    for fn in _ON_RESTORE:
+        fn()
 
-        index.reset()
+
+_ON_RESTORE: list[Callable[[], None]] = []
+
+
+def on_restore(fn: Callable[[], None]) -> None:
+    """Register ``fn()`` to run after a restore: a strand forgets its in-process caches (core imports no strand)."""
+    if fn not in _ON_RESTORE:
+        _ON_RESTORE.append(fn)

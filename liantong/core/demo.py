@@ -20,12 +20,11 @@ def register(order: int, name: str, fn: Callable[[dict], None]) -> None:
 
 
 def run(*, log: Callable[[str], None] = print) -> dict:
-    from liantong.accounts.roles import ensure_roles
-
+    """Run every registered loader in order; the accounts strand's first one puts the roles in ``ctx``."""
     from .dicts import ensure_dicts
 
     ensure_dicts()
-    ctx: dict = {"roles": ensure_roles(), "log": log}
+    ctx: dict = {"log": log}
     for _, name, fn in _LOADERS:
         log(f"演示数据：{name} …")
         # one transaction per loader: all or nothing, and one commit instead of thousands
@@ -34,6 +33,21 @@ def run(*, log: Callable[[str], None] = print) -> dict:
     return ctx
 
 
+_ACCOUNT_LISTS: list[Callable[[], list[dict]]] = []
+
+
+def register_accounts(fn: Callable[[], list[dict]]) -> None:
+    """The strand that owns users lists the demo accounts: ``fn() -> [{username, roles, unit_kind, unit, zone}]``."""
+    if fn not in _ACCOUNT_LISTS:
+        _ACCOUNT_LISTS.append(fn)
+
+
+def accounts() -> list[dict]:
+    """Every demo account (``liantong demo --users``); all share ``settings.DEMO_PASSWORD``."""
+    return [row for fn in _ACCOUNT_LISTS for row in fn()]
+
+
+# the personas named in the README and printed after ``liantong demo``; ``accounts()`` lists the rest
 DEMO_LOGINS = [
     ("admin", "平台管理员"),
     ("zj_zone", "镇江高新区党工委"),

@@ -14,11 +14,43 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 Lookup = str | Callable[[object], Q] | None
 
 NOTHING = Q(pk__in=[])
+
+
+class UnitKind(models.TextChoices):
+    """The kind of unit a user acts for; scoping reads the user's own FK of that kind."""
+
+    PLATFORM = "platform", _("平台管理")
+    ZONE = "zone", _("园区党工委")
+    CHAIN = "chain", _("产业链联合党委")
+    DEPARTMENT = "department", _("职能部门")
+    ENTERPRISE = "enterprise", _("企业")
+    INSTITUTION = "institution", _("高校/院所")
+
+
+class DataScope(models.TextChoices):
+    """A role's data scope (RuoYi): several roles combine as a union."""
+
+    ALL = "all", _("全部数据")
+    SUBTREE = "subtree", _("本级及以下")
+    LEVEL = "level", _("本级")
+    SELF = "self", _("仅本人")
+
+
+# The user's party-org path (for ``org_path`` scoping) comes from the strand that owns party orgs:
+# ``register_org_path(fn)`` in its AppConfig.ready, ``fn(party_org_id) -> path | None`` (core imports no strand).
+_ORG_PATH_RESOLVER: Callable[[int], str | None] | None = None
+
+
+def register_org_path(fn: Callable[[int], str | None]) -> None:
+    global _ORG_PATH_RESOLVER
+    _ORG_PATH_RESOLVER = fn
 
 
 @dataclass(frozen=True)
@@ -48,16 +80,12 @@ def _org_path(user) -> str | None:
         return None
     cached = getattr(user, "_party_org_path", None)
     if cached is None:
-        from liantong.orgs.models import PartyOrg
-
-        cached = PartyOrg.objects.filter(pk=user.party_org_id).values_list("path", flat=True).first() or ""
+        cached = (_ORG_PATH_RESOLVER(user.party_org_id) if _ORG_PATH_RESOLVER else None) or ""
         user._party_org_path = cached
     return cached or None
 
 
 def _unit_q(user, spec: Scope, *, subtree: bool) -> Q:
-    from liantong.accounts.models import UnitKind
-
     kind = user.unit_kind
     path = _org_path(user)
     org_q = NOTHING
@@ -79,8 +107,6 @@ def _unit_q(user, spec: Scope, *, subtree: bool) -> Q:
 
 def scope_q(user, model, *, for_write: bool = False) -> Q:
     """The rows of ``model`` that ``user`` may read (or write, with ``for_write``)."""
-    from liantong.accounts.models import DataScope
-
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return NOTHING
     if user.is_superuser:

@@ -7,9 +7,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from . import dicts
+from . import audit, dicts
 from .models import AuditAction, AuditLog, BadgeColour, DictItem, DictType, Zone
-from .scoping import scope_q
 from .stats import LABELS, zone_stats
 from .views_generic import CappedPaginator
 
@@ -101,7 +100,7 @@ def dict_item_save(request, pk):
 
 def _log_page(request, qs, template, title):
     _require(request, "core.audit")
-    qs = qs.filter(scope_q(request.user, AuditLog))
+    qs = qs.filter(audit.readable(request.user))  # its zone's rows, and those strands share with it
     g = request.GET
     if g.get("q"):
         qs = qs.filter(Q(actor_name__icontains=g["q"]) | Q(object_repr__icontains=g["q"]) | Q(ip__startswith=g["q"]))

@@ -10,6 +10,7 @@
 A strand calls ``transition_endpoints(router, WORKFLOW, path="things", out=ThingOut)`` once in its api.py.
 """
 
+import inspect
 from collections.abc import Callable
 
 from django.shortcuts import get_object_or_404
@@ -43,7 +44,8 @@ def transition_endpoints(router: Router, workflow: Workflow, *, path: str, out, 
                          prepare: Callable[[object, object, str, dict], dict] | None = None) -> None:
     """Add ``GET`` and ``POST /{path}/{pk}/transitions`` for ``workflow`` to ``router``.
 
-    ``out``: the response schema of the moved object (``render(obj)`` builds it, default the object).
+    ``out``: the response schema of the moved object (``render(obj)`` builds it, default the object; a
+    ``render(obj, user)`` of two parameters gets the caller, for answers that depend on who asks).
     ``params``: a schema of the extra body fields the effects take (e.g. ``lead``, ``days``); ``prepare
     (request, obj, action, params) -> params`` turns ids into objects through the scoping layer (or raises
     a ``TransitionError`` with ``field``). The object is read through ``visible_to`` (404 otherwise)."""
@@ -52,6 +54,8 @@ def transition_endpoints(router: Router, workflow: Workflow, *, path: str, out, 
     body = type(f"{name}TransitionIn", (TransitionIn, params) if params else (TransitionIn,),
                 {"__module__": __name__, "__doc__": f"{workflow.noun}流转"})
     render = render or (lambda obj: obj)
+    if len(inspect.signature(render).parameters) == 1:
+        render = (lambda one: lambda obj, user: one(obj))(render)
 
     def list_transitions(request, pk: int):
         obj = get_object_or_404(model.objects.visible_to(request.user), pk=pk)
@@ -68,7 +72,7 @@ def transition_endpoints(router: Router, workflow: Workflow, *, path: str, out, 
             extra = prepare(request, obj, action, extra)
         moved = workflow.transition(obj, action, actor=request.user, note=note, expected_state=expected or None,
                                     **extra)
-        return Status(200, render(moved))
+        return Status(200, render(moved, request.user))
 
     router.get(f"/{path}/{{pk}}/transitions", response=list[TransitionOptionOut],
                operation_id=f"{path.replace('-', '_')}_transitions_list",

@@ -9,16 +9,17 @@ class MatchingConfig(AppConfig):
     def ready(self):
         from liantong import navigation
         from liantong.accounts import roles
-        from liantong.core import demo, dicts, gen, stats, tick
+        from liantong.core import backup, demo, dicts, gen, stats, tick
         from liantong.core.registry import register_specs
         from liantong.navigation import Item
 
         from . import demo as matching_demo
         from . import gen as matching_gen
-        from . import models, services
+        from . import index, models, services
         from .excel import SPECS
 
         register_specs(SPECS)
+        backup.on_restore(index.reset)  # a restored database: the match engine is built again on use
         stats.register(services.matching_stats, {"listings": "有效供需信息", "deals": "对接签约",
                                                  "deal_amount": "签约金额（万元）"})
         demo.register(40, "供需对接（供给、需求、开放场景、对接与签约、配套企业营收）", matching_demo.load)

@@ -8,9 +8,11 @@ from ninja import Field, FilterSchema, Query, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from liantong.core.services import Forbidden, ServiceError
+from liantong.core.workflow_api import transition_endpoints
 
 from . import services, transfers
 from .models import Chain, Enterprise, Member, MemberStatus, MemberTransfer, PartyOrg
+from .transfers import TRANSFER
 
 router = Router(tags=["组织"])
 
@@ -265,20 +267,15 @@ class TransferIn(Schema):
     note: str = Field("", max_length=1000)
 
 
-class TransitionIn(Schema):
-    action: str
-    note: str = Field("", max_length=1000)
-    state: str | None = Field(None, description="页面看到的状态；与当前状态不符时拒绝（防止过期页面误操作）")
-
-
-def _transfer_out(t: MemberTransfer, user, shown=None, actions=None) -> dict:
-    if actions is None:
-        shown, actions = transfers.shown_from_org(t, user), transfers.allowed_actions(t, user)
+def _transfer_out(t: MemberTransfer, user) -> dict:
+    """What ``user`` sees of ``t``: the sending org only from the sending side or once accepted; the moves
+    ``user`` may make now (``with_sides`` annotations spare a list the per-row queries)."""
+    shown = transfers.shown_from_org(t, user)
     return {"id": t.pk, "state": t.state, "state_label": t.get_state_display(), "requested_name": t.requested_name,
             "id_number": t.member.id_masked, "to_org_id": t.to_org_id, "to_org": t.to_org.name,
             "from_org_id": shown.pk if shown else None, "from_org": shown.name if shown else None,
             "note": t.note, "reply": t.reply, "requested_at": t.requested_at, "decided_at": t.decided_at,
-            "actions": [m.action for m in actions]}
+            "actions": [m.action for m in TRANSFER.allowed_actions(t, user)]}
 
 
 class _TransferRows(_MemberRows):
@@ -286,8 +283,7 @@ class _TransferRows(_MemberRows):
         self.qs, self.user = qs, user
 
     def __getitem__(self, item):
-        return [_transfer_out(t, self.user, shown, actions)
-                for t, shown, actions in transfers.for_display(list(self.qs[item]), self.user)]
+        return [_transfer_out(t, self.user) for t in self.qs[item]]
 
 
 @router.get("/member-transfers", response=list[TransferOut], summary="组织关系转接（转入与转出）")
@@ -296,7 +292,7 @@ def list_transfers(request, state: str | None = None):
     qs = MemberTransfer.objects.visible_to(request.user).select_related("member", "from_org", "to_org")
     if state:
         qs = qs.filter(state=state)
-    return _TransferRows(qs.order_by("-id"), request.user)
+    return _TransferRows(transfers.with_sides(qs, request.user).order_by("-id"), request.user)
 
 
 @router.get("/member-transfers/{pk}", response=TransferOut, summary="组织关系转接详情")
@@ -315,9 +311,5 @@ def request_transfer(request, data: TransferIn):
     return Status(201, _transfer_out(t, request.user))
 
 
-@router.post("/member-transfers/{pk}/transitions", response={200: TransferOut, 400: Error, 403: Error, 409: Error},
-             summary="处理组织关系转接：accept 同意 / refuse 拒绝 / cancel 撤销")
-def transfer_transition(request, pk: int, data: TransitionIn):
-    t = transfers.get_transfer_for_user(request.user, pk)
-    t = transfers.transition(t, data.action, actor=request.user, note=data.note, expected_state=data.state)
-    return Status(200, _transfer_out(t, request.user))
+# GET/POST /member-transfers/{id}/transitions: the moves of transfers.TRANSFER (同意转出、拒绝、撤销申请)
+transition_endpoints(router, TRANSFER, path="member-transfers", out=TransferOut, render=_transfer_out)

@@ -7,15 +7,21 @@ class OrgsConfig(AppConfig):
     verbose_name = "组织固链"
 
     def ready(self):
-        from liantong.core import demo, dicts, gen, stats
+        from liantong.core import demo, dicts, gen, scoping, stats
         from liantong.core.registry import register_specs
 
         from . import demo as orgs_demo
         from . import gen as orgs_gen
-        from . import models
+        from . import (
+            models,
+            transfers,  # noqa: F401  registers TRANSFER and the audit rows both sides of a transfer read
+        )
         from .excel import SPECS
 
         register_specs(SPECS)
+        # a user's party-org path, for the scoping layer's org subtrees (core does not know PartyOrg)
+        scoping.register_org_path(
+            lambda pk: models.PartyOrg.objects.filter(pk=pk).values_list("path", flat=True).first())
         stats.register(models.org_stats, {
             "chains": "产业链", "chain_committees": "产业链联合党委", "enterprises": "链上企业",
             "party_orgs": "企业党组织", "party_orgs_all": "党组织（全部）", "members": "党员",

@@ -11,11 +11,9 @@ import datetime
 import hashlib
 import random
 
-from django.conf import settings
-
-from liantong.accounts.models import UnitKind
 from liantong.accounts.services import save_user
 from liantong.core.identifiers import USCC_CHARS, id_check_char, uscc_check_char
+from liantong.core.scoping import UnitKind
 
 from . import services
 from .models import (
@@ -332,7 +330,6 @@ def load_baiyin(ctx):
 
 def load_users(ctx):
     roles = ctx["roles"]
-    pw = settings.DEMO_PASSWORD
     zj, by = ctx["zhenjiang"], ctx["baiyin"]
     zone_org = services.zone_committee(zj["zone"])
     firm2 = zj["firms"][0]
@@ -354,7 +351,8 @@ def load_users(ctx):
     ]
     users = {}
     for username, display, kind, role_codes, extra in specs:
-        users[username] = save_user(actor=None, username=username, password=pw, unit_kind=kind,
+        # no password here: the accounts loader gives every demo user the demo password (one shared hash)
+        users[username] = save_user(actor=None, username=username, password=None, unit_kind=kind,
                                     roles=[roles[c] for c in role_codes], display_name=display, is_demo=True,
                                     **extra)
     ctx["users"] = users

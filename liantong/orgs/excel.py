@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from django.utils import timezone
+
 from liantong.core import dicts, pii
 from liantong.core.excel import CellError, Spec, XCol, choice_parser, parse_bool, parse_date
 from liantong.core.identifiers import PHONE_RE, id_birth_date, id_error, id_gender, normalise, uscc_error
 from liantong.core.models import Zone
+from liantong.core.services import ServiceError
 
-from . import services
+from . import services, transfers
 from .models import (
     Chain,
     ChainNode,
@@ -301,6 +304,36 @@ MEMBER = Spec(
     resolve=_resolve_member,
     save=_save_member,
     queryset=lambda user: Member.objects.visible_to(user).select_related("party_org", "zone"),
+)
+
+def _export_only(row, actor, ctx):
+    raise ServiceError("组织关系转接仅支持导出，请在页面上发起和处理")
+
+
+def _local(dt) -> str:
+    return timezone.localtime(dt).strftime("%Y-%m-%d %H:%M") if dt else ""
+
+
+# the list page's export (rows annotated by ``transfers.with_sides``): what the page shows, masked, the sending
+# org hidden from the receiving side until the transfer is accepted
+TRANSFER = Spec(
+    kind="member-transfers",
+    title="组织关系转接",
+    columns=[
+        XCol("姓名（申请填写）", "requested_name"),
+        XCol("公民身份号码", "id_number", width=22, export=lambda o, u: o.member.id_masked),
+        XCol("转出党组织", "from_org", width=30,
+             export=lambda o, u: getattr(transfers.shown_from_org(o, u), "name", "待转出方审核后显示")),
+        XCol("转入党组织", "to_org", width=30, export=lambda o, u: o.to_org.name),
+        XCol("状态", "state", export=lambda o, u: o.get_state_display()),
+        XCol("申请说明", "note", width=30),
+        XCol("处理意见", "reply", width=30),
+        XCol("申请时间", "requested_at", export=lambda o, u: _local(o.requested_at)),
+        XCol("处理时间", "decided_at", export=lambda o, u: _local(o.decided_at)),
+    ],
+    key=lambda row: None,
+    resolve=lambda row, ctx: {},
+    save=_export_only,
 )
 
 SPECS = {s.kind: s for s in (ENTERPRISE, PARTY_ORG, MEMBER)}

@@ -44,6 +44,7 @@ from liantong.core import audit, pii, textsearch
 from liantong.core.gen import Scale
 from liantong.core.identifiers import USCC_CHARS, id_check_char, mask_id, mask_phone, uscc_check_char
 from liantong.core.models import Zone
+from liantong.core.scoping import UnitKind
 
 from .demo import GIVEN, POSTS, SURNAMES
 from .models import (
@@ -523,9 +524,9 @@ def _users(zones: list[Zone], orgs: list[PartyOrg]) -> int:
     """Per zone a zone-staff, a chain-staff and a firm user (``gen_z01_zone`` …), plus ``gen_admin``;
     all with the demo password, created through the accounts service (audited)."""
     from django.conf import settings
+    from django.contrib.auth import get_user_model
     from django.contrib.auth.hashers import make_password
 
-    from liantong.accounts.models import UnitKind, User
     from liantong.accounts.roles import ensure_roles
     from liantong.accounts.services import save_user
 
@@ -551,5 +552,5 @@ def _users(zones: list[Zone], orgs: list[PartyOrg]) -> int:
                       party_org_id=firm_org.id, **common)
             made.append(f"gen_z{n:02d}_firm")
     # one Argon2 hash of the demo password for all of them: hashing each would cost ~1 s per user
-    User.objects.filter(username__in=made).update(password=make_password(settings.DEMO_PASSWORD))
+    get_user_model().objects.filter(username__in=made).update(password=make_password(settings.DEMO_PASSWORD))
     return len(made)

@@ -283,10 +283,14 @@ def save_member(*, actor, party_org: PartyOrg, name: str, id_number: str, status
 
 
 def record_move(member: Member, *, from_org_id: int | None, actor, transfer=None) -> MemberMove:
-    """Append one row to the member's history of org moves (its org is already the new one)."""
-    return MemberMove.objects.create(zone_id=member.zone_id, member=member, from_org_id=from_org_id,
-                                     to_org_id=member.party_org_id, transfer=transfer,
-                                     actor=actor if getattr(actor, "pk", None) else None)
+    """Append one row to the member's history of org moves (its org is already the new one), audited: after
+    a transfer both zones' auditors read that row (``orgs.transfers.shared_audit_rows``)."""
+    mv = MemberMove.objects.create(zone_id=member.zone_id, member=member, from_org_id=from_org_id,
+                                   to_org_id=member.party_org_id, transfer=transfer,
+                                   actor=actor if getattr(actor, "pk", None) else None)
+    audit.record(actor, audit.AuditAction.CREATE, mv, changes={"new": audit.snapshot(
+        mv, ["member", "from_org", "to_org", "transfer"])})
+    return mv
 
 
 @transaction.atomic

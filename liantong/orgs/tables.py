@@ -1,9 +1,13 @@
 """List-page columns and filters of the organisation strand."""
 
+import datetime
+
+from django.utils import timezone
+
 from liantong.core.models import Zone
 from liantong.core.tables import Column, Filter
 
-from .models import Chain, PartyOrg
+from .models import Chain, PartyOrg, TransferState
 
 
 def zone_choices(user):
@@ -80,4 +84,19 @@ MEMBER_FILTERS = [
     Filter("enterprise", "企业", "party_org__enterprise_id", None),
     Filter("status", "类别", "status", "member_status"),
     Filter("tech", "技术骨干", "is_tech_backbone", lambda u: [("true", "是"), ("false", "否")]),
+]
+
+
+def _since_choices(user):
+    today = timezone.localdate()
+    return [((today - datetime.timedelta(days=n)).isoformat(), label)
+            for n, label in ((7, "近 7 天"), (30, "近 30 天"), (90, "近 3 个月"), (365, "近一年"))]
+
+
+# 组织关系转接: ``direction`` is annotated per user by ``transfers.with_sides`` (a transfer between two of the
+# user's own orgs is both in and out, hence the pairs)
+TRANSFER_FILTERS = [
+    Filter("state", "状态", "state", lambda user: list(TransferState.choices)),
+    Filter("direction", "方向", "direction__in", lambda user: [("in,both", "转入本单位"), ("out,both", "从本单位转出")]),
+    Filter("since", "申请时间", "requested_at__date__gte", _since_choices),
 ]

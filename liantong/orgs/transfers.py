@@ -1,128 +1,97 @@
-"""组织关系转接 (member transfers), as data: ``TRANSITIONS`` lists every legal move (from-state, action,
-to-state, who may) and ``transition()`` is the only function that changes a transfer's state. It locks the
-row, re-checks the state the caller saw, checks the actor's role, applies the move's effect (accept moves
-the member and writes its history) and the audit row, in one transaction. Refusals are
-``TransferError`` (409 state, 400 field), ``Forbidden`` (403 role) or ``Http404`` (out of scope).
+"""组织关系转接 (member transfers): the receiving org's request (``request_transfer``) and the transfer's state
+machine ``TRANSFER``, declared on ``liantong.core.workflow`` like every other machine of the project.
 
-Shaped like ``services/workflow.py`` (``Move``, ``TRANSITIONS``, ``find_move``, ``actor_roles``,
-``allowed_actions``, ``transition``) so that it ports to the generalised ``core.workflow`` unchanged.
+requested ─ accept (sender) ──▶ accepted    the member moves to the receiving org (and zone); a ``MemberMove``
+          ├ refuse (sender, reason) ▶ refused   row is its history; other orgs' pending requests for the
+          ├ cancel (receiver) ──▶ cancelled     same member lapse (system move, refused with a reason)
+          └ lapse (system) ──▶ refused
+
+Move one with ``TRANSFER.transition(t, "accept", actor=user, note="同意转出")`` (lock, stale-page check, role
+check, effect, audit row — see docs/architecture.md "State machines"); its history is its audit rows
+(``TRANSFER.history(t)``), which both sides read (``orgs.apps`` registers them with ``core.audit``).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from django.db import transaction
-from django.utils import timezone
+from django.db.models import Case, CharField, Exists, OuterRef, Q, QuerySet, Value, When
+from django.db.models.functions import Cast
 
 from liantong.core import audit, pii
 from liantong.core.identifiers import id_error, normalise
 from liantong.core.scoping import _org_path, get_for_user
 from liantong.core.services import Conflict, Forbidden, ServiceError
 from liantong.core.services import update as core_update
+from liantong.core.workflow import TransitionError, Workflow, move, register
 
 from . import services
-from .models import Member, MemberTransfer, PartyOrg, TransferState
+from .models import Member, MemberMove, MemberTransfer, PartyOrg, TransferState
 
 S = TransferState
 
 # who may act, relative to the transfer
 RECEIVER = "receiver"  # staff who may manage the receiving org (they asked)
 SENDER = "sender"  # the sending org's secretary, the organisation staff above it, the sending zone's committee
+SYSTEM = "system"  # no user: the lapse of other orgs' requests when one is accepted
 
-ROLE_LABELS = {RECEIVER: "转入方党组织", SENDER: "转出方党组织书记或转出园区党工委"}
-ACTION_LABELS = {"accept": "同意转出", "refuse": "拒绝", "cancel": "撤销申请"}
-NOTE_LABELS = {"refuse": "拒绝理由"}
-
-
-class TransferError(ServiceError):
-    """A refused move of a transfer: 409 (its state refuses it), or 400 when a field of the input is at fault."""
-
-    @property
-    def status(self) -> int:
-        return 400 if self.field else 409
-
-
-@dataclass(frozen=True)
-class Move:
-    source: str
-    action: str
-    target: str
-    roles: frozenset[str]
-    needs_note: bool = False
-
-    @property
-    def label(self) -> str:
-        return ACTION_LABELS[self.action]
-
-
-def _m(source, action, target, *roles, note=False) -> Move:
-    return Move(source, action, target, frozenset(roles), note)
-
-
-TRANSITIONS: list[Move] = [
-    _m(S.REQUESTED, "accept", S.ACCEPTED, SENDER),
-    _m(S.REQUESTED, "refuse", S.REFUSED, SENDER, note=True),
-    _m(S.REQUESTED, "cancel", S.CANCELLED, RECEIVER),
-]
-
-_BY_KEY = {(m.source, m.action): m for m in TRANSITIONS}
-ACTIONS = sorted({m.action for m in TRANSITIONS})
-TERMINAL = {S.ACCEPTED, S.REFUSED, S.CANCELLED}
-
-
-def find_move(state: str, action: str) -> Move | None:
-    return _BY_KEY.get((state, action))
+LAPSED = "该党员的组织关系已转往其他组织"
 
 
 # --- who is acting ---------------------------------------------------------------------------------
 
 
-def _manages(user, org: PartyOrg, writable: set[int] | None = None) -> bool:
+def with_sides(qs: QuerySet, user) -> QuerySet:
+    """Annotate each transfer with where ``user`` stands: ``writes_from`` / ``writes_to`` (it may write the
+    sending / receiving org) and ``direction`` — ``in`` (the transfer comes to the user's orgs), ``out`` (it
+    leaves them), ``both`` (a move between two of them) — so a page, the API list and the export know each
+    row's roles, what they may show and its direction without a query per row."""
+    writable = PartyOrg.objects.visible_to(user, for_write=True)
+    qs = qs.annotate(writes_from=Exists(writable.filter(pk=OuterRef("from_org_id"))),
+                     writes_to=Exists(writable.filter(pk=OuterRef("to_org_id"))))
+    path = _org_path(user) if getattr(user, "is_authenticated", False) else None
+    sends, takes = Q(writes_from=True), Q(writes_to=True)
+    if path:
+        sends |= Q(from_org__path__startswith=path)
+        takes |= Q(to_org__path__startswith=path)
+    return qs.annotate(direction=Case(When(sends & takes, then=Value("both")), When(takes, then=Value("in")),
+                                      When(sends, then=Value("out")), default=Value(""), output_field=CharField()))
+
+
+def _manages(user, org: PartyOrg, writes: bool | None = None) -> bool:
     """``user`` stands for ``org``: its party org is ``org`` or above it, or it may write ``org``
-    (``writable``: the ids of the orgs in question that the user may write, when a list computed them)."""
+    (``writes``: that answer when ``with_sides`` annotated it)."""
     path = _org_path(user)
     if path and org.path.startswith(path):
         return True
-    if writable is not None:
-        return org.pk in writable
+    if writes is not None:
+        return writes
     return PartyOrg.objects.visible_to(user, for_write=True).filter(pk=org.pk).exists()
 
 
-def actor_roles(t: MemberTransfer, user, writable: set[int] | None = None) -> set[str]:
-    """The roles ``user`` holds on transfer ``t`` (an empty set: nobody it concerns)."""
-    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+def transfer_roles(t: MemberTransfer, user) -> set[str]:
+    """The roles ``user`` holds on transfer ``t`` (an empty set: nobody it concerns); the system (no user)
+    only lapses requests."""
+    if user is None:
+        return {SYSTEM}
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
         return set()
     if user.is_platform_admin:
         return {RECEIVER, SENDER}
     if not user.has_perm_code("orgs.manage_party"):
         return set()
     roles = set()
-    if _manages(user, t.to_org, writable):
+    if _manages(user, t.to_org, getattr(t, "writes_to", None)):
         roles.add(RECEIVER)
-    if _manages(user, t.from_org, writable):  # its secretary, the staff above, the sending zone's committee
+    if _manages(user, t.from_org, getattr(t, "writes_from", None)):  # its secretary, the staff above, the zone
         roles.add(SENDER)
     return roles
 
 
-def allowed_actions(t: MemberTransfer, user, writable: set[int] | None = None) -> list[Move]:
-    """The moves ``user`` may make on ``t`` now (for buttons)."""
-    roles = actor_roles(t, user, writable)
-    return [m for m in TRANSITIONS if m.source == t.state and m.roles & roles]
-
-
-def shown_from_org(t: MemberTransfer, user, writable: set[int] | None = None) -> PartyOrg | None:
+def shown_from_org(t: MemberTransfer, user) -> PartyOrg | None:
     """The sending org as ``user`` may see it: the receiving side learns it only once the transfer is accepted."""
-    if t.state == S.ACCEPTED or SENDER in actor_roles(t, user, writable):
+    if t.state == S.ACCEPTED or (user is not None and SENDER in transfer_roles(t, user)):
         return t.from_org
     return None
-
-
-def for_display(page: list[MemberTransfer], user) -> list[tuple[MemberTransfer, PartyOrg | None, list[Move]]]:
-    """A page of transfers with what ``user`` sees of each (the sending org, the buttons), in one extra query."""
-    ids = {pk for t in page for pk in (t.from_org_id, t.to_org_id)}
-    writable = set(PartyOrg.objects.visible_to(user, for_write=True).filter(pk__in=ids).values_list("pk", flat=True))
-    return [(t, shown_from_org(t, user, writable), allowed_actions(t, user, writable)) for t in page]
 
 
 # --- requests --------------------------------------------------------------------------------------
@@ -164,54 +133,75 @@ def get_transfer_for_user(user, pk) -> MemberTransfer:
     return get_for_user(MemberTransfer, user, pk, queryset=qs)
 
 
-# --- moves -----------------------------------------------------------------------------------------
+# --- the machine -----------------------------------------------------------------------------------
 
 
-def _accept(t: MemberTransfer, *, actor, at) -> None:
+def _decide(t: MemberTransfer, *, actor, at, note, **_) -> None:
+    t.decided_by, t.decided_at = (actor if getattr(actor, "pk", None) else None), at
+    t.reply = note or t.reply
+
+
+def _accept(t: MemberTransfer, *, actor, at, note, **_) -> dict:
     member = Member.objects.select_for_update().get(pk=t.member_id)
     if member.party_org_id != t.from_org_id:
-        raise TransferError("该党员的组织关系已发生变动，请转入方重新申请")
+        raise TransitionError("该党员的组织关系已发生变动，请转入方重新申请")
     core_update(member, actor=actor, party_org=t.to_org, zone_id=t.to_org.zone_id)
     services.record_move(member, from_org_id=t.from_org_id, actor=actor, transfer=t)
-    # other orgs' pending requests for the same member can no longer be met
-    for other in MemberTransfer.objects.filter(member=member, state=S.REQUESTED).exclude(pk=t.pk):
-        other.state, other.reply, other.decided_at = S.REFUSED, "该党员的组织关系已转往其他组织", at
-        other.save(update_fields=["state", "reply", "decided_at"])
-        audit.record(None, audit.AuditAction.UPDATE, other, changes={"state": [S.REQUESTED, S.REFUSED]})
+    _decide(t, actor=actor, at=at, note=note)
+    # other orgs' pending requests for the same member can no longer be met: they lapse, each a move of its own
+    for other in MemberTransfer.objects.filter(member=member, state=S.REQUESTED).exclude(pk=t.pk).values_list(
+            "pk", flat=True):
+        TRANSFER.transition(other, "lapse", actor=None, at=at, note=LAPSED)
+    return {"detail": f"组织关系由“{t.from_org.name}”转入“{t.to_org.name}”"}
 
 
-EFFECTS = {"accept": _accept}
+def _cancel(t: MemberTransfer, *, note, **_) -> None:
+    t.reply = note or t.reply
 
 
-@transaction.atomic
-def transition(t: MemberTransfer, action: str, *, actor, note: str = "", expected_state: str | None = None
-               ) -> MemberTransfer:
-    """Make ``action`` on ``t`` for ``actor``: lock, stale-page check, role check, effect, audit."""
-    t = MemberTransfer.objects.select_for_update().select_related("member", "from_org", "to_org").get(pk=t.pk)
-    if expected_state and expected_state != t.state:
-        raise TransferError(f"该转接已{t.get_state_display()}，页面已过期，请刷新后重试")
-    move = find_move(t.state, action)
-    if move is None:
-        label = ACTION_LABELS.get(action)
-        if label is None:
-            raise TransferError("不支持的操作", field="action")
-        raise TransferError(f"该转接已{t.get_state_display()}，不能{label}")
-    if not move.roles & actor_roles(t, actor):
-        raise Forbidden(f"只有{'或'.join(ROLE_LABELS[r] for r in sorted(move.roles))}可以{move.label}")
-    note = (note or "").strip()
-    if move.needs_note and not note:
-        raise TransferError(f"请填写{NOTE_LABELS[action]}", field="note")
-    at = timezone.now()
-    old = t.state
-    effect = EFFECTS.get(action)
-    if effect:
-        effect(t, actor=actor, at=at)
-    t.state = move.target
-    if action != "cancel":
-        t.decided_by, t.decided_at = actor, at
-    if note:
-        t.reply = note
-    t.save(update_fields=["state", "decided_by", "decided_at", "reply"])
-    audit.record(actor, audit.AuditAction.UPDATE, t, zone=t.from_zone_id if SENDER in move.roles else t.zone_id,
-                 changes={"state": [old, t.state], "action": action, "note": note})
-    return t
+TRANSFER = register(Workflow(
+    MemberTransfer,
+    moves=[
+        move(S.REQUESTED, "accept", S.ACCEPTED, SENDER, label="同意转出"),
+        move(S.REQUESTED, "refuse", S.REFUSED, SENDER, note=True, label="拒绝"),
+        move(S.REQUESTED, "cancel", S.CANCELLED, RECEIVER, label="撤销申请"),
+        move(S.REQUESTED, "lapse", S.REFUSED, SYSTEM, note=True, label="自动失效"),
+    ],
+    roles=transfer_roles,
+    role_labels={RECEIVER: "转入方党组织", SENDER: "转出方党组织书记或转出园区党工委", SYSTEM: "系统"},
+    note_labels={"refuse": "拒绝理由", "lapse": "失效原因"},
+    effects={"accept": _accept, "refuse": _decide, "lapse": _decide, "cancel": _cancel},
+    hidden=frozenset({"lapse"}),
+    noun="组织关系转接", note_max=1000,
+))
+
+
+_SIDE_OF_ACTION = {"accept": "转出方", "refuse": "转出方", "cancel": "转入方", "lapse": "系统"}
+
+
+def history_for(t: MemberTransfer, user) -> list[dict]:
+    """The transfer's moves (its audit rows) as ``user`` may read them: who acted is named to the sending side,
+    and to everyone once the transfer is accepted; otherwise only by side (转出方/转入方), so a refusal tells the
+    receiving side nothing of where the member is registered."""
+    named = shown_from_org(t, user) is not None
+    return [{"at": row.at, "action": TRANSFER.label(row.changes.get("action", "")),
+             "state": TRANSFER.state_label(row.changes.get("to", "")), "note": row.changes.get("note", ""),
+             "who": row.actor_name if named else _SIDE_OF_ACTION.get(row.changes.get("action"), "")}
+            for row in TRANSFER.history(t)]
+
+
+# --- the audit rows both sides read -----------------------------------------------------------------------
+
+
+def _ids(qs: QuerySet) -> QuerySet:
+    return qs.annotate(pk_text=Cast("pk", CharField())).values("pk_text")
+
+
+@audit.register_reader
+def shared_audit_rows(user) -> Q:
+    """A transfer's audit rows (request, moves) and the member move its acceptance wrote are read by everyone
+    who sees the transfer — the auditors of the receiving zone and of the sending one alike — though each row
+    carries only one zone."""
+    seen = MemberTransfer.objects.visible_to(user)
+    return (Q(object_type="orgs.membertransfer", object_id__in=_ids(seen))
+            | Q(object_type="orgs.membermove", object_id__in=_ids(MemberMove.objects.filter(transfer__in=seen))))

@@ -22,7 +22,7 @@ urlpatterns = [
     path("enterprise/<int:pk>/membership/", views.enterprise_membership, name="enterprise_membership"),
     path("partyorg/tree/", views.partyorg_tree, name="partyorg_tree"),
     *crud("member", views.MemberList, views.MemberEdit, views.MemberDetail),
-    path("transfer/", views.transfer_list, name="transfer_list"),
+    path("transfer/", views.TransferList.as_view(), name="transfer_list"),
     path("transfer/new/", views.transfer_create, name="transfer_create"),
     path("transfer/<int:pk>/", views.transfer_detail, name="transfer_detail"),
     path("transfer/<int:pk>/transition/", views.transfer_transition, name="transfer_transition"),

@@ -5,13 +5,16 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.html import format_html
 
 from liantong.core.scoping import get_for_user
 from liantong.core.services import ServiceError
 from liantong.core.tables import Column
 from liantong.core.views_generic import (
-    CappedPaginator,
     GenericDetailView,
     ObjectDetailView,
     ObjectEditView,
@@ -33,9 +36,9 @@ from .models import (
     MemberTransfer,
     Pairing,
     PartyOrg,
-    TransferState,
     VanguardTeam,
 )
+from .transfers import TRANSFER
 
 # --- chains ------------------------------------------------------------------------------------------
 
@@ -248,20 +251,50 @@ class MemberEdit(ObjectEditView):
 # --- 组织关系转接 ------------------------------------------------------------------------------------
 
 
-@login_required
-def transfer_list(request):
-    """Transfers in and out of the user's orgs, with 同意/拒绝/撤销 for those who may."""
-    if not request.user.has_perm_code("orgs.view_party"):
-        raise Http404("未找到该页面，或您无权访问")
-    qs = MemberTransfer.objects.visible_to(request.user).select_related("member", "from_org", "to_org")
-    state = request.GET.get("state") or ""
-    if state in TransferState.values:
-        qs = qs.filter(state=state)
-    page = CappedPaginator(qs.order_by("-id"), 20).get_page(request.GET.get("page"))
-    rows = transfers.for_display(list(page.object_list), request.user)
-    return render(request, "orgs/transfer_list.html", {
-        "title": "组织关系转接", "rows": rows, "page": page, "state": state, "states": TransferState.choices,
-        "can_request": request.user.has_perm_code("orgs.manage_party")})
+class TransferList(ObjectListView):
+    """Transfers in and out of the user's orgs — search, state / direction / date filters, Excel export, capped
+    paging from the list machinery — with 同意/拒绝/撤销 (the declaration's buttons) for those who may. The
+    sending org shows to the receiving side only once accepted; search never reaches it or the member's name
+    (a requester could probe them)."""
+
+    model = MemberTransfer
+    perm = "orgs.view_party"
+    title = "组织关系转接"
+    filters = tables.TRANSFER_FILTERS
+    search_fields = ["requested_name", "to_org__name"]
+    select_related = ["member", "from_org", "to_org"]
+    excel_spec = excel.TRANSFER
+    template_name = "orgs/transfer_list.html"
+
+    @property
+    def columns(self) -> list[Column]:
+        user, token = self.request.user, get_token(self.request)
+
+        def from_org(t):
+            shown = transfers.shown_from_org(t, user)
+            return shown.name if shown else format_html('<span class="text-muted">{}</span>', "待转出方审核后显示")
+
+        def actions(t):
+            # no request: its context processors would run once per row; the form needs only the token
+            return render_to_string("orgs/_transfer_actions.html",
+                                    {"t": t, "actions": TRANSFER.allowed_actions(t, user), "csrf_token": token})
+
+        return [
+            Column("姓名（申请填写）", "requested_name", link="orgs:transfer_detail", order="requested_name"),
+            Column("公民身份号码", "member.id_masked"),
+            Column("转出党组织", "from_org", render=from_org),
+            Column("转入党组织", "to_org.name"),
+            Column("状态", "state", render=lambda t: t.get_state_display(), order="state"),
+            Column("申请时间", "requested_at", order="requested_at",
+                   render=lambda t: timezone.localtime(t.requested_at).strftime("%Y-%m-%d %H:%M")),
+            Column("操作", "pk", render=actions),
+        ]
+
+    def base_queryset(self):
+        return transfers.with_sides(super().base_queryset(), self.request.user)
+
+    def extra_context(self) -> dict:
+        return {"can_request": self.request.user.has_perm_code("orgs.manage_party")}
 
 
 @login_required
@@ -271,7 +304,7 @@ def transfer_detail(request, pk):
     t = transfers.get_transfer_for_user(request.user, pk)
     return render(request, "orgs/transfer_detail.html", {
         "title": f"组织关系转接：{t.requested_name}", "t": t, "from_org": transfers.shown_from_org(t, request.user),
-        "actions": transfers.allowed_actions(t, request.user)})
+        "actions": TRANSFER.allowed_actions(t, request.user), "history": transfers.history_for(t, request.user)})
 
 
 @login_required
@@ -280,12 +313,13 @@ def transfer_transition(request, pk):
     if request.method != "POST":
         return redirect("orgs:transfer_detail", pk=t.pk)
     try:
-        t = transfers.transition(t, request.POST.get("action", ""), actor=request.user,
-                                 note=request.POST.get("note", ""), expected_state=request.POST.get("state") or None)
+        t = TRANSFER.transition(t, request.POST.get("action", ""), actor=request.user,
+                                note=request.POST.get("note", ""),
+                                expected_state=request.POST.get("expected_state") or None)
     except ServiceError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, f"已{t.get_state_display()}")
+        messages.success(request, f"组织关系转接{t.get_state_display()}")
     return redirect("orgs:transfer_detail", pk=t.pk)
 
 

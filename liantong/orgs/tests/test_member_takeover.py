@@ -2,6 +2,7 @@
 registered elsewhere. The form, the API and the Excel import answer one neutral sentence and change nothing."""
 
 import io
+import json
 
 import pytest
 from openpyxl import Workbook
@@ -118,3 +119,27 @@ def test_a_writer_still_adds_a_new_member_through_the_api_and_the_answer_is_mask
         "name": "新党员", "party_org_id": other.pk, "status": "full", "id_number": number},
         content_type="application/json")
     assert refused.status_code == 400 and refused.json()["field"] == "party_org_id"
+
+
+@pytest.mark.parametrize("persona", WRITERS)
+def test_the_refusal_is_the_same_whoever_and_wherever_the_member_is(personas, client_for, persona):
+    """A member in another zone and one in the writer's own zone (outside its scope) get byte-identical API
+    answers and the same form error: the refusal cannot tell the writer which case it hit, nor anything else."""
+    user = personas[persona]
+    org = PartyOrg.objects.visible_to(user, for_write=True).order_by("path").first()
+    victims = _victims(user)
+    api, form_errors = set(), set()
+    for m in victims:
+        number = pii.decrypt(m.id_encrypted)
+        resp = client_for(user).post("/api/v1/members", {
+            "name": "冒名顶替", "party_org_id": org.pk, "status": "full", "id_number": number},
+            content_type="application/json")
+        api.add((resp.status_code, resp.content))
+        page = client_for(user).post("/orgs/member/new/", {"name": "冒名顶替", "party_org": org.pk, "status": "full",
+                                                           "id_number": number}).content.decode()
+        form_errors.add(tuple(line.strip() for line in page.splitlines()
+                              if "invalid-feedback" in line or "alert-danger" in line))
+    assert victims and len(api) == 1  # one answer, whichever case (another zone; own zone, outside scope)
+    status, body = next(iter(api))
+    assert status == 409 and json.loads(body) == {"detail": NEUTRAL, "field": "id_number"}
+    assert len(form_errors) == 1 and NEUTRAL in "".join(next(iter(form_errors)))

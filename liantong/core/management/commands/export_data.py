@@ -1,6 +1,6 @@
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from liantong.accounts.models import User
 from liantong.core import audit
 from liantong.core.excel import write_workbook
 from liantong.core.registry import excel_specs
@@ -19,7 +19,7 @@ class Command(BaseCommand):
         spec = specs.get(opts["kind"])
         if spec is None or spec.queryset is None:
             raise CommandError(f"未知的导出类型“{opts['kind']}”，可选：{'、'.join(specs)}")
-        user = User.objects.filter(username=opts["user"]).first()
+        user = get_user_model().objects.filter(username=opts["user"]).first()
         if user is None:
             raise CommandError(f"用户“{opts['user']}”不存在")
         qs = spec.queryset(user)

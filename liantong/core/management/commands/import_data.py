@@ -1,6 +1,6 @@
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from liantong.accounts.models import User
 from liantong.core.excel import import_workbook
 from liantong.core.registry import excel_specs
 
@@ -19,7 +19,7 @@ class Command(BaseCommand):
         spec = specs.get(opts["kind"])
         if spec is None:
             raise CommandError(f"未知的导入类型“{opts['kind']}”，可选：{'、'.join(specs)}")
-        actor = User.objects.filter(username=opts["user"]).first()
+        actor = get_user_model().objects.filter(username=opts["user"]).first()
         if actor is None:
             raise CommandError(f"用户“{opts['user']}”不存在")
         try:

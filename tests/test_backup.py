@@ -32,7 +32,7 @@ from liantong.core.models import Attachment, AuditLog, Zone
 from liantong.orgs.models import Member
 from liantong.services.models import ServiceRequest
 
-ROOT = Path(__file__).resolve().parents[3]
+ROOT = Path(__file__).resolve().parents[1]
 NOT_ARCHIVED = {"contenttypes.contenttype", "auth.permission", "sessions.session"}
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 40
 
