@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpResponse
@@ -17,7 +17,7 @@ from django.urls import NoReverseMatch, resolve, reverse
 from django.utils.functional import cached_property
 from django.views import View
 
-from . import audit, textsearch
+from . import audit, lists, textsearch
 from .scoping import get_for_user
 from .services import ServiceError
 from .tables import Column, Filter
@@ -82,17 +82,37 @@ class ObjectListView(PermissionMixin, View):
     create_url: str | None = None
     create_perm: str | None = None
     excel_spec = None  # an excel.Spec: enables ?export=xlsx
+    extra_params: list[Filter] = []  # parameters the view applies itself (parsed like filters, not shown)
     template_name = "core/object_list.html"
 
     def base_queryset(self):
         return self.model.objects.visible_to(self.request.user)
 
+    @cached_property
+    def params(self) -> dict:
+        """The query string parsed at the edge (``core.lists``): every filter, ``extra_params``, ``page``,
+        ``sort``, ``q`` and ``export``. Raises ``BadParameter`` (the page answers 400) before any query."""
+        g, user = self.request.GET, self.request.user
+        out = {f.name: f.clean(self.model, g.get(f.name), user) for f in [*self.filters, *self.extra_params]}
+        raw_page = (g.get("page") or "").strip()
+        out["page"] = lists.parse_int("page", "页码", raw_page) if raw_page else 1
+        sort = (g.get("sort") or "").strip()
+        if sort and sort.lstrip("-") not in {c.order for c in self.columns if c.order}:
+            raise lists.BadParameter("sort", "排序", "取值无效")
+        out["sort"] = sort
+        out["q"] = (g.get("q") or "").replace("\x00", "").strip()[:100]  # (PostgreSQL refuses NUL in text)
+        export = (g.get("export") or "").strip()
+        if export and export != "xlsx":
+            raise lists.BadParameter("export", "导出格式", "仅支持 xlsx")
+        out["export"] = export
+        return out
+
     def get_queryset(self):
         qs = self.base_queryset()
         if self.select_related:
             qs = qs.select_related(*self.select_related)
-        g = self.request.GET
-        q = (g.get("q") or "").replace("\x00", "").strip()[:100]  # (PostgreSQL refuses NUL in text)
+        params = self.params
+        q = params["q"]
         if q and self.uses_text_index():
             qs = textsearch.search(qs, q, self.search_fields)
         elif q and self.search_fields:
@@ -101,23 +121,11 @@ class ObjectListView(PermissionMixin, View):
                 cond |= Q(**{f"{f}__icontains": q})
             qs = qs.filter(cond)
         for f in self.filters:
-            v = (g.get(f.name) or "").strip()
-            if v:
-                if f.lookup.endswith("__in"):
-                    qs = qs.filter(**{f.lookup: v.split(",")})
-                elif v in ("true", "false") and not f.lookup.endswith("_id"):
-                    qs = qs.filter(**{f.lookup: v == "true"})
-                else:
-                    try:
-                        qs = qs.filter(**{f.lookup: v})
-                    except (ValueError, TypeError, ValidationError):
-                        qs = qs.none()  # a malformed filter value matches nothing, never a 500
-        sort = g.get("sort") or ""
-        orders = {c.order for c in self.columns if c.order}
-        if sort.lstrip("-") in orders:
-            qs = qs.order_by(sort, "-id")
-        else:
-            qs = qs.order_by(self.ordering)
+            v = params[f.name]
+            if v is not None:
+                qs = qs.filter(**{f.lookup: v})
+        sort = params["sort"]
+        qs = qs.order_by(sort, "-id") if sort else qs.order_by(self.ordering)
         return qs
 
     def uses_text_index(self) -> bool:
@@ -127,14 +135,15 @@ class ObjectListView(PermissionMixin, View):
                 and set(self.search_fields) <= set(self.model.search_sources))
 
     def get(self, request, *args, **kwargs):
+        try:
+            self.params  # noqa: B018 — parse the query string before anything reads it
+        except lists.BadParameter as exc:
+            return render(request, "core/error.html", {"code": 400, "message": exc.message}, status=400)
         qs = self.get_queryset()
-        if request.GET.get("export") == "xlsx" and self.excel_spec is not None:
+        if self.params["export"] == "xlsx" and self.excel_spec is not None:
             return self.export(qs)
         paginator = CappedPaginator(qs, self.paginate_by)
-        try:
-            page = paginator.get_page(request.GET.get("page"))
-        except Exception:
-            page = paginator.get_page(1)
+        page = paginator.get_page(self.params["page"])
         rows = [(obj, [c.cell(obj) for c in self.columns]) for obj in page.object_list]
         ctx = {
             "title": self.title or self.model._meta.verbose_name_plural,
