@@ -8,7 +8,9 @@ and party organisations of the actor's zone, the roles the actor may grant. They
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 
+from liantong.core.forms import bootstrap
 from liantong.core.models import Zone
+from liantong.core.services import ServiceError
 
 from . import services
 from .models import ApiToken, Role, UnitKind, User
@@ -28,15 +30,6 @@ class LoginForm(AuthenticationForm):
             f.widget.attrs["class"] = "form-control"
 
 
-def _bootstrap(form: forms.Form) -> None:
-    for field in form.fields.values():
-        if isinstance(field.widget, forms.CheckboxSelectMultiple):
-            continue
-        css = "form-check-input" if isinstance(field.widget, forms.CheckboxInput) else (
-            "form-select" if isinstance(field.widget, forms.Select) else "form-control")
-        field.widget.attrs.setdefault("class", css)
-
-
 class TokenForm(forms.Form):
     name = forms.CharField(label="名称", max_length=60, help_text="用途，例如“数据同步脚本”")
     days = forms.IntegerField(label="有效天数", min_value=1, max_value=365, initial=ApiToken.DEFAULT_DAYS)
@@ -44,11 +37,21 @@ class TokenForm(forms.Form):
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
-        _bootstrap(self)
+        bootstrap(self)
 
     def save(self, *, actor):
         return services.issue_token(self.user, actor=actor, name=self.cleaned_data["name"],
                                     days=self.cleaned_data["days"])
+
+
+def _password_errors_on_password1(call):
+    """Run a service call; a refusal of the password (``field="password"``) lands on ``password1``."""
+    try:
+        return call()
+    except ServiceError as exc:
+        if exc.field == "password":
+            exc.field = "password1"
+        raise
 
 
 class PasswordField(forms.CharField):
@@ -103,7 +106,7 @@ class UserForm(forms.Form):
                 # one's own unit is not for oneself to change
                 for name in ("unit_kind", *services.UNIT_FIELDS):
                     del self.fields[name]
-        _bootstrap(self)
+        bootstrap(self)
 
     def clean(self):
         data = super().clean()
@@ -122,8 +125,8 @@ class UserForm(forms.Form):
         fields = {k: d[k] for k in ("display_name", "phone", "unit_kind", "zone", "party_org",
                                     *services.UNIT_FIELDS) if k in self.fields}
         if self.instance is None:
-            return services.create_user(actor=actor, username=d["username"], password=d["password1"],
-                                        roles=list(d["roles"]), **fields)
+            return _password_errors_on_password1(lambda: services.create_user(
+                actor=actor, username=d["username"], password=d["password1"], roles=list(d["roles"]), **fields))
         return services.update_user(self.instance, actor=actor, roles=list(d["roles"]), **fields)
 
 
@@ -134,7 +137,7 @@ class ResetPasswordForm(forms.Form):
     def __init__(self, *args, instance: User, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance, self.user = instance, user
-        _bootstrap(self)
+        bootstrap(self)
 
     def clean(self):
         data = super().clean()
@@ -143,4 +146,5 @@ class ResetPasswordForm(forms.Form):
         return data
 
     def save(self, *, actor) -> User:
-        return services.reset_password(self.instance, self.cleaned_data["password1"], actor=actor)
+        return _password_errors_on_password1(
+            lambda: services.reset_password(self.instance, self.cleaned_data["password1"], actor=actor))

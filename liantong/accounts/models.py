@@ -4,6 +4,7 @@ import hashlib
 import secrets
 
 from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -32,6 +33,20 @@ class Role(models.Model):
         return self.name
 
 
+class UserQuerySet(models.QuerySet):
+    def visible_to(self, user, *, for_write: bool = False):
+        """The users ``user`` may see and manage on the users pages (``accounts.services.manageable_users``:
+        a zone administrator their zone's, a platform administrator everyone's, others nobody). Reading and
+        writing reach the same users. (Users have no ``Scope``: a firm's contact does not see its staff here.)"""
+        from .services import manageable_users  # (services imports these models)
+
+        return self & manageable_users(user) if user is not None else self.none()
+
+
+class UserManager(DjangoUserManager.from_queryset(UserQuerySet)):
+    pass
+
+
 class User(AbstractUser):
     """A person who logs in; acts for exactly one unit (explicit FKs, see DESIGN-NOTES 3)."""
 
@@ -51,6 +66,8 @@ class User(AbstractUser):
     phone = models.CharField(_("手机号码"), max_length=20, blank=True)
     roles = models.ManyToManyField(Role, blank=True, verbose_name=_("角色"), related_name="users")
     is_demo = models.BooleanField(_("演示账号"), default=False)
+
+    objects = UserManager()
 
     class Meta:
         verbose_name = _("用户")

@@ -1,7 +1,7 @@
 """Writes on accounts: users, their roles and passwords, API tokens — each audited.
 
 Services authorise: every function taking ``actor`` refuses what that actor may not do (``Forbidden``,
-403) and answers 404 (``Http404``) for a user outside the actor's reach. ``actor=None`` is the system
+403) and answers 404 (``OutOfScope``) for a user outside the actor's reach. ``actor=None`` is the system
 (the demo loader, ``gen``, the CLI), which may do anything.
 
 No escalation: a zone administrator manages the users of their own zone only, grants only roles
@@ -20,7 +20,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from liantong.core import audit
-from liantong.core.services import Forbidden, ServiceError, validation_message
+from liantong.core.services import Forbidden, OutOfScope, ServiceError, validation_message
 
 from .models import ApiToken, DataScope, Role, UnitKind, User
 
@@ -106,7 +106,7 @@ def get_user_for(actor, pk) -> User:
 
 def _require_manage(actor, target: User) -> None:
     if actor is not None and not can_manage(actor, target):
-        raise Http404("未找到该用户，或您无权访问")
+        raise OutOfScope("未找到该用户，或您无权访问")
 
 
 def _check_grants(actor, target: User | None, old: set[Role], new: set[Role]) -> None:
@@ -358,7 +358,7 @@ def revoke_token(token: ApiToken, *, actor) -> ApiToken:
     if actor is not None and token.user_id != actor.pk:
         _require_manage(actor, token.user)
         if not (is_platform(actor) or _holds(actor, USERS_PERM)):
-            raise Http404("未找到该令牌，或您无权访问")
+            raise OutOfScope("未找到该令牌，或您无权访问")
     if token.revoked_at is not None:
         return token
     token.revoked_at = timezone.now()

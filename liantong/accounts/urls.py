@@ -11,9 +11,9 @@ urlpatterns = [
     path("tokens/", views.TokenList.as_view(), name="token_list"),
     path("tokens/<int:pk>/revoke/", views.token_revoke, name="token_revoke"),
     path("users/", views.UserList.as_view(), name="user_list"),
-    path("users/new/", views.user_edit, name="user_create"),
+    path("users/new/", views.UserEdit.as_view(), name="user_create"),
     path("users/<int:pk>/", views.user_detail, name="user_detail"),
-    path("users/<int:pk>/edit/", views.user_edit, name="user_edit"),
+    path("users/<int:pk>/edit/", views.UserEdit.as_view(), name="user_edit"),
     path("users/<int:pk>/password/", views.user_reset_password, name="user_password"),
     path("users/<int:pk>/active/", views.user_set_active, name="user_active"),
 ]

@@ -15,7 +15,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from liantong.core.services import ServiceError
-from liantong.core.views_generic import ObjectListView
+from liantong.core.views_generic import ObjectEditView, ObjectListView
 
 from . import excel, services, tables
 from .forms import LoginForm, ResetPasswordForm, TokenForm, UserForm
@@ -94,7 +94,10 @@ def token_revoke(request, pk):
     tok = services.tokens_visible_to(request.user).filter(pk=pk).select_related("user").first()
     if tok is None:
         raise Http404("未找到该令牌，或您无权访问")
-    services.revoke_token(tok, actor=request.user)
+    try:
+        services.revoke_token(tok, actor=request.user)
+    except services.OutOfScope:
+        raise Http404("未找到该令牌，或您无权访问") from None
     messages.success(request, f"令牌“{tok.name}”已吊销")
     if request.headers.get("HX-Request"):
         resp = HttpResponse(status=204)
@@ -137,21 +140,32 @@ def user_detail(request, pk):
         "reset_form": ResetPasswordForm(instance=target, user=request.user)})
 
 
-@login_required
-def user_edit(request, pk=None):
-    """Create a user (no ``pk``) or edit one's name, phone, unit and roles."""
-    _require_users_perm(request)
-    target = services.get_user_for(request.user, pk) if pk is not None else None
-    form = UserForm(request.POST if request.method == "POST" else None, instance=target, user=request.user)
-    status = 200
-    if request.method == "POST":
-        saved = _save(form, request.user) if form.is_valid() else None
-        if saved is not None:
-            messages.success(request, "已保存")
-            return redirect("accounts:user_detail", pk=saved.pk)
-        status = 400
-    title = f"编辑用户：{target.username}" if target else "新增用户"
-    return render(request, "core/object_form.html", {"form": form, "object": target, "title": title}, status=status)
+class UserEdit(ObjectEditView):
+    """Create a user (no ``pk``) or edit one's name, phone, unit and roles (``UserForm`` → the services)."""
+
+    model = User
+    form_class = UserForm
+    perm = services.USERS_PERM
+    success_url_name = "accounts:user_detail"
+
+    @classmethod
+    def may_create(cls, user) -> bool:
+        return cls._has_perms(user, cls.perm)
+
+    @classmethod
+    def may_edit(cls, user, obj) -> bool:
+        return cls._has_perms(user, cls.perm) and services.can_manage(user, obj)
+
+    def get_object(self, pk):
+        if pk is None:
+            return None
+        return services.get_user_for(self.request.user, pk)
+
+    def post(self, request, pk=None):
+        try:
+            return super().post(request, pk)
+        except services.OutOfScope:
+            raise Http404("未找到该用户，或您无权访问") from None
 
 
 @login_required

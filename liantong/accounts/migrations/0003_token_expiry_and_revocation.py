@@ -6,6 +6,8 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
+import liantong.accounts.models
+
 
 def fill_expiry(apps, schema_editor):
     ApiToken = apps.get_model("accounts", "ApiToken")
@@ -21,6 +23,10 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.AlterModelManagers(
+            name="user",
+            managers=[("objects", liantong.accounts.models.UserManager())],
+        ),
         migrations.AlterModelOptions(
             name="apitoken",
             options={"ordering": ["-id"], "verbose_name": "API 令牌", "verbose_name_plural": "API 令牌"},

@@ -7,7 +7,6 @@ Personas: ``zone_staff`` (zj_zone) and ``by_zone`` hold ``zone_admin`` beside ``
 import io
 
 import pytest
-from django.http import Http404
 from openpyxl import load_workbook
 
 from liantong.accounts import services
@@ -56,7 +55,7 @@ def test_another_zones_user_is_not_there_for_a_zone_admin(personas, client_for):
                   {"password1": PASSWORD, "password2": PASSWORD}).status_code == 404
     other.refresh_from_db()
     assert other.is_active and not other.check_password(PASSWORD)
-    with pytest.raises(Http404):
+    with pytest.raises(services.OutOfScope):
         services.reset_password(other, PASSWORD, actor=personas["zone_staff"])
 
 
@@ -65,7 +64,7 @@ def test_a_superuser_is_not_managed_by_a_zone_admin_even_in_the_zone(personas, c
     admin.zone = personas["zone_staff"].zone
     admin.save()
     assert client_for(personas["zone_staff"]).get(f"/accounts/users/{admin.pk}/").status_code == 404
-    with pytest.raises(Http404):
+    with pytest.raises(services.OutOfScope):
         services.set_active(admin, False, actor=personas["zone_staff"])
 
 
@@ -246,7 +245,7 @@ def test_the_menu_shows_system_pages_only_to_those_who_may_open_them(personas, c
 
 def test_the_service_refuses_a_plain_caller(personas, roles):
     target = _new_firm_user(personas, roles)
-    with pytest.raises(Http404):
+    with pytest.raises(services.OutOfScope):
         services.update_user(target, actor=personas["firm_a"], display_name="x")
     with pytest.raises(services.Forbidden):
         services.create_user(actor=personas["firm_a"], username="x1", password=PASSWORD,
