@@ -55,7 +55,7 @@ _ERROR_TEXT = {
     "enum": "取值无效，可选 {expected}", "literal_error": "取值无效，可选 {expected}", "list_type": "应为列表",
     "dict_type": "应为对象", "model_type": "应为对象", "model_attributes_type": "应为对象",
     "json_invalid": "不是有效的 JSON", "extra_forbidden": "不支持该字段", "uuid_parsing": "应为 UUID",
-    "decimal_max_digits": "数字位数过多", "decimal_max_places": "小数位数过多",
+    "decimal_max_digits": "数字位数过多", "decimal_max_places": "小数位数过多", "value_error": "取值无效",
 }
 _WRAPPERS = {"body", "data", "payload", "query", "path", "filters"}
 

@@ -9,7 +9,7 @@ from typing import Any
 from django.urls import reverse
 from django.utils.html import format_html
 
-from . import dicts
+from . import dicts, lists
 
 
 @dataclass(frozen=True)
@@ -46,14 +46,42 @@ class Column:
         return text
 
 
+def flag(user) -> list[tuple[str, str]]:
+    """The choices of an on/off parameter such as ``?overdue=1``."""
+    return [("1", "是"), ("0", "否")]
+
+
 @dataclass(frozen=True)
 class Filter:
-    """A filter of a list page: a GET parameter, its label, the ORM lookup, and its choices."""
+    """A filter of a list: a GET parameter, its label, the ORM lookup, and its choices.
+
+    ``clean`` parses the raw value into what the lookup's field holds (``core.lists``) or raises
+    ``BadParameter``; a lookup ending in ``__in`` takes a comma-separated list. An empty ``lookup`` is a
+    parameter the view applies itself (``?overdue=1``): it is still parsed, against its choices.
+    """
 
     name: str
     label: str
     lookup: str
     choices: Callable[[Any], list[tuple[Any, str]]] | str | None = None  # str: a dictionary code
+
+    def clean(self, model, raw: str | None, user):
+        """The parsed value (a list for ``__in``), or None when the parameter is absent or empty."""
+        raw = (raw or "").strip()
+        if not raw:
+            return None
+        kind, detail = lists.field_kind(model, self.lookup) if self.lookup else (lists.TEXT, None)
+        if isinstance(self.choices, str):  # a dictionary: its values, the retired ones too
+            kind, detail = lists.CHOICE, {v for v, _ in dicts.choices(self.choices, include_inactive=True)}
+        elif kind not in (lists.INT, lists.BOOL, lists.DATE) and self.choices is not None:
+            # an offered choice may itself be a list ("办理中" = every open state)
+            kind, detail = lists.CHOICE, {part for v, _ in self.choices(user) for part in str(v).split(",")}
+        if self.lookup.endswith("__in"):
+            values = [v.strip() for v in raw.split(",") if v.strip()]
+            if len(values) > 50:
+                raise lists.BadParameter(self.name, self.label, "取值过多（最多 50 个）")
+            return [lists.parse_value(self.name, self.label, v, kind, detail) for v in values]
+        return lists.parse_value(self.name, self.label, raw, kind, detail)
 
     def options(self, user) -> list[tuple[Any, str]]:
         if self.choices is None:

@@ -8,15 +8,16 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, resolve, reverse
 from django.utils.functional import cached_property
 from django.views import View
 
-from . import audit, textsearch
+from . import audit, lists, textsearch
 from .scoping import get_for_user
 from .services import ServiceError
 from .tables import Column, Filter
@@ -81,17 +82,37 @@ class ObjectListView(PermissionMixin, View):
     create_url: str | None = None
     create_perm: str | None = None
     excel_spec = None  # an excel.Spec: enables ?export=xlsx
+    extra_params: list[Filter] = []  # parameters the view applies itself (parsed like filters, not shown)
     template_name = "core/object_list.html"
 
     def base_queryset(self):
         return self.model.objects.visible_to(self.request.user)
 
+    @cached_property
+    def params(self) -> dict:
+        """The query string parsed at the edge (``core.lists``): every filter, ``extra_params``, ``page``,
+        ``sort``, ``q`` and ``export``. Raises ``BadParameter`` (the page answers 400) before any query."""
+        g, user = self.request.GET, self.request.user
+        out = {f.name: f.clean(self.model, g.get(f.name), user) for f in [*self.filters, *self.extra_params]}
+        raw_page = (g.get("page") or "").strip()
+        out["page"] = lists.parse_int("page", "页码", raw_page) if raw_page else 1
+        sort = (g.get("sort") or "").strip()
+        if sort and sort.lstrip("-") not in {c.order for c in self.columns if c.order}:
+            raise lists.BadParameter("sort", "排序", "取值无效")
+        out["sort"] = sort
+        out["q"] = (g.get("q") or "").replace("\x00", "").strip()[:100]  # (PostgreSQL refuses NUL in text)
+        export = (g.get("export") or "").strip()
+        if export and export != "xlsx":
+            raise lists.BadParameter("export", "导出格式", "仅支持 xlsx")
+        out["export"] = export
+        return out
+
     def get_queryset(self):
         qs = self.base_queryset()
         if self.select_related:
             qs = qs.select_related(*self.select_related)
-        g = self.request.GET
-        q = (g.get("q") or "").replace("\x00", "").strip()[:100]  # (PostgreSQL refuses NUL in text)
+        params = self.params
+        q = params["q"]
         if q and self.uses_text_index():
             qs = textsearch.search(qs, q, self.search_fields)
         elif q and self.search_fields:
@@ -100,23 +121,11 @@ class ObjectListView(PermissionMixin, View):
                 cond |= Q(**{f"{f}__icontains": q})
             qs = qs.filter(cond)
         for f in self.filters:
-            v = (g.get(f.name) or "").strip()
-            if v:
-                if f.lookup.endswith("__in"):
-                    qs = qs.filter(**{f.lookup: v.split(",")})
-                elif v in ("true", "false") and not f.lookup.endswith("_id"):
-                    qs = qs.filter(**{f.lookup: v == "true"})
-                else:
-                    try:
-                        qs = qs.filter(**{f.lookup: v})
-                    except (ValueError, TypeError, ValidationError):
-                        qs = qs.none()  # a malformed filter value matches nothing, never a 500
-        sort = g.get("sort") or ""
-        orders = {c.order for c in self.columns if c.order}
-        if sort.lstrip("-") in orders:
-            qs = qs.order_by(sort, "-id")
-        else:
-            qs = qs.order_by(self.ordering)
+            v = params[f.name]
+            if v is not None:
+                qs = qs.filter(**{f.lookup: v})
+        sort = params["sort"]
+        qs = qs.order_by(sort, "-id") if sort else qs.order_by(self.ordering)
         return qs
 
     def uses_text_index(self) -> bool:
@@ -126,14 +135,15 @@ class ObjectListView(PermissionMixin, View):
                 and set(self.search_fields) <= set(self.model.search_sources))
 
     def get(self, request, *args, **kwargs):
+        try:
+            self.params  # noqa: B018 — parse the query string before anything reads it
+        except lists.BadParameter as exc:
+            return render(request, "core/error.html", {"code": 400, "message": exc.message}, status=400)
         qs = self.get_queryset()
-        if request.GET.get("export") == "xlsx" and self.excel_spec is not None:
+        if self.params["export"] == "xlsx" and self.excel_spec is not None:
             return self.export(qs)
         paginator = CappedPaginator(qs, self.paginate_by)
-        try:
-            page = paginator.get_page(request.GET.get("page"))
-        except Exception:
-            page = paginator.get_page(1)
+        page = paginator.get_page(self.params["page"])
         rows = [(obj, [c.cell(obj) for c in self.columns]) for obj in page.object_list]
         ctx = {
             "title": self.title or self.model._meta.verbose_name_plural,
@@ -155,7 +165,11 @@ class ObjectListView(PermissionMixin, View):
         return {}
 
     def can_create(self, user) -> bool:
-        """Whether the list offers its 新建 button: override when more than a permission decides."""
+        """Whether the list offers its 新增 button: the create page's own rule (``ObjectEditView.may_create``,
+        the rule its service applies), so the button shows exactly to those who can save."""
+        view = edit_view_for(self.create_url) if self.create_url else None
+        if view is not None:
+            return view.may_create(user)
         return not self.create_perm or user.has_perm_code(self.create_perm)
 
     def export(self, qs):
@@ -184,10 +198,18 @@ class ObjectDetailView(PermissionMixin, View):
             qs = qs.select_related(*self.select_related)
         return get_for_user(self.model, self.request.user, pk, for_write=for_write, queryset=qs)
 
+    edit_url_name: str | None = None  # default: this page's URL name with _detail → _edit
+
     def get(self, request, pk):
         obj = self.get_object(pk)
-        can_edit = (not self.edit_perm or request.user.has_perm_code(self.edit_perm)) and (
-            self.model.objects.visible_to(request.user, for_write=True).filter(pk=obj.pk).exists())
+        name = self.edit_url_name or (request.resolver_match.view_name.removesuffix("_detail") + "_edit"
+                                      if request.resolver_match else "")
+        view = edit_view_for(name, pk=obj.pk) if name else None
+        if view is not None:  # the edit page's own rule: no 编辑 button for whom it would refuse
+            can_edit = view.may_edit(request.user, obj)
+        else:
+            can_edit = (not self.edit_perm or request.user.has_perm_code(self.edit_perm)) and (
+                self.model.objects.visible_to(request.user, for_write=True).filter(pk=obj.pk).exists())
         ctx = {"object": obj, "title": str(obj), "can_edit": can_edit}
         ctx.update(self.extra_context(obj))
         return render(request, self.template_name, ctx)
@@ -226,8 +248,23 @@ class GenericDetailView(ObjectDetailView):
                 "list_url": reverse(f"{self.url_prefix}_list")}
 
 
+def edit_view_for(url_name: str, *, pk=None):
+    """The ``ObjectEditView`` subclass behind a URL name (None when there is none)."""
+    try:
+        view = resolve(reverse(url_name, args=[pk] if pk is not None else [])).func
+    except NoReverseMatch:
+        return None
+    cls = getattr(view, "view_class", None)
+    return cls if cls is not None and issubclass(cls, ObjectEditView) else None
+
+
 class ObjectEditView(PermissionMixin, View):
-    """Create (pk None) or edit an object through a form whose ``save(actor=…)`` calls a service."""
+    """Create (pk None) or edit an object through a form whose ``save(actor=…)`` calls a service.
+
+    ``may_create(user)`` and ``may_edit(user, obj)`` are the page's rules, and the lists' 新增 and the
+    detail pages' 编辑 buttons ask them (``edit_view_for``): the view's permission, the object in the
+    user's write scope, and for a new row a parent the user may write (``form.may_create()``) — the rule
+    the service applies when it saves."""
 
     model = None
     form_class = None
@@ -235,12 +272,32 @@ class ObjectEditView(PermissionMixin, View):
     success_url_name: str = ""
     create_perm: str | None = None
 
+    @classmethod
+    def _has_perms(cls, user, *codes) -> bool:
+        return user.is_authenticated and all(user.has_perm_code(c) for c in codes if c)
+
+    @classmethod
+    def may_create(cls, user) -> bool:
+        if not cls._has_perms(user, cls.perm, cls.create_perm):
+            return False
+        form = cls.form_class(user=user)
+        return form.may_create() if hasattr(form, "may_create") else True
+
+    @classmethod
+    def may_edit(cls, user, obj) -> bool:
+        return cls._has_perms(user, cls.perm) and (
+            cls.model.objects.visible_to(user, for_write=True).filter(pk=obj.pk).exists())
+
     def get_object(self, pk):
+        user = self.request.user
         if pk is None:
-            if self.create_perm and not self.request.user.has_perm_code(self.create_perm):
+            if not self.may_create(user):
                 raise Http404("未找到该页面，或您无权访问")
             return None
-        return get_for_user(self.model, self.request.user, pk, for_write=True)
+        obj = get_for_user(self.model, user, pk, for_write=True)
+        if not self.may_edit(user, obj):
+            raise Http404("未找到该页面，或您无权访问")
+        return obj
 
     def get(self, request, pk=None):
         obj = self.get_object(pk)

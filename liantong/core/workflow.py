@@ -34,7 +34,7 @@ from django.utils import timezone
 
 from . import audit, guarantees
 from .models import AuditAction, AuditLog
-from .services import Forbidden, ServiceError
+from .services import Forbidden, OutOfScope, ServiceError
 
 # --- refusals ------------------------------------------------------------------------------------------
 
@@ -53,10 +53,8 @@ class WrongRole(TransitionError, Forbidden):
     status = 403
 
 
-class OutOfScope(TransitionError):
-    """The object does not exist or the user may not see it (404; says nothing more)."""
-
-    status = 404
+# A move on an object the user cannot see raises ``OutOfScope`` (404): core.services' one scope refusal,
+# imported here so the strands may keep importing it from core.workflow.
 
 
 # --- the declaration -------------------------------------------------------------------------------------

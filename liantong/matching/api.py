@@ -15,21 +15,26 @@ from ninja import Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
+from liantong.core.lists import CappedPage, Error, Id, SearchText, Year
 from liantong.core.services import ServiceError
 from liantong.core.workflow_api import transition_endpoints
-from liantong.orgs.api import Page
 from liantong.orgs.models import Chain, ChainMembership, ChainNode, Enterprise
 
 from . import index, services
-from .models import ContactRequest, ContractStatus, Deal, EnterpriseRevenue, Listing, MatchmakingMeeting
+from .models import (
+    ContactRequest,
+    ContactStatus,
+    ContractStatus,
+    Deal,
+    EnterpriseRevenue,
+    Listing,
+    ListingKind,
+    ListingStatus,
+    MatchmakingMeeting,
+)
 from .workflow import CONTACT
 
 router = Router(tags=["供需对接"])
-
-
-class Error(Schema):
-    detail: str
-    field: str | None = None
 
 
 class ListingOut(Schema):
@@ -71,12 +76,12 @@ class ListingIn(Schema):
 
 
 class ListingFilter(Schema):
-    zone: int | None = None
-    chain: int | None = None
-    enterprise: int | None = None
-    kind: str | None = None
-    status: str | None = None
-    q: str | None = None
+    zone: Id | None = None
+    chain: Id | None = None
+    enterprise: Id | None = None
+    kind: ListingKind | None = None
+    status: ListingStatus | None = None
+    q: SearchText | None = None
 
 
 class MatchOut(Schema):
@@ -138,7 +143,7 @@ class DealPatch(Schema):
     note: str | None = None
 
 
-class MeetingOut(Schema):
+class MatchmakingMeetingOut(Schema):
     id: int
     zone_id: int
     chain_id: int | None
@@ -150,12 +155,12 @@ class MeetingOut(Schema):
     attendance: int
 
 
-class MeetingDetailOut(MeetingOut):
+class MeetingDetailOut(MatchmakingMeetingOut):
     deals: list[DealOut]
     deal_total: Decimal
 
 
-class MeetingIn(Schema):
+class MatchmakingMeetingIn(Schema):
     title: str
     held_on: datetime.date
     zone: int | None = None
@@ -167,9 +172,9 @@ class MeetingIn(Schema):
 
 
 class MeetingFilter(Schema):
-    zone: int | None = None
-    chain: int | None = None
-    q: str | None = None
+    zone: Id | None = None
+    chain: Id | None = None
+    q: SearchText | None = None
 
 
 class RevenueOut(Schema):
@@ -197,9 +202,9 @@ class RevenueUpdate(Schema):
 
 
 class RevenueFilter(Schema):
-    enterprise: int | None = None
-    chain: int | None = None
-    year: int | None = None
+    enterprise: Id | None = None
+    chain: Id | None = None
+    year: Year | None = None
 
 
 class GrowthFirmOut(Schema):
@@ -252,7 +257,7 @@ def _resolve(request, data: ListingIn, listing: Listing | None = None) -> dict:
 
 
 @router.get("/listings", response=list[ListingOut], summary="供需信息列表（q：按检索词搜索，同义词通用）")
-@paginate(Page)
+@paginate(CappedPage)
 def list_listings(request, filters: Query[ListingFilter]):
     from .views import search_listings
 
@@ -319,8 +324,8 @@ def listing_matches(request, pk: int, limit: int = 10):
 # --- contacts ----------------------------------------------------------------------------------------
 
 @router.get("/contacts", response=list[ContactOut], summary="对接意向列表")
-@paginate(Page)
-def list_contacts(request, status: str | None = None):
+@paginate(CappedPage)
+def list_contacts(request, status: ContactStatus | None = None):
     qs = ContactRequest.objects.visible_to(request.user).order_by("-id")
     return qs.filter(status=status) if status else qs
 
@@ -352,8 +357,8 @@ transition_endpoints(router, CONTACT, path="contacts", out=ContactOut)
 # --- deals -------------------------------------------------------------------------------------------
 
 @router.get("/deals", response=list[DealOut], summary="对接成果（签约）列表")
-@paginate(Page)
-def list_deals(request, chain: int | None = None, meeting: int | None = None):
+@paginate(CappedPage)
+def list_deals(request, chain: Id | None = None, meeting: Id | None = None):
     qs = Deal.objects.visible_to(request.user).order_by("-signed_on", "-id")
     if chain:
         qs = qs.filter(chain_id=chain)
@@ -398,7 +403,7 @@ def update_deal(request, pk: int, data: DealPatch):
 MEETING_PERM = "您没有管理对接会的权限"
 
 
-def _meeting_fields(request, data: MeetingIn, meeting: MatchmakingMeeting | None = None) -> dict:
+def _meeting_fields(request, data: MatchmakingMeetingIn, meeting: MatchmakingMeeting | None = None) -> dict:
     from liantong.core.models import Zone
 
     zone_id = data.zone or (meeting.zone_id if meeting is not None else request.user.zone_id)
@@ -418,14 +423,14 @@ def _meeting_fields(request, data: MeetingIn, meeting: MatchmakingMeeting | None
 
 def _meeting_detail(request, meeting: MatchmakingMeeting) -> dict:
     deals = Deal.objects.visible_to(request.user).filter(meeting=meeting).order_by("-signed_on", "-id")
-    out = MeetingOut.model_validate(meeting).model_dump()
+    out = MatchmakingMeetingOut.model_validate(meeting).model_dump()
     out["deals"] = list(deals)
     out["deal_total"] = deals.aggregate(s=Sum("amount"))["s"] or Decimal(0)
     return out
 
 
-@router.get("/matchmaking-meetings", response=list[MeetingOut], summary="对接会列表（q：按会议名称搜索）")
-@paginate(Page)
+@router.get("/matchmaking-meetings", response=list[MatchmakingMeetingOut], summary="对接会列表（q：按会议名称搜索）")
+@paginate(CappedPage)
 def list_meetings(request, filters: Query[MeetingFilter]):
     qs = MatchmakingMeeting.objects.visible_to(request.user).order_by("-held_on", "-id")
     if filters.zone:
@@ -445,7 +450,7 @@ def get_meeting(request, pk: int):
 
 @router.post("/matchmaking-meetings", response={201: MeetingDetailOut, 400: Error, 403: Error, 409: Error},
              summary="新建对接会（园区内会议名称不可重复）")
-def create_meeting(request, data: MeetingIn):
+def create_meeting(request, data: MatchmakingMeetingIn):
     if not request.user.has_perm_code("matching.manage"):
         return Status(403, {"detail": MEETING_PERM})
     meeting = services.save_meeting(actor=request.user, new=True, **_meeting_fields(request, data))
@@ -454,7 +459,7 @@ def create_meeting(request, data: MeetingIn):
 
 @router.put("/matchmaking-meetings/{pk}", response={200: MeetingDetailOut, 400: Error, 403: Error, 409: Error},
             summary="修改对接会")
-def update_meeting(request, pk: int, data: MeetingIn):
+def update_meeting(request, pk: int, data: MatchmakingMeetingIn):
     meeting = get_object_or_404(MatchmakingMeeting.objects.visible_to(request.user, for_write=True), pk=pk)
     if not request.user.has_perm_code("matching.manage"):
         return Status(403, {"detail": MEETING_PERM})
@@ -475,7 +480,7 @@ def _require_revenue_role(request) -> None:
 
 @router.get("/revenues", response={200: list[RevenueOut], 403: Error},
             summary="企业年度营业收入（万元）列表：按企业、产业链、年度筛选")
-@paginate(Page)
+@paginate(CappedPage)
 def list_revenues(request, filters: Query[RevenueFilter]):
     _require_revenue_role(request)
     qs = EnterpriseRevenue.objects.visible_to(request.user).select_related("enterprise")

@@ -255,10 +255,13 @@ class DealEdit(ObjectEditView):
     form_class = forms.DealEditForm
     success_url_name = "matching:deal_detail"
 
-    def get_object(self, pk):
-        if pk is None or not services.may_edit_deals(self.request.user):
-            raise Http404("未找到该页面，或您无权访问")
-        return super().get_object(pk)
+    @classmethod
+    def may_create(cls, user) -> bool:
+        return False  # deals come from accepted contacts (contact_deal), never from a blank form
+
+    @classmethod
+    def may_edit(cls, user, obj) -> bool:
+        return services.may_edit_deals(user) and super().may_edit(user, obj)
 
 
 # --- meetings and revenues ---------------------------------------------------------------------------

@@ -5,33 +5,17 @@ import datetime
 
 from django.shortcuts import get_object_or_404
 from ninja import Field, FilterSchema, Query, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
+from liantong.core.lists import CappedPage, Error, Id, SearchText
 from liantong.core.services import Forbidden, ServiceError
 from liantong.core.workflow_api import transition_endpoints
 
 from . import services, transfers
-from .models import Chain, Enterprise, Member, MemberStatus, MemberTransfer, PartyOrg
+from .models import Chain, Enterprise, Member, MemberStatus, MemberTransfer, PartyOrg, TransferState
 from .transfers import TRANSFER
 
 router = Router(tags=["组织"])
-
-
-class Error(Schema):
-    detail: str
-    field: str | None = None
-
-
-class Page(PageNumberPagination):
-    class Input(Schema):
-        page: int = 1
-        page_size: int = 20
-
-    def paginate_queryset(self, queryset, pagination: Input, **params):
-        size = max(1, min(pagination.page_size, 200))
-        page = max(1, pagination.page)
-        offset = (page - 1) * size
-        return {"items": list(queryset[offset:offset + size]), "count": self._items_count(queryset)}
 
 
 class ChainOut(Schema):
@@ -87,11 +71,11 @@ class MemberOut(Schema):
 
 
 class OrgFilter(FilterSchema):
-    zone: int | None = None
-    chain: int | None = None
-    enterprise: int | None = None
-    party_org: int | None = None
-    q: str | None = None
+    zone: Id | None = None
+    chain: Id | None = None
+    enterprise: Id | None = None
+    party_org: Id | None = None
+    q: SearchText | None = None
 
 
 def _filter(qs, f: OrgFilter, lookups: dict[str, str]):
@@ -103,7 +87,7 @@ def _filter(qs, f: OrgFilter, lookups: dict[str, str]):
 
 
 @router.get("/chains", response=list[ChainOut], summary="产业链列表")
-@paginate(Page)
+@paginate(CappedPage)
 def list_chains(request, filters: Query[OrgFilter]):
     qs = Chain.objects.visible_to(request.user).order_by("id")
     return _filter(qs, filters, {"zone": "zone_id", "chain": "pk", "q": "name__icontains"})
@@ -115,7 +99,7 @@ def get_chain(request, pk: int):
 
 
 @router.get("/enterprises", response=list[EnterpriseOut], summary="企业列表")
-@paginate(Page)
+@paginate(CappedPage)
 def list_enterprises(request, filters: Query[OrgFilter]):
     qs = Enterprise.objects.visible_to(request.user).order_by("-id")
     return _filter(qs, filters, {"zone": "zone_id", "chain": "memberships__chain_id", "enterprise": "pk",
@@ -128,7 +112,7 @@ def get_enterprise(request, pk: int):
 
 
 @router.get("/party-orgs", response=list[PartyOrgOut], summary="党组织列表")
-@paginate(Page)
+@paginate(CappedPage)
 def list_party_orgs(request, filters: Query[OrgFilter]):
     qs = PartyOrg.objects.visible_to(request.user).order_by("path")
     qs = _filter(qs, filters, {"zone": "zone_id", "chain": "chain_id", "enterprise": "enterprise_id",
@@ -151,7 +135,7 @@ def _member_out(m: Member, personal: dict) -> dict:
 
 
 @router.get("/members", response=list[MemberOut], summary="党员列表（身份证号码、手机号码一律脱敏）")
-@paginate(Page)
+@paginate(CappedPage)
 def list_members(request, filters: Query[OrgFilter]):
     qs = Member.objects.visible_to(request.user).select_related("party_org").order_by("-id")
     qs = _filter(qs, filters, {"zone": "zone_id", "chain": "party_org__chain_id",
@@ -168,6 +152,10 @@ class _MemberRows:
 
     def count(self):
         return self.qs.count()
+
+    def capped_count(self, cap):
+        n = self.qs.order_by()[: cap + 1].count()
+        return min(n, cap), n > cap
 
     def __len__(self):
         return self.count()
@@ -287,8 +275,8 @@ class _TransferRows(_MemberRows):
 
 
 @router.get("/member-transfers", response=list[TransferOut], summary="组织关系转接（转入与转出）")
-@paginate(Page)
-def list_transfers(request, state: str | None = None):
+@paginate(CappedPage)
+def list_transfers(request, state: TransferState | None = None):
     qs = MemberTransfer.objects.visible_to(request.user).select_related("member", "from_org", "to_org")
     if state:
         qs = qs.filter(state=state)

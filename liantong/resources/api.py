@@ -14,20 +14,22 @@ from ninja import Field, File, FilterSchema, Query, Router, Schema, Status, Uplo
 from ninja.pagination import paginate
 
 from liantong.core.api import AttachmentOut
+from liantong.core.lists import CappedPage, DictValue, Error, Id, SearchText
 from liantong.core.models import Zone
 from liantong.core.services import Forbidden, ServiceError
 from liantong.core.workflow_api import transition_endpoints
-from liantong.orgs.api import Page
 from liantong.orgs.models import Chain, Department, Enterprise, Member, PartyOrg
 
 from . import services
 from .models import (
     ActionProject,
     Booking,
+    BookingState,
     DepartmentResource,
     JointMeeting,
     Milestone,
     Resolution,
+    ResolutionState,
     ServiceSquad,
     ServiceVisit,
     SharedResource,
@@ -38,9 +40,9 @@ router = Router(tags=["服务资源"])
 
 
 class Filters(FilterSchema):
-    zone: int | None = None
-    chain: int | None = None
-    q: str | None = Field(None, max_length=100)
+    zone: Id | None = None
+    chain: Id | None = None
+    q: SearchText | None = None
 
 
 def _filter(qs, f: Filters, *, chain: str | None, q: str):
@@ -51,11 +53,6 @@ def _filter(qs, f: Filters, *, chain: str | None, q: str):
     if f.q:
         qs = qs.filter(**{f"{q}__icontains": f.q.strip()})
     return qs
-
-
-class Error(Schema):
-    detail: str
-    field: str | None = None
 
 
 # The role a write needs, and the refusal (the same words as the services').
@@ -120,8 +117,8 @@ class DeptResourceOut(Schema):
 
 
 @router.get("/department-resources", response=list[DeptResourceOut], summary="部门资源清单")
-@paginate(Page)
-def list_dept_resources(request, filters: Query[Filters], department: int | None = None):
+@paginate(CappedPage)
+def list_dept_resources(request, filters: Query[Filters], department: Id | None = None):
     from django.db.models import Count
 
     qs = (DepartmentResource.objects.visible_to(request.user).select_related("department")
@@ -210,7 +207,7 @@ class ProjectOut(Schema):
 
 
 @router.get("/action-projects", response=list[ProjectOut], summary="行动项目清单")
-@paginate(Page)
+@paginate(CappedPage)
 def list_projects(request, filters: Query[Filters], flagship: bool | None = None):
     qs = ActionProject.objects.visible_to(request.user).prefetch_related("milestones").order_by("-flagship", "-id")
     if flagship is not None:
@@ -318,8 +315,8 @@ class SharedOut(Schema):
 
 
 @router.get("/shared-resources", response=list[SharedOut], summary="资源共享清单")
-@paginate(Page)
-def list_shared(request, filters: Query[Filters], category: str | None = None):
+@paginate(CappedPage)
+def list_shared(request, filters: Query[Filters], category: DictValue("shared_category", "资源类别") | None = None):
     qs = SharedResource.objects.visible_to(request.user).select_related("owner").order_by("-id")
     if category:
         qs = qs.filter(category=category)
@@ -437,8 +434,9 @@ class BookingIn(Schema):
 
 
 @router.get("/bookings", response=list[BookingOut], summary="预约申请（本企业提交的与本企业资源收到的）")
-@paginate(Page)
-def list_bookings(request, filters: Query[Filters], resource: int | None = None, state: str | None = None):
+@paginate(CappedPage)
+def list_bookings(request, filters: Query[Filters], resource: Id | None = None,
+                  state: BookingState | None = None):
     qs = Booking.objects.visible_to(request.user).order_by("-id")
     if resource:
         qs = qs.filter(resource_id=resource)
@@ -492,7 +490,7 @@ class VisitOut(Schema):
 
 
 @router.get("/service-squads", response=list[SquadOut], summary="帮办服务小分队")
-@paginate(Page)
+@paginate(CappedPage)
 def list_squads(request, filters: Query[Filters]):
     from django.db.models import Count
 
@@ -508,9 +506,9 @@ def get_squad(request, pk: int):
 
 
 @router.get("/service-visits", response=list[VisitOut], summary="帮办服务记录")
-@paginate(Page)
-def list_visits(request, filters: Query[Filters], squad: int | None = None, kind: str | None = None,
-                enterprise: int | None = None):
+@paginate(CappedPage)
+def list_visits(request, filters: Query[Filters], squad: Id | None = None,
+                kind: DictValue("visit_kind", "服务类型") | None = None, enterprise: Id | None = None):
     qs = ServiceVisit.objects.visible_to(request.user).order_by("-visited_on", "-id")
     for lookup, v in (("squad_id", squad), ("kind", kind), ("enterprise_id", enterprise)):
         if v:
@@ -642,7 +640,7 @@ class ResolutionOut(Schema):
         return obj.card_level()
 
 
-class MeetingOut(Schema):
+class JointMeetingOut(Schema):
     id: int
     zone_id: int
     chain_id: int
@@ -663,15 +661,15 @@ class MeetingOut(Schema):
         return list(obj.resolutions.all())
 
 
-@router.get("/joint-meetings", response=list[MeetingOut], summary="联席会议")
-@paginate(Page)
+@router.get("/joint-meetings", response=list[JointMeetingOut], summary="联席会议")
+@paginate(CappedPage)
 def list_meetings(request, filters: Query[Filters]):
     qs = (JointMeeting.objects.visible_to(request.user).prefetch_related("attending_orgs", "resolutions")
           .order_by("-held_on", "-id"))
     return _filter(qs, filters, chain="chain_id", q="title")
 
 
-@router.get("/joint-meetings/{pk}", response=MeetingOut, summary="联席会议详情（含议定事项）")
+@router.get("/joint-meetings/{pk}", response=JointMeetingOut, summary="联席会议详情（含议定事项）")
 def get_meeting(request, pk: int):
     return get_object_or_404(JointMeeting.objects.visible_to(request.user)
                              .prefetch_related("attending_orgs", "resolutions"), pk=pk)
@@ -696,7 +694,7 @@ class MeetingEditIn(Schema):
     attending_orgs: list[int] = Field(default_factory=list, description="参会党组织 id")
 
 
-class MeetingIn(MeetingEditIn):
+class JointMeetingIn(MeetingEditIn):
     resolutions: list[ResolutionIn] = Field(default_factory=list,
                                             description="议定事项：每项成为一项督办任务（时限、红黄牌）")
 
@@ -719,9 +717,9 @@ def _resolution_fields(request, data: ResolutionIn, *, zone_id: int, chain_id: i
     return fields
 
 
-@router.post("/joint-meetings", response={201: MeetingOut, **WRITE_ERRORS},
+@router.post("/joint-meetings", response={201: JointMeetingOut, **WRITE_ERRORS},
              summary="登记联席会议及其议定事项（全部成功或全部不写入）")
-def create_meeting(request, data: MeetingIn):
+def create_meeting(request, data: JointMeetingIn):
     _role(request, "resources.meeting")
     fields = _meeting_fields(request, data)
     chain = fields["chain"]
@@ -732,7 +730,7 @@ def create_meeting(request, data: MeetingIn):
     return Status(201, get_meeting(request, obj.pk))
 
 
-@router.put("/joint-meetings/{pk}", response={200: MeetingOut, **WRITE_ERRORS},
+@router.put("/joint-meetings/{pk}", response={200: JointMeetingOut, **WRITE_ERRORS},
             summary="修改联席会议（议定事项另用 POST /joint-meetings/{id}/resolutions 添加）")
 def update_meeting(request, pk: int, data: MeetingEditIn):
     _role(request, "resources.meeting")
@@ -752,8 +750,8 @@ def add_resolution(request, pk: int, data: ResolutionIn):
 
 
 @router.get("/resolutions", response=list[ResolutionOut], summary="议定事项督办")
-@paginate(Page)
-def list_resolutions(request, filters: Query[Filters], state: str | None = None):
+@paginate(CappedPage)
+def list_resolutions(request, filters: Query[Filters], state: ResolutionState | None = None):
     qs = Resolution.objects.visible_to(request.user).order_by("due_at", "id")
     if state:
         qs = qs.filter(state=state)

@@ -59,14 +59,10 @@ def _check_dict(code: str, value: str, label: str, field: str) -> None:
         raise ServiceError(f"{label}“{value}”不在字典中，请从列表中选择", field=field)
 
 
-def _is_system(actor) -> bool:
-    return actor is None or not getattr(actor, "pk", None) or getattr(actor, "is_superuser", False)
-
-
-def _require(actor, code: str, message: str) -> None:
-    """Users need the permission code; system jobs (actor None) and the demo do not."""
-    if not _is_system(actor) and not actor.has_perm_code(code):
-        raise ServiceError(message)
+# Services authorise (core.services): the permission code (403) and the write scope of the row and of the
+# unit it is written for (a 400 on that field), whoever calls — page, API, import, demo (a system writer).
+_is_system = core.is_system
+_require = core.require_perm
 
 
 def _can_write(actor, model, pk) -> bool:
@@ -139,7 +135,9 @@ def save_action_project(*, actor, zone, title: str, owner_name: str, project: Ac
     if project is not None and not _can_write(actor, ActionProject, project.pk):
         raise ServiceError("您无权修改该行动项目")
     unit = units[0]
-    if not _can_write(actor, type(unit), unit.pk):
+    unit_field = {Enterprise: "enterprise_id", Department: "department_id", PartyOrg: "party_org_id"}[type(unit)]
+    kept = project is not None and getattr(project, unit_field) == unit.pk
+    if not kept and not _can_write(actor, type(unit), unit.pk):  # a project may keep the unit it has
         raise ServiceError("只能为本级及下级单位立项", field="enterprise")
     existing = _existing(ActionProject, project, create_only=create_only, field="title",
                          message=f"本园区已有名为“{title}”的行动项目", zone=zone, title=title)

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from liantong.core.scoping import get_for_user
 from liantong.core.services import ServiceError
+from liantong.core.tables import Filter, flag
 from liantong.core.views_generic import ObjectDetailView, ObjectListView, PermissionMixin
 from liantong.orgs.models import Department
 
@@ -68,6 +69,7 @@ class OrderList(ObjectListView):
     search_fields = ["title", "ref"]
     select_related = ["enterprise"]
     excel_spec = excel.ORDERS
+    extra_params = [Filter(OVERDUE_PARAM, "已超时", "", flag)]
     create_url = "services:order_create"
     create_perm = "services.place"
 
@@ -104,6 +106,7 @@ class DeptInbox(ObjectListView):
     select_related = ["order", "order__enterprise"]
     ordering = "due_at"
     excel_spec = excel.ASSIGNMENTS
+    extra_params = [Filter(OVERDUE_PARAM, "已超时", "", flag), Filter("all", "含已办结", "", flag)]
 
     def base_queryset(self):
         qs = super().base_queryset().filter(active=True)
