@@ -184,7 +184,7 @@ class ContactDetail(ObjectDetailView):
     def extra_context(self, contact):
         sides = services.party_of(contact, self.request.user) if not self.request.user.is_platform_admin else set()
         actions = CONTACT.buttons(contact, self.request.user) if sides else []
-        deal = Deal.objects.filter(contact=contact).first()
+        deal = Deal.objects.visible_to(self.request.user).filter(contact=contact).first()
         return {"actions": actions, "deal": deal,
                 "deal_form": forms.DealForm(user=self.request.user, initial={"title": contact.listing.title})
                 if contact.status == ContactStatus.ACCEPTED and deal is None and sides else None}

@@ -14,7 +14,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from liantong.core import audit, calendar, dicts
+from liantong.core import audit, calendar, dicts, guarantees
 from liantong.core import services as core
 from liantong.core.files import Attachment, attach, check_upload
 from liantong.core.services import ServiceError
@@ -264,15 +264,23 @@ def request_booking(*, actor, resource: SharedResource, requester: Enterprise, s
 MAX_CALENDAR_DAYS = 366
 
 
+def approved_count(resource: SharedResource) -> int:
+    """How many approved bookings a visible resource has (a figure of the resource: no firm, no purpose)."""
+    with guarantees.unscoped("how many approved bookings a visible resource has: a count of the resource"):
+        return Booking.objects.filter(resource=resource, state=BookingState.APPROVED).count()
+
+
 def calendar_bookings(resource: SharedResource, first: datetime.date, last: datetime.date, *,
                       user=None) -> tuple[list[Booking], set[int]]:
     """The bookings the booking calendar shows from ``first`` to ``last`` (inclusive), by start date, and the
     ids of those whose firm and purpose ``user`` may see. Every approved booking is shown (which days are
     taken belongs to the visible resource); a pending one only to a user who may see that booking."""
     _check_span(first, last, MAX_CALENDAR_DAYS, "一次最多查询一年的预约日历", fields=("from", "to"))
-    rows = list(Booking.objects.filter(resource=resource, start_on__lte=last, end_on__gte=first,
-                                       state__in=[BookingState.APPROVED, BookingState.PENDING])
-                .select_related("requester").order_by("start_on", "id"))
+    with guarantees.unscoped("which days a visible resource is taken belongs to the resource; the firm and "
+                             "purpose only through visible_to below"):
+        rows = list(Booking.objects.filter(resource=resource, start_on__lte=last, end_on__gte=first,
+                                           state__in=[BookingState.APPROVED, BookingState.PENDING])
+                    .select_related("requester").order_by("start_on", "id"))
     visible = set(Booking.objects.visible_to(user).filter(pk__in=[b.pk for b in rows]).values_list("pk", flat=True)) \
         if user is not None else set()
     return [b for b in rows if b.state == BookingState.APPROVED or b.pk in visible], visible
