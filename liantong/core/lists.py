@@ -210,6 +210,7 @@ class Listing:
     ordering: str | Sequence[str] = "-id"
     sorts: Sequence[str] = ()  # the fields a reader may sort by (``?sort=name`` / ``?sort=-name``)
     select_related: Sequence[str] = ()
+    prefetch_related: Sequence[str] = ()
     extra_params: Sequence[Any] = ()  # parameters the caller applies itself (parsed, not applied here)
     search: Callable[[Any, str], Any] | None = None  # a list's own search (the listing hall's concepts)
     base: Callable[[Any], Any] | None = None  # the scoped rows; default ``model.objects.visible_to(user)``
@@ -228,7 +229,9 @@ class Listing:
 
     def rows(self, user):
         qs = self.base(user) if self.base is not None else self.model.objects.visible_to(user)
-        return qs.select_related(*self.select_related) if self.select_related else qs
+        if self.select_related:
+            qs = qs.select_related(*self.select_related)
+        return qs.prefetch_related(*self.prefetch_related) if self.prefetch_related else qs
 
     def queryset(self, user, params: dict, *, rows=None):
         """The scoped rows (``rows``, else ``rows(user)``) filtered, searched and ordered by ``params``."""
