@@ -6,6 +6,7 @@ import datetime
 import decimal
 import html
 import io
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -125,7 +126,7 @@ def write_columns(title: str, columns: list[Column], rows) -> bytes:
     export of a list without an import ``Spec``)."""
     wb = Workbook()
     ws = wb.active
-    ws.title = title[:31]
+    ws.title = re.sub(r"[\[\]:*?/\\]", "、", title)[:31] or "列表"  # Excel refuses these in a sheet name
     ws.append([c.title for c in columns])
     for cell in ws[1]:
         cell.font = Font(bold=True)
