@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, resolve, reverse
 from django.utils.functional import cached_property
 from django.views import View
 
@@ -151,7 +152,11 @@ class ObjectListView(PermissionMixin, View):
         return {}
 
     def can_create(self, user) -> bool:
-        """Whether the list offers its 新建 button: override when more than a permission decides."""
+        """Whether the list offers its 新增 button: the create page's own rule (``ObjectEditView.may_create``,
+        the rule its service applies), so the button shows exactly to those who can save."""
+        view = edit_view_for(self.create_url) if self.create_url else None
+        if view is not None:
+            return view.may_create(user)
         return not self.create_perm or user.has_perm_code(self.create_perm)
 
     def export(self, qs):
@@ -185,10 +190,18 @@ class ObjectDetailView(PermissionMixin, View):
             qs = qs.select_related(*self.select_related)
         return get_for_user(self.model, self.request.user, pk, for_write=for_write, queryset=qs)
 
+    edit_url_name: str | None = None  # default: this page's URL name with _detail → _edit
+
     def get(self, request, pk):
         obj = self.get_object(pk)
-        can_edit = (not self.edit_perm or request.user.has_perm_code(self.edit_perm)) and (
-            self.model.objects.visible_to(request.user, for_write=True).filter(pk=obj.pk).exists())
+        name = self.edit_url_name or (request.resolver_match.view_name.removesuffix("_detail") + "_edit"
+                                      if request.resolver_match else "")
+        view = edit_view_for(name, pk=obj.pk) if name else None
+        if view is not None:  # the edit page's own rule: no 编辑 button for whom it would refuse
+            can_edit = view.may_edit(request.user, obj)
+        else:
+            can_edit = (not self.edit_perm or request.user.has_perm_code(self.edit_perm)) and (
+                self.model.objects.visible_to(request.user, for_write=True).filter(pk=obj.pk).exists())
         ctx = {"object": obj, "title": str(obj), "can_edit": can_edit}
         ctx.update(self.extra_context(obj))
         return render(request, self.template_name, ctx)
@@ -227,8 +240,23 @@ class GenericDetailView(ObjectDetailView):
                 "list_url": reverse(f"{self.url_prefix}_list")}
 
 
+def edit_view_for(url_name: str, *, pk=None):
+    """The ``ObjectEditView`` subclass behind a URL name (None when there is none)."""
+    try:
+        view = resolve(reverse(url_name, args=[pk] if pk is not None else [])).func
+    except NoReverseMatch:
+        return None
+    cls = getattr(view, "view_class", None)
+    return cls if cls is not None and issubclass(cls, ObjectEditView) else None
+
+
 class ObjectEditView(PermissionMixin, View):
-    """Create (pk None) or edit an object through a form whose ``save(actor=…)`` calls a service."""
+    """Create (pk None) or edit an object through a form whose ``save(actor=…)`` calls a service.
+
+    ``may_create(user)`` and ``may_edit(user, obj)`` are the page's rules, and the lists' 新增 and the
+    detail pages' 编辑 buttons ask them (``edit_view_for``): the view's permission, the object in the
+    user's write scope, and for a new row a parent the user may write (``form.may_create()``) — the rule
+    the service applies when it saves."""
 
     model = None
     form_class = None
@@ -236,12 +264,32 @@ class ObjectEditView(PermissionMixin, View):
     success_url_name: str = ""
     create_perm: str | None = None
 
+    @classmethod
+    def _has_perms(cls, user, *codes) -> bool:
+        return user.is_authenticated and all(user.has_perm_code(c) for c in codes if c)
+
+    @classmethod
+    def may_create(cls, user) -> bool:
+        if not cls._has_perms(user, cls.perm, cls.create_perm):
+            return False
+        form = cls.form_class(user=user)
+        return form.may_create() if hasattr(form, "may_create") else True
+
+    @classmethod
+    def may_edit(cls, user, obj) -> bool:
+        return cls._has_perms(user, cls.perm) and (
+            cls.model.objects.visible_to(user, for_write=True).filter(pk=obj.pk).exists())
+
     def get_object(self, pk):
+        user = self.request.user
         if pk is None:
-            if self.create_perm and not self.request.user.has_perm_code(self.create_perm):
+            if not self.may_create(user):
                 raise Http404("未找到该页面，或您无权访问")
             return None
-        return get_for_user(self.model, self.request.user, pk, for_write=True)
+        obj = get_for_user(self.model, user, pk, for_write=True)
+        if not self.may_edit(user, obj):
+            raise Http404("未找到该页面，或您无权访问")
+        return obj
 
     def get(self, request, pk=None):
         obj = self.get_object(pk)

@@ -163,7 +163,7 @@ class ContactDetail(ObjectDetailView):
     def extra_context(self, contact):
         sides = services.party_of(contact, self.request.user) if not self.request.user.is_platform_admin else set()
         actions = CONTACT.buttons(contact, self.request.user) if sides else []
-        deal = Deal.objects.filter(contact=contact).first()
+        deal = Deal.objects.visible_to(self.request.user).filter(contact=contact).first()
         return {"actions": actions, "deal": deal,
                 "deal_form": forms.DealForm(user=self.request.user, initial={"title": contact.listing.title})
                 if contact.status == ContactStatus.ACCEPTED and deal is None and sides else None}
@@ -234,10 +234,13 @@ class DealEdit(ObjectEditView):
     form_class = forms.DealEditForm
     success_url_name = "matching:deal_detail"
 
-    def get_object(self, pk):
-        if pk is None or not services.may_edit_deals(self.request.user):
-            raise Http404("未找到该页面，或您无权访问")
-        return super().get_object(pk)
+    @classmethod
+    def may_create(cls, user) -> bool:
+        return False  # deals come from accepted contacts (contact_deal), never from a blank form
+
+    @classmethod
+    def may_edit(cls, user, obj) -> bool:
+        return services.may_edit_deals(user) and super().may_edit(user, obj)
 
 
 # --- meetings and revenues ---------------------------------------------------------------------------

@@ -58,7 +58,7 @@ class ChainDetail(ObjectDetailView):
 
     def extra_context(self, chain):
         user = self.request.user
-        memberships = (ChainMembership.objects.filter(chain=chain).select_related("enterprise", "node")
+        memberships = (ChainMembership.objects.visible_to(user).filter(chain=chain).select_related("enterprise", "node")
                        .order_by("-role", "enterprise__name"))
         nodes = list(chain.nodes.all())
         by_node = {n.pk: [] for n in nodes}

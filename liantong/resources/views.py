@@ -14,6 +14,7 @@ from django.shortcuts import redirect
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from liantong.core import guarantees
 from liantong.core.scoping import get_for_user
 from liantong.core.services import ServiceError
 from liantong.core.views_generic import ObjectDetailView, ObjectEditView, ObjectListView
@@ -22,7 +23,6 @@ from . import excel, forms, services, tables
 from .models import (
     ActionProject,
     Booking,
-    BookingState,
     DepartmentResource,
     JointMeeting,
     Milestone,
@@ -53,6 +53,12 @@ def _citations(user, **lookup):
 # --- 部门资源清单 ---------------------------------------------------------------------------------------
 
 
+
+def _times_cited(**target) -> int:
+    """How often a visible resource or project was cited: a figure of the resource, no order shown."""
+    with guarantees.unscoped("how often a visible resource or project was cited: a count, no order shown"):
+        return OrderCitation.objects.filter(**target).count()
+
 class DeptResourceList(ObjectListView):
     listing = tables.DEPT_RESOURCES
     model = DepartmentResource
@@ -71,7 +77,7 @@ class DeptResourceDetail(ObjectDetailView):
 
     def extra_context(self, obj):
         return {"citations": _citations(self.request.user, resource=obj),
-                "n_citations": OrderCitation.objects.filter(resource=obj).count(),
+                "n_citations": _times_cited(resource=obj),
                 "can_cite": self.request.user.has_perm_code("resources.cite"),
                 "cite_form": forms.CitationForm(), "cite_url": "resources:deptresource_cite"}
 
@@ -106,7 +112,7 @@ class ProjectDetail(ObjectDetailView):
     def extra_context(self, obj):
         return {"milestones": obj.milestones.all(), "milestone_form": forms.MilestoneForm(),
                 "citations": _citations(self.request.user, project=obj),
-                "n_citations": OrderCitation.objects.filter(project=obj).count(),
+                "n_citations": _times_cited(project=obj),
                 "can_cite": self.request.user.has_perm_code("resources.cite"),
                 "cite_form": forms.CitationForm(), "cite_url": "resources:project_cite",
                 "today": timezone.localdate()}
@@ -229,7 +235,7 @@ class SharedDetail(ObjectDetailView):
             "can_book": (user.has_perm_code("resources.book") and user.enterprise_id
                          and user.enterprise_id != obj.owner_id and user.zone_id == obj.zone_id),
             "booking_form": forms.BookingForm(),
-            "n_approved": Booking.objects.filter(resource=obj, state=BookingState.APPROVED).count(),
+            "n_approved": services.approved_count(obj),
         }
 
 

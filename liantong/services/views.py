@@ -135,7 +135,8 @@ class SupervisionBoard(ObjectListView):
         # grouped by the department's key, read from the (zone, cleared_at, department, level) index
         # alone; the few department names come in a second query
         rows = list(self.base_queryset().order_by().values("department_id", "level").annotate(n=Count("pk")))
-        names = dict(Department.objects.filter(pk__in={r["department_id"] for r in rows if r["department_id"]})
+        names = dict(Department.objects.visible_to(self.request.user)
+                     .filter(pk__in={r["department_id"] for r in rows if r["department_id"]})
                      .values_list("pk", "name"))
         by_dept: dict[str, dict] = {}
         for r in rows:
@@ -277,7 +278,7 @@ def inbox(request):
         n = services.mark_read(request.user)
         messages.success(request, f"已将 {n} 条消息标为已读")
         return redirect("services:inbox")
-    qs = Notification.objects.filter(user=request.user).order_by("-id")
+    qs = Notification.objects.owned_by(request.user).order_by("-id")
     if request.GET.get("unread") == "1":
         qs = qs.filter(read_at__isnull=True)
     page = Paginator(qs, 20).get_page(request.GET.get("page"))
