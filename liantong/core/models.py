@@ -55,7 +55,9 @@ class ScopedQuerySet(models.QuerySet):
         return clone
 
     def _guarded(self, fn, *args, **kwargs):
-        if guarantees.watching() and not self._scoped and "instance" not in self._hints:
+        if not guarantees.watching():  # production: one context-variable look-up
+            return fn(*args, **kwargs)
+        if not self._scoped and "instance" not in self._hints:
             guarantees.report_read(self.model)
         with guarantees.inside_read():  # prefetches and nested reads of an evaluated queryset are its own
             return fn(*args, **kwargs)

@@ -5,10 +5,13 @@ from liantong.core.guarantees import ZHENJIANG, Entry, register
 FIRM_A = "江苏省镇江船厂（集团）有限公司"
 
 register(
+    # 镇江海帆 (firm_b)'s listing on the ship chain
     Entry("matching.Listing", sample={"title": "船用舾装件（舱口盖、导缆孔）"}, readers=ZHENJIANG,
+          writers={"admin", "zone_staff", "chain_staff", "firm_b"},
           page="matching:listing_detail", edit_page="matching:listing_edit", list_page="matching:listing_list",
           api=("/api/v1/listings/{pk}", "/api/v1/listings/{pk}/matches"), api_list="/api/v1/listings"),
     Entry("matching.MatchmakingMeeting", sample={"zone__short_name": "镇江"}, readers=ZHENJIANG,
+          writers={"admin", "zone_staff", "chain_staff"},  # matching.manage: the committees
           page="matching:meeting_detail", edit_page="matching:meeting_edit", list_page="matching:meeting_list",
           api=("/api/v1/matchmaking-meetings/{pk}",), api_list="/api/v1/matchmaking-meetings"),
     # firm_a asked 镇江长润 about its ship plate: the two firms and the committees see it, firm_b does not
