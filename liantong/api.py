@@ -10,6 +10,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer, django_auth
 
 from liantong.accounts.models import ApiToken, TokenRefused
+from liantong.core.lists import BadParameter
 from liantong.core.services import ServiceError
 
 
@@ -85,6 +86,14 @@ def _invalid(request, exc):
                "loc": list(e.get("loc", ()))} for e in exc.errors]
     detail = "请求数据有误：" + "；".join(f"{e['field']} {e['msg']}" for e in errors[:5])
     return api.create_response(request, {"detail": detail, "errors": errors}, status=422)
+
+
+@api.exception_handler(BadParameter)
+def _bad_parameter(request, exc):
+    """A list's query parameter that passed the schema but not its listing (``core.lists``): a dictionary
+    value that is not the dictionary's, a sort that is no column …; the same 422 as the schema's."""
+    error = {"field": exc.name, "type": "value_error", "msg": exc.problem, "loc": ["query", exc.name]}
+    return api.create_response(request, {"detail": f"请求数据有误：{exc.message}", "errors": [error]}, status=422)
 
 
 @api.exception_handler(ServiceError)

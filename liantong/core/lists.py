@@ -14,15 +14,18 @@ API lists answer one page shape, ``CappedPage``: ``{items, count, capped}``, cou
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
+from django.db.models import Q
 from ninja import Field, Schema
 from ninja.pagination import PageNumberPagination
-from pydantic import AfterValidator
+from pydantic import AfterValidator, create_model
 
-from . import dicts
+from . import dicts, textsearch
 
 MAX_ID = 2**63 - 1  # the largest BIGINT (PostgreSQL) / INTEGER (SQLite)
 CAP = 10_000  # lists count at most this many rows (core.views_generic.CappedPaginator, CappedPage)
@@ -187,3 +190,101 @@ def capped_count(queryset, cap: int = CAP) -> tuple[int, bool]:
         n = len(queryset)
     return min(n, cap), n > cap
 
+
+# --- one read declaration per list ------------------------------------------------------------------------
+
+
+@dataclass
+class Listing:
+    """How a list is read — declared once, used by its page (``ObjectListView``), its API endpoint
+    (``Listing.endpoint``) and its Excel export alike: the scoped rows, the filters (``core.tables.Filter``),
+    the search (the token index of ``core.textsearch`` when the model has one over ``search_fields``, else
+    ``icontains``; or the list's own ``search``), the orderings a reader may pick, and the capped count.
+
+    ``parse`` turns a query string into typed values or raises ``BadParameter``; ``queryset`` applies them.
+    """
+
+    model: type
+    filters: Sequence[Any] = ()
+    search_fields: Sequence[str] = ()
+    ordering: str | Sequence[str] = "-id"
+    sorts: Sequence[str] = ()  # the fields a reader may sort by (``?sort=name`` / ``?sort=-name``)
+    select_related: Sequence[str] = ()
+    prefetch_related: Sequence[str] = ()
+    extra_params: Sequence[Any] = ()  # parameters the caller applies itself (parsed, not applied here)
+    search: Callable[[Any, str], Any] | None = None  # a list's own search (the listing hall's concepts)
+    base: Callable[[Any], Any] | None = None  # the scoped rows; default ``model.objects.visible_to(user)``
+
+    def parse(self, query, user) -> dict:
+        """``query`` (a QueryDict or dict) parsed: every filter and extra parameter, ``q``, ``sort``, ``page``."""
+        out = {f.name: f.clean(self.model, query.get(f.name), user) for f in [*self.filters, *self.extra_params]}
+        raw_page = (query.get("page") or "").strip()
+        out["page"] = parse_int("page", "页码", raw_page) if raw_page else 1
+        sort = (query.get("sort") or "").strip()
+        if sort and sort.lstrip("-") not in self.sorts:
+            raise BadParameter("sort", "排序", "取值无效" + (f"，可选 {'、'.join(self.sorts)}" if self.sorts else ""))
+        out["sort"] = sort
+        out["q"] = (query.get("q") or "").replace("\x00", "").strip()[:100]  # (PostgreSQL refuses NUL in text)
+        return out
+
+    def rows(self, user):
+        qs = self.base(user) if self.base is not None else self.model.objects.visible_to(user)
+        if self.select_related:
+            qs = qs.select_related(*self.select_related)
+        return qs.prefetch_related(*self.prefetch_related) if self.prefetch_related else qs
+
+    def queryset(self, user, params: dict, *, rows=None):
+        """The scoped rows (``rows``, else ``rows(user)``) filtered, searched and ordered by ``params``."""
+        qs = self.rows(user) if rows is None else rows
+        for f in self.filters:
+            value = params.get(f.name)
+            if value is not None:
+                qs = f.apply(qs, value, user) if getattr(f, "apply", None) else qs.filter(**{f.lookup: value})
+        q = params.get("q")
+        if q:
+            qs = self.search_rows(qs, q)
+        sort = params.get("sort")
+        if sort:
+            return qs.order_by(sort, "-id")
+        return qs.order_by(*([self.ordering] if isinstance(self.ordering, str) else self.ordering))
+
+    def search_rows(self, qs, q: str):
+        if self.search is not None:
+            return self.search(qs, q)
+        if self.uses_text_index():
+            return textsearch.search(qs, q, self.search_fields)
+        if not self.search_fields:
+            return qs
+        cond = Q()
+        for f in self.search_fields:
+            cond |= Q(**{f"{f}__icontains": q})
+        return qs.filter(cond)
+
+    def uses_text_index(self) -> bool:
+        """The model's token index covers every searched field (``docs/search.md``)."""
+        return (textsearch.is_searchable(self.model) and bool(self.search_fields)
+                and set(self.search_fields) <= set(self.model.search_sources))
+
+    def read(self, request):
+        """The API's rows: the request's query string parsed (``BadParameter`` → 422) and applied."""
+        return self.queryset(request.user, self.parse(request.GET, request.user))
+
+    def query_schema(self, name: str) -> type[Schema]:
+        """The API's query parameters as a schema, for the documentation and for pydantic's first check (the
+        same ``parse`` runs after it): ids are ``Id``, flags ``bool``, dates ``date``, the rest text."""
+        fields: dict[str, Any] = {}
+        for f in [*self.filters, *self.extra_params]:
+            kind = field_kind(self.model, f.lookup)[0] if f.lookup else TEXT
+            if isinstance(f.choices, str):
+                kind = CHOICE
+            many = f.lookup.endswith("__in")
+            typ = {INT: Id, BOOL: bool, DATE: datetime.date}.get(kind, str) if not many else str
+            desc = f.label + ("（可逗号分隔多个）" if many else "")
+            if isinstance(f.choices, str):  # (not listed here: the schema is built at import, before the database)
+                desc += f"（数据字典 {f.choices} 的取值）"
+            fields[f.name] = (typ | None, Field(None, description=desc))
+        if self.search_fields or self.search is not None:
+            fields["q"] = (SearchText | None, Field(None, description="检索词"))
+        if self.sorts:
+            fields["sort"] = (str | None, Field(None, description="排序：" + "、".join(self.sorts) + "（前加 - 为倒序）"))
+        return create_model(name, __base__=Schema, **fields)

@@ -6,21 +6,22 @@ each list search, filters, sorting, pagination and Excel export, and send writes
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, resolve, reverse
 from django.utils.functional import cached_property
 from django.views import View
 
-from . import audit, lists, textsearch
+from . import audit, lists
 from .scoping import get_for_user
 from .services import ServiceError
-from .tables import Column, Filter
+from .tables import Column, Filter, write_columns
 
 
 def _field_label(model, path: str) -> str:
@@ -71,7 +72,12 @@ class CappedPaginator(Paginator):
 
 
 class ObjectListView(PermissionMixin, View):
+    """A list page read through its ``Listing`` (``core/lists.py``, ``docs/lists.md``): the same declaration
+    serves the API endpoint and the Excel export. Declare ``listing = …``, or the parts below and the view
+    assembles one (``sort`` takes the columns' ``order`` fields)."""
+
     model = None
+    listing: lists.Listing | None = None
     columns: list[Column] = []
     filters: list[Filter] = []
     search_fields: list[str] = []
@@ -81,58 +87,39 @@ class ObjectListView(PermissionMixin, View):
     title = ""
     create_url: str | None = None
     create_perm: str | None = None
-    excel_spec = None  # an excel.Spec: enables ?export=xlsx
+    excel_spec = None  # an excel.Spec: the export is re-importable; without one it holds the page's columns
     extra_params: list[Filter] = []  # parameters the view applies itself (parsed like filters, not shown)
     template_name = "core/object_list.html"
 
+    def get_listing(self) -> lists.Listing:
+        if self.listing is not None:
+            return self.listing
+        return lists.Listing(self.model, filters=self.filters, search_fields=self.search_fields,
+                             ordering=self.ordering, sorts=[c.order for c in self.columns if c.order],
+                             select_related=self.select_related)
+
     def base_queryset(self):
-        return self.model.objects.visible_to(self.request.user)
+        """The rows before filters: the listing's scoped rows (override to narrow them, e.g. an inbox)."""
+        return self.get_listing().rows(self.request.user)
 
     @cached_property
     def params(self) -> dict:
-        """The query string parsed at the edge (``core.lists``): every filter, ``extra_params``, ``page``,
-        ``sort``, ``q`` and ``export``. Raises ``BadParameter`` (the page answers 400) before any query."""
+        """The query string parsed at the edge (``Listing.parse``) plus ``export``. Raises ``BadParameter``
+        (the page answers 400) before any query runs."""
         g, user = self.request.GET, self.request.user
-        out = {f.name: f.clean(self.model, g.get(f.name), user) for f in [*self.filters, *self.extra_params]}
-        raw_page = (g.get("page") or "").strip()
-        out["page"] = lists.parse_int("page", "页码", raw_page) if raw_page else 1
-        sort = (g.get("sort") or "").strip()
-        if sort and sort.lstrip("-") not in {c.order for c in self.columns if c.order}:
-            raise lists.BadParameter("sort", "排序", "取值无效")
-        out["sort"] = sort
-        out["q"] = (g.get("q") or "").replace("\x00", "").strip()[:100]  # (PostgreSQL refuses NUL in text)
-        export = (g.get("export") or "").strip()
+        out = self.get_listing().parse(g, user)
+        out.update({f.name: f.clean(self.model, g.get(f.name), user) for f in self.extra_params})
+        export = (self.request.GET.get("export") or "").strip()
         if export and export != "xlsx":
             raise lists.BadParameter("export", "导出格式", "仅支持 xlsx")
         out["export"] = export
         return out
 
     def get_queryset(self):
-        qs = self.base_queryset()
-        if self.select_related:
-            qs = qs.select_related(*self.select_related)
-        params = self.params
-        q = params["q"]
-        if q and self.uses_text_index():
-            qs = textsearch.search(qs, q, self.search_fields)
-        elif q and self.search_fields:
-            cond = Q()
-            for f in self.search_fields:
-                cond |= Q(**{f"{f}__icontains": q})
-            qs = qs.filter(cond)
-        for f in self.filters:
-            v = params[f.name]
-            if v is not None:
-                qs = qs.filter(**{f.lookup: v})
-        sort = params["sort"]
-        qs = qs.order_by(sort, "-id") if sort else qs.order_by(self.ordering)
-        return qs
+        return self.get_listing().queryset(self.request.user, self.params, rows=self.base_queryset())
 
     def uses_text_index(self) -> bool:
-        """Search by the model's token index (core.textsearch) when it has one covering the searched
-        fields; else ``icontains`` over ``search_fields``."""
-        return (textsearch.is_searchable(self.model) and bool(self.search_fields)
-                and set(self.search_fields) <= set(self.model.search_sources))
+        return self.get_listing().uses_text_index()
 
     def get(self, request, *args, **kwargs):
         try:
@@ -140,7 +127,7 @@ class ObjectListView(PermissionMixin, View):
         except lists.BadParameter as exc:
             return render(request, "core/error.html", {"code": 400, "message": exc.message}, status=400)
         qs = self.get_queryset()
-        if self.params["export"] == "xlsx" and self.excel_spec is not None:
+        if self.params["export"] == "xlsx":
             return self.export(qs)
         paginator = CappedPaginator(qs, self.paginate_by)
         page = paginator.get_page(self.params["page"])
@@ -150,12 +137,12 @@ class ObjectListView(PermissionMixin, View):
             "columns": self.columns,
             "rows": rows,
             "page": page,
-            "filters": [(f, f.options(request.user), request.GET.get(f.name, "")) for f in self.filters],
+            "filters": [(f, f.options(request.user), request.GET.get(f.name, "")) for f in self.get_listing().filters],
             "q": request.GET.get("q", ""),
-            "can_export": self.excel_spec is not None,
+            "can_export": True,  # every list exports what it shows
             "create_url": self.create_url if self.can_create(request.user) else None,
             "search_placeholder": "搜索" + "、".join(dict.fromkeys(
-                _field_label(self.model, f) for f in self.search_fields[:3])),
+                _field_label(self.model, f) for f in self.get_listing().search_fields[:3])),
         }
         ctx.update(self.extra_context())
         template = "core/_table.html" if request.headers.get("HX-Request") else self.template_name
@@ -173,16 +160,21 @@ class ObjectListView(PermissionMixin, View):
         return not self.create_perm or user.has_perm_code(self.create_perm)
 
     def export(self, qs):
+        """The list as a workbook, under the same filters and search: the model's import ``Spec`` when it has
+        one (so an export can be imported again), else exactly the page's columns."""
         from .excel import write_workbook
 
-        data = write_workbook(self.excel_spec, qs, user=self.request.user)
+        if self.excel_spec is not None:
+            title = self.excel_spec.title
+            data = write_workbook(self.excel_spec, qs, user=self.request.user)
+        else:
+            title = str(self.title or self.model._meta.verbose_name_plural)
+            data = write_columns(title, self.columns, qs.iterator(chunk_size=2000))
         audit.record(self.request.user, audit.AuditAction.EXPORT, None, object_type=self.model._meta.label_lower,
-                     object_repr=f"导出{self.excel_spec.title} {qs.count()} 行", zone=self.request.user.zone_id,
+                     object_repr=f"导出{title} {qs.count()} 行", zone=self.request.user.zone_id,
                      changes={"query": self.request.GET.urlencode()})
-        resp = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-        from urllib.parse import quote
-
-        resp["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(self.excel_spec.title)}.xlsx"
+        resp = HttpResponse(data, content_type=XLSX)
+        resp["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(title)}.xlsx"
         return resp
 
 
@@ -349,8 +341,6 @@ def import_upload(request, spec):
 
 def template_download(spec, filename: str) -> HttpResponse:
     """The spec's empty import template as a download."""
-    from urllib.parse import quote
-
     from .excel import template_workbook
 
     resp = HttpResponse(template_workbook(spec), content_type=XLSX)

@@ -15,12 +15,12 @@ from ninja import Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
-from liantong.core.lists import CappedPage, Error, Id, SearchText, Year
+from liantong.core.lists import CappedPage, Error, Id, Year
 from liantong.core.services import ServiceError
 from liantong.core.workflow_api import transition_endpoints
 from liantong.orgs.models import Chain, ChainMembership, ChainNode, Enterprise
 
-from . import index, services
+from . import index, services, tables
 from .models import (
     ContactRequest,
     ContactStatus,
@@ -28,8 +28,6 @@ from .models import (
     Deal,
     EnterpriseRevenue,
     Listing,
-    ListingKind,
-    ListingStatus,
     MatchmakingMeeting,
 )
 from .workflow import CONTACT
@@ -73,15 +71,6 @@ class ListingIn(Schema):
     quantity: str = ""
     region: str = ""
     valid_until: datetime.date | None = None
-
-
-class ListingFilter(Schema):
-    zone: Id | None = None
-    chain: Id | None = None
-    enterprise: Id | None = None
-    kind: ListingKind | None = None
-    status: ListingStatus | None = None
-    q: SearchText | None = None
 
 
 class MatchOut(Schema):
@@ -171,12 +160,6 @@ class MatchmakingMeetingIn(Schema):
     attendance: int = 0
 
 
-class MeetingFilter(Schema):
-    zone: Id | None = None
-    chain: Id | None = None
-    q: SearchText | None = None
-
-
 class RevenueOut(Schema):
     id: int
     zone_id: int
@@ -258,16 +241,8 @@ def _resolve(request, data: ListingIn, listing: Listing | None = None) -> dict:
 
 @router.get("/listings", response=list[ListingOut], summary="供需信息列表（q：按检索词搜索，同义词通用）")
 @paginate(CappedPage)
-def list_listings(request, filters: Query[ListingFilter]):
-    from .views import search_listings
-
-    qs = Listing.objects.visible_to(request.user).select_related("enterprise").order_by("-id")
-    for key, lookup in (("zone", "zone_id"), ("chain", "chain_id"), ("enterprise", "enterprise_id"),
-                        ("kind", "kind"), ("status", "status")):
-        v = getattr(filters, key)
-        if v not in (None, ""):
-            qs = qs.filter(**{lookup: v})
-    return search_listings(qs, filters.q or "")
+def list_listings(request, filters: Query[tables.LISTINGS.query_schema("ListingQuery")]):
+    return tables.LISTINGS.read(request)
 
 
 @router.get("/listings/{pk}", response=ListingOut, summary="供需信息详情")
@@ -431,15 +406,8 @@ def _meeting_detail(request, meeting: MatchmakingMeeting) -> dict:
 
 @router.get("/matchmaking-meetings", response=list[MatchmakingMeetingOut], summary="对接会列表（q：按会议名称搜索）")
 @paginate(CappedPage)
-def list_meetings(request, filters: Query[MeetingFilter]):
-    qs = MatchmakingMeeting.objects.visible_to(request.user).order_by("-held_on", "-id")
-    if filters.zone:
-        qs = qs.filter(zone_id=filters.zone)
-    if filters.chain:
-        qs = qs.filter(chain_id=filters.chain)
-    if filters.q and filters.q.strip():
-        qs = qs.filter(title__icontains=filters.q.strip()[:100])
-    return qs
+def list_meetings(request, filters: Query[tables.MEETINGS.query_schema("MatchmakingMeetingQuery")]):
+    return tables.MEETINGS.read(request)
 
 
 @router.get("/matchmaking-meetings/{pk}", response=MeetingDetailOut,

@@ -4,14 +4,14 @@
 import datetime
 
 from django.shortcuts import get_object_or_404
-from ninja import Field, FilterSchema, Query, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
-from liantong.core.lists import CappedPage, Error, Id, SearchText
+from liantong.core.lists import CappedPage, Error
 from liantong.core.services import Forbidden, ServiceError
 from liantong.core.workflow_api import transition_endpoints
 
-from . import services, transfers
+from . import services, tables, transfers
 from .models import Chain, Enterprise, Member, MemberStatus, MemberTransfer, PartyOrg, TransferState
 from .transfers import TRANSFER
 
@@ -70,27 +70,10 @@ class MemberOut(Schema):
     is_mgmt_backbone: bool
 
 
-class OrgFilter(FilterSchema):
-    zone: Id | None = None
-    chain: Id | None = None
-    enterprise: Id | None = None
-    party_org: Id | None = None
-    q: SearchText | None = None
-
-
-def _filter(qs, f: OrgFilter, lookups: dict[str, str]):
-    for key, lookup in lookups.items():
-        v = getattr(f, key)
-        if v not in (None, ""):
-            qs = qs.filter(**{lookup: v})
-    return qs
-
-
 @router.get("/chains", response=list[ChainOut], summary="产业链列表")
 @paginate(CappedPage)
-def list_chains(request, filters: Query[OrgFilter]):
-    qs = Chain.objects.visible_to(request.user).order_by("id")
-    return _filter(qs, filters, {"zone": "zone_id", "chain": "pk", "q": "name__icontains"})
+def list_chains(request, filters: Query[tables.CHAINS.query_schema("ChainQuery")]):
+    return tables.CHAINS.read(request)
 
 
 @router.get("/chains/{pk}", response=ChainOut, summary="产业链详情")
@@ -100,10 +83,8 @@ def get_chain(request, pk: int):
 
 @router.get("/enterprises", response=list[EnterpriseOut], summary="企业列表")
 @paginate(CappedPage)
-def list_enterprises(request, filters: Query[OrgFilter]):
-    qs = Enterprise.objects.visible_to(request.user).order_by("-id")
-    return _filter(qs, filters, {"zone": "zone_id", "chain": "memberships__chain_id", "enterprise": "pk",
-                                 "q": "name__icontains"})
+def list_enterprises(request, filters: Query[tables.ENTERPRISES.query_schema("EnterpriseQuery")]):
+    return tables.ENTERPRISES.read(request)
 
 
 @router.get("/enterprises/{pk}", response=EnterpriseOut, summary="企业详情")
@@ -111,16 +92,10 @@ def get_enterprise(request, pk: int):
     return get_object_or_404(Enterprise.objects.visible_to(request.user), pk=pk)
 
 
-@router.get("/party-orgs", response=list[PartyOrgOut], summary="党组织列表")
+@router.get("/party-orgs", response=list[PartyOrgOut], summary="党组织列表（party_org：该组织及其下级）")
 @paginate(CappedPage)
-def list_party_orgs(request, filters: Query[OrgFilter]):
-    qs = PartyOrg.objects.visible_to(request.user).order_by("path")
-    qs = _filter(qs, filters, {"zone": "zone_id", "chain": "chain_id", "enterprise": "enterprise_id",
-                               "q": "name__icontains"})
-    if filters.party_org:
-        parent = PartyOrg.objects.visible_to(request.user).filter(pk=filters.party_org).first()
-        qs = qs.filter(path__startswith=parent.path) if parent else qs.none()
-    return qs
+def list_party_orgs(request, filters: Query[tables.PARTY_ORGS.query_schema("PartyOrgQuery")]):
+    return tables.PARTY_ORGS.read(request)
 
 
 @router.get("/party-orgs/{pk}", response=PartyOrgOut, summary="党组织详情")
@@ -136,12 +111,8 @@ def _member_out(m: Member, personal: dict) -> dict:
 
 @router.get("/members", response=list[MemberOut], summary="党员列表（身份证号码、手机号码一律脱敏）")
 @paginate(CappedPage)
-def list_members(request, filters: Query[OrgFilter]):
-    qs = Member.objects.visible_to(request.user).select_related("party_org").order_by("-id")
-    qs = _filter(qs, filters, {"zone": "zone_id", "chain": "party_org__chain_id",
-                               "enterprise": "party_org__enterprise_id", "party_org": "party_org_id",
-                               "q": "name__icontains"})
-    return _MemberRows(qs)
+def list_members(request, filters: Query[tables.MEMBERS.query_schema("MemberQuery")]):
+    return _MemberRows(tables.MEMBERS.read(request))
 
 
 class _MemberRows:

@@ -10,26 +10,24 @@ from decimal import Decimal
 
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from ninja import Field, File, FilterSchema, Query, Router, Schema, Status, UploadedFile
+from ninja import Field, File, Query, Router, Schema, Status, UploadedFile
 from ninja.pagination import paginate
 
 from liantong.core.api import AttachmentOut
-from liantong.core.lists import CappedPage, DictValue, Error, Id, SearchText
+from liantong.core.lists import CappedPage, Error
 from liantong.core.models import Zone
 from liantong.core.services import Forbidden, ServiceError
 from liantong.core.workflow_api import transition_endpoints
 from liantong.orgs.models import Chain, Department, Enterprise, Member, PartyOrg
 
-from . import services
+from . import services, tables
 from .models import (
     ActionProject,
     Booking,
-    BookingState,
     DepartmentResource,
     JointMeeting,
     Milestone,
     Resolution,
-    ResolutionState,
     ServiceSquad,
     ServiceVisit,
     SharedResource,
@@ -37,22 +35,6 @@ from .models import (
 from .workflow import BOOKING, RESOLUTION
 
 router = Router(tags=["服务资源"])
-
-
-class Filters(FilterSchema):
-    zone: Id | None = None
-    chain: Id | None = None
-    q: SearchText | None = None
-
-
-def _filter(qs, f: Filters, *, chain: str | None, q: str):
-    if f.zone:
-        qs = qs.filter(zone_id=f.zone)
-    if f.chain:
-        qs = qs.filter(**{chain: f.chain}) if chain else qs.none()
-    if f.q:
-        qs = qs.filter(**{f"{q}__icontains": f.q.strip()})
-    return qs
 
 
 # The role a write needs, and the refusal (the same words as the services').
@@ -118,14 +100,8 @@ class DeptResourceOut(Schema):
 
 @router.get("/department-resources", response=list[DeptResourceOut], summary="部门资源清单")
 @paginate(CappedPage)
-def list_dept_resources(request, filters: Query[Filters], department: Id | None = None):
-    from django.db.models import Count
-
-    qs = (DepartmentResource.objects.visible_to(request.user).select_related("department")
-          .annotate(n_citations=Count("citations")).order_by("-id"))
-    if department:
-        qs = qs.filter(department_id=department)
-    return _filter(qs, filters, chain=None, q="title")
+def list_dept_resources(request, filters: Query[tables.DEPT_RESOURCES.query_schema("DeptResourceQuery")]):
+    return tables.DEPT_RESOURCES.read(request)
 
 
 @router.get("/department-resources/{pk}", response=DeptResourceOut, summary="部门资源详情")
@@ -208,11 +184,8 @@ class ProjectOut(Schema):
 
 @router.get("/action-projects", response=list[ProjectOut], summary="行动项目清单")
 @paginate(CappedPage)
-def list_projects(request, filters: Query[Filters], flagship: bool | None = None):
-    qs = ActionProject.objects.visible_to(request.user).prefetch_related("milestones").order_by("-flagship", "-id")
-    if flagship is not None:
-        qs = qs.filter(flagship=flagship)
-    return _filter(qs, filters, chain="chain_id", q="title")
+def list_projects(request, filters: Query[tables.PROJECTS.query_schema("ProjectQuery")]):
+    return tables.PROJECTS.read(request)
 
 
 @router.get("/action-projects/{pk}", response=ProjectOut, summary="行动项目详情（含节点与进度）")
@@ -316,11 +289,8 @@ class SharedOut(Schema):
 
 @router.get("/shared-resources", response=list[SharedOut], summary="资源共享清单")
 @paginate(CappedPage)
-def list_shared(request, filters: Query[Filters], category: DictValue("shared_category", "资源类别") | None = None):
-    qs = SharedResource.objects.visible_to(request.user).select_related("owner").order_by("-id")
-    if category:
-        qs = qs.filter(category=category)
-    return _filter(qs, filters, chain="chain_id", q="name")
+def list_shared(request, filters: Query[tables.SHARED.query_schema("SharedResourceQuery")]):
+    return tables.SHARED.read(request)
 
 
 @router.get("/shared-resources/{pk}", response=SharedOut, summary="共享资源详情")
@@ -435,14 +405,8 @@ class BookingIn(Schema):
 
 @router.get("/bookings", response=list[BookingOut], summary="预约申请（本企业提交的与本企业资源收到的）")
 @paginate(CappedPage)
-def list_bookings(request, filters: Query[Filters], resource: Id | None = None,
-                  state: BookingState | None = None):
-    qs = Booking.objects.visible_to(request.user).order_by("-id")
-    if resource:
-        qs = qs.filter(resource_id=resource)
-    if state:
-        qs = qs.filter(state=state)
-    return _filter(qs, filters, chain="resource__chain_id", q="purpose")
+def list_bookings(request, filters: Query[tables.BOOKINGS.query_schema("BookingQuery")]):
+    return tables.BOOKINGS.read(request)
 
 
 @router.get("/bookings/{pk}", response=BookingOut, summary="预约申请详情")
@@ -491,11 +455,8 @@ class VisitOut(Schema):
 
 @router.get("/service-squads", response=list[SquadOut], summary="帮办服务小分队")
 @paginate(CappedPage)
-def list_squads(request, filters: Query[Filters]):
-    from django.db.models import Count
-
-    qs = ServiceSquad.objects.visible_to(request.user).annotate(n_visits=Count("visits")).order_by("id")
-    return _filter(qs, filters, chain="chain_id", q="name")
+def list_squads(request, filters: Query[tables.SQUADS.query_schema("SquadQuery")]):
+    return tables.SQUADS.read(request)
 
 
 @router.get("/service-squads/{pk}", response=SquadOut, summary="小分队详情")
@@ -507,13 +468,8 @@ def get_squad(request, pk: int):
 
 @router.get("/service-visits", response=list[VisitOut], summary="帮办服务记录")
 @paginate(CappedPage)
-def list_visits(request, filters: Query[Filters], squad: Id | None = None,
-                kind: DictValue("visit_kind", "服务类型") | None = None, enterprise: Id | None = None):
-    qs = ServiceVisit.objects.visible_to(request.user).order_by("-visited_on", "-id")
-    for lookup, v in (("squad_id", squad), ("kind", kind), ("enterprise_id", enterprise)):
-        if v:
-            qs = qs.filter(**{lookup: v})
-    return _filter(qs, filters, chain="squad__chain_id", q="result")
+def list_visits(request, filters: Query[tables.VISITS.query_schema("VisitQuery")]):
+    return tables.VISITS.read(request)
 
 
 @router.get("/service-visits/{pk}", response=VisitOut, summary="帮办服务记录详情")
@@ -663,10 +619,8 @@ class JointMeetingOut(Schema):
 
 @router.get("/joint-meetings", response=list[JointMeetingOut], summary="联席会议")
 @paginate(CappedPage)
-def list_meetings(request, filters: Query[Filters]):
-    qs = (JointMeeting.objects.visible_to(request.user).prefetch_related("attending_orgs", "resolutions")
-          .order_by("-held_on", "-id"))
-    return _filter(qs, filters, chain="chain_id", q="title")
+def list_meetings(request, filters: Query[tables.MEETINGS.query_schema("JointMeetingQuery")]):
+    return tables.MEETINGS.read(request)
 
 
 @router.get("/joint-meetings/{pk}", response=JointMeetingOut, summary="联席会议详情（含议定事项）")
@@ -751,11 +705,8 @@ def add_resolution(request, pk: int, data: ResolutionIn):
 
 @router.get("/resolutions", response=list[ResolutionOut], summary="议定事项督办")
 @paginate(CappedPage)
-def list_resolutions(request, filters: Query[Filters], state: ResolutionState | None = None):
-    qs = Resolution.objects.visible_to(request.user).order_by("due_at", "id")
-    if state:
-        qs = qs.filter(state=state)
-    return _filter(qs, filters, chain="meeting__chain_id", q="content")
+def list_resolutions(request, filters: Query[tables.RESOLUTIONS.query_schema("ResolutionQuery")]):
+    return tables.RESOLUTIONS.read(request)
 
 
 @router.get("/resolutions/{pk}", response=ResolutionOut, summary="议定事项详情")

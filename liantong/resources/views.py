@@ -60,18 +60,13 @@ def _times_cited(**target) -> int:
         return OrderCitation.objects.filter(**target).count()
 
 class DeptResourceList(ObjectListView):
+    listing = tables.DEPT_RESOURCES
     model = DepartmentResource
     title = "部门资源清单"
     columns = tables.DEPT_RESOURCE_COLUMNS
-    filters = tables.DEPT_RESOURCE_FILTERS
-    search_fields = ["title", "description", "conditions"]
-    select_related = ["department"]
     excel_spec = excel.DEPT_RESOURCE
     create_url = "resources:deptresource_create"
     create_perm = "resources.publish"
-
-    def get_queryset(self):
-        return super().get_queryset().annotate(n_citations=Count("citations"))
 
 
 class DeptResourceDetail(ObjectDetailView):
@@ -99,20 +94,13 @@ class DeptResourceEdit(ObjectEditView):
 
 
 class ProjectList(ObjectListView):
+    listing = tables.PROJECTS
     model = ActionProject
     title = "行动项目清单"
     columns = tables.PROJECT_COLUMNS
-    filters = tables.PROJECT_FILTERS
-    search_fields = ["title", "owner_name", "description"]
-    select_related = ["chain", "enterprise", "department", "party_org"]
-    ordering = "-flagship"
     excel_spec = excel.PROJECT
     create_url = "resources:project_create"
     create_perm = "resources.project"
-
-    def get_queryset(self):
-        qs = super().get_queryset().annotate(n_citations=Count("citations")).prefetch_related("milestones")
-        return qs if self.request.GET.get("sort") else qs.order_by("-flagship", "-id")
 
 
 class ProjectDetail(ObjectDetailView):
@@ -207,12 +195,10 @@ def project_cite(request, pk):
 
 
 class SharedList(ObjectListView):
+    listing = tables.SHARED
     model = SharedResource
     title = "资源共享清单"
     columns = tables.SHARED_COLUMNS
-    filters = tables.SHARED_FILTERS
-    search_fields = ["name", "description", "owner__name", "location"]
-    select_related = ["owner", "chain"]
     excel_spec = excel.SHARED
     create_url = "resources:shared_create"
     create_perm = "resources.share"
@@ -303,12 +289,10 @@ def booking_transition(request, pk):
 
 
 class BookingList(ObjectListView):
+    listing = tables.BOOKINGS
     model = Booking
     title = "预约申请"
     columns = tables.BOOKING_COLUMNS
-    filters = tables.BOOKING_FILTERS
-    search_fields = ["purpose", "resource__name", "requester__name"]
-    select_related = ["resource", "requester"]
     excel_spec = excel.BOOKING
 
 
@@ -316,19 +300,13 @@ class BookingList(ObjectListView):
 
 
 class SquadList(ObjectListView):
+    listing = tables.SQUADS
     model = ServiceSquad
     title = "帮办服务小分队"
     columns = tables.SQUAD_COLUMNS
-    filters = tables.SQUAD_FILTERS
-    search_fields = ["name", "leader_name", "member_names"]
-    select_related = ["chain"]
-    ordering = "id"
     excel_spec = excel.SQUAD
     create_url = "resources:squad_create"
     create_perm = "resources.squad"
-
-    def get_queryset(self):
-        return super().get_queryset().annotate(n_visits=Count("visits"))
 
 
 class SquadDetail(ObjectDetailView):
@@ -359,13 +337,10 @@ class SquadEdit(ObjectEditView):
 
 
 class VisitList(ObjectListView):
+    listing = tables.VISITS
     model = ServiceVisit
     title = "帮办服务记录"
     columns = tables.VISIT_COLUMNS
-    filters = tables.VISIT_FILTERS
-    search_fields = ["enterprise__name", "result", "squad__name"]
-    select_related = ["squad", "enterprise"]
-    ordering = "-visited_on"
     excel_spec = excel.VISIT
     create_url = "resources:visit_create"
     create_perm = "resources.squad"
@@ -393,13 +368,10 @@ class VisitEdit(ObjectEditView):
 
 
 class MeetingList(ObjectListView):
+    listing = tables.MEETINGS
     model = JointMeeting
     title = "联席会议"
     columns = tables.MEETING_COLUMNS
-    filters = tables.MEETING_FILTERS
-    search_fields = ["title", "minutes", "location"]
-    select_related = ["chain"]
-    ordering = "-held_on"
     excel_spec = excel.MEETING
     create_url = "resources:meeting_create"
     create_perm = "resources.meeting"
@@ -477,12 +449,9 @@ def resolution_transition(request, pk):
 class ResolutionList(ObjectListView):
     """The supervision list of resolutions: state, deadline and card, filterable by card."""
 
+    listing = tables.RESOLUTIONS
     model = Resolution
     title = "议定事项督办"
     columns = tables.RESOLUTION_COLUMNS
-    filters = tables.RESOLUTION_FILTERS
-    search_fields = ["content", "owner_name"]
-    select_related = ["meeting", "owner_enterprise", "owner_department", "owner_party_org"]
-    ordering = "due_at"
     excel_spec = excel.RESOLUTION
 

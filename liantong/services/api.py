@@ -20,11 +20,11 @@ from ninja.pagination import paginate
 
 from liantong.core import dicts
 from liantong.core.api import AttachmentOut
-from liantong.core.lists import MAX_ID, CappedPage, DictValue, Id, PageNumber, PageSize, SearchText
+from liantong.core.lists import MAX_ID, CappedPage, Id, PageNumber, PageSize, SearchText
 from liantong.core.workflow_api import transition_endpoints
 
-from . import services
-from .models import Card, Notification, OrderState, ServiceBundle, ServiceRequest
+from . import services, tables
+from .models import Card, Notification, ServiceBundle, ServiceRequest
 from .suggest import suggest
 from .workflow import ORDER_WORKFLOW, TransitionError, allowed_actions, category_limit
 
@@ -94,28 +94,14 @@ class OrderMoveParams(Schema):
     satisfaction: int | None = Field(None, description="满意度 1 不满意 / 2 基本满意 / 3 满意（评价）")
 
 
-class OrderFilter(Schema):
-    state: OrderState | None = None
-    category: DictValue("service_category", "诉求类别") | None = None
-    chain: Id | None = None
-    zone: Id | None = None
-    q: SearchText | None = None
-
-
 class Detail(Schema):
     detail: str
 
 
 @router.get("/orders", response=list[OrderOut], summary="企业需求清单（工单列表）")
 @paginate(CappedPage)
-def list_orders(request, filters: Query[OrderFilter]):
-    qs = ServiceRequest.objects.visible_to(request.user).order_by("-id")
-    for key, lookup in {"state": "state", "category": "category", "chain": "chain_id", "zone": "zone_id",
-                        "q": "title__icontains"}.items():
-        v = getattr(filters, key)
-        if v not in (None, ""):
-            qs = qs.filter(**{lookup: v})
-    return qs
+def list_orders(request, filters: Query[tables.ORDERS.query_schema("OrderQuery")]):
+    return tables.ORDERS.read(request)
 
 
 def _detail(order: ServiceRequest) -> dict:

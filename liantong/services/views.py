@@ -62,12 +62,10 @@ class OrderList(ObjectListView):
     """企业需求清单: every order the user may see (a firm: its own)."""
 
     model = ServiceRequest
+    listing = tables.ORDERS
     perm = "services.view"
     title = "企业需求清单"
     columns = tables.ORDER_COLUMNS
-    filters = tables.ORDER_FILTERS
-    search_fields = ["title", "ref"]
-    select_related = ["enterprise"]
     excel_spec = excel.ORDERS
     extra_params = [Filter(OVERDUE_PARAM, "已超时", "", flag)]
     create_url = "services:order_create"
@@ -80,12 +78,10 @@ class OrderList(ObjectListView):
 class DispatchQueue(OrderList):
     """The committee's dispatch queue: orders waiting for it (new, returned, extension, escalated)."""
 
+    listing = tables.QUEUE
     perm = "services.dispatch"
     title = "派单台"
-    ordering = "due_at"
     create_url = None
-    filters = [f for f in tables.ORDER_FILTERS if f.name != "state"] + [
-        tables.Filter("state", "状态", "state", lambda u: [(s.value, s.label) for s in QUEUE_STATES])]
 
     def base_queryset(self):
         return _only_overdue(self, super().base_queryset().filter(state__in=QUEUE_STATES))

@@ -37,8 +37,13 @@ def _list_views(resolver=None, namespace=""):
 LIST_VIEWS = sorted(_list_views(), key=lambda item: item[0])
 
 
+def _filters(cls) -> list:
+    """The filters a list page declares: its ``Listing``'s, or its own when it assembles one."""
+    return list(cls.listing.filters if cls.listing is not None else cls.filters)
+
+
 def _page_params(cls) -> list[str]:
-    return [f.name for f in [*cls.filters, *cls.extra_params]] + ["page", "sort"]
+    return [f.name for f in [*_filters(cls), *cls.extra_params]] + ["page", "sort"]
 
 
 PAGE_CASES = [(name, param) for name, cls in LIST_VIEWS for param in _page_params(cls)]
