@@ -71,7 +71,9 @@ def live_url(demo_template, django_db_blocker):
 
 
 @pytest.fixture(scope="session")
-def browser():
+def browser(live_url):
+    # after the server's database copy: Playwright's sync API runs an event loop in this thread, and Django
+    # refuses database calls (the PostgreSQL copy) while one runs
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
