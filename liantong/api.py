@@ -9,6 +9,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer, django_auth
 
+from liantong.core.lists import BadParameter
 from liantong.core.services import ServiceError
 
 
@@ -55,7 +56,7 @@ _ERROR_TEXT = {
     "enum": "取值无效，可选 {expected}", "literal_error": "取值无效，可选 {expected}", "list_type": "应为列表",
     "dict_type": "应为对象", "model_type": "应为对象", "model_attributes_type": "应为对象",
     "json_invalid": "不是有效的 JSON", "extra_forbidden": "不支持该字段", "uuid_parsing": "应为 UUID",
-    "decimal_max_digits": "数字位数过多", "decimal_max_places": "小数位数过多",
+    "decimal_max_digits": "数字位数过多", "decimal_max_places": "小数位数过多", "value_error": "取值无效",
 }
 _WRAPPERS = {"body", "data", "payload", "query", "path", "filters"}
 
@@ -81,6 +82,14 @@ def _invalid(request, exc):
                "loc": list(e.get("loc", ()))} for e in exc.errors]
     detail = "请求数据有误：" + "；".join(f"{e['field']} {e['msg']}" for e in errors[:5])
     return api.create_response(request, {"detail": detail, "errors": errors}, status=422)
+
+
+@api.exception_handler(BadParameter)
+def _bad_parameter(request, exc):
+    """A list's query parameter that passed the schema but not its listing (``core.lists``): a dictionary
+    value that is not the dictionary's, a sort that is no column …; the same 422 as the schema's."""
+    error = {"field": exc.name, "type": "value_error", "msg": exc.problem, "loc": ["query", exc.name]}
+    return api.create_response(request, {"detail": f"请求数据有误：{exc.message}", "errors": [error]}, status=422)
 
 
 @api.exception_handler(ServiceError)

@@ -9,7 +9,9 @@ class CoreConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
-        from . import checks, dicts, signals  # noqa: F401  (deploy checks, login audit receivers)
+        from . import checks, dicts, guarantees, signals  # noqa: F401  (deploy checks, login audit receivers)
+
+        guarantees.register_core()
 
         def _ensure(sender, **kwargs):
             if sender.name == self.name:

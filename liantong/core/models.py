@@ -16,16 +16,74 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from . import guarantees
 from .scoping import NOTHING, Scope
 
 
 class ScopedQuerySet(models.QuerySet):
-    """A queryset that knows how to restrict itself to what a user may see (NetBox ``restrict``)."""
+    """A queryset that knows how to restrict itself to what a user may see (NetBox ``restrict``).
+
+    It also remembers whether it went through the scoping layer (``visible_to``, ``get_for_user``,
+    ``as_scoped``), so the read guard (``guarantees.watch_reads``) can report a page that reads a scoped
+    model without it. Reads through a parent row (``order.assignments.all()``, prefetches) and reads inside
+    ``guarantees.unscoped(reason)`` are not reported."""
+
+    _scoped = False
 
     def visible_to(self, user, *, for_write: bool = False):
         from liantong.core.scoping import scope_q
 
-        return self.filter(scope_q(user, self.model, for_write=for_write))
+        return self.filter(scope_q(user, self.model, for_write=for_write)).as_scoped()
+
+    def owned_by(self, user):
+        """The user's own rows (the model's ``Scope.owner``: a user's notifications) — a read in scope by
+        definition, whatever the user's roles."""
+        owner = self.model.scope.owner
+        if owner is None:
+            raise TypeError(f"{self.model.__name__} has no owner lookup in its Scope")
+        return self.filter(**{owner: user}).as_scoped()
+
+    def as_scoped(self):
+        """Mark this queryset as restricted to a user already (the caller applied ``scope_q`` itself)."""
+        clone = self._chain()
+        clone._scoped = True
+        return clone
+
+    def _clone(self):
+        clone = super()._clone()
+        clone._scoped = self._scoped
+        return clone
+
+    def _guarded(self, fn, *args, **kwargs):
+        if not guarantees.watching():  # production: one context-variable look-up
+            return fn(*args, **kwargs)
+        if not self._scoped and "instance" not in self._hints:
+            guarantees.report_read(self.model)
+        with guarantees.inside_read():  # prefetches and nested reads of an evaluated queryset are its own
+            return fn(*args, **kwargs)
+
+    def _fetch_all(self):
+        if self._result_cache is None:
+            return self._guarded(super()._fetch_all)
+        return None
+
+    def count(self):
+        if self._result_cache is not None:
+            return len(self._result_cache)
+        return self._guarded(super().count)
+
+    def exists(self):
+        if self._result_cache is not None:
+            return bool(self._result_cache)
+        return self._guarded(super().exists)
+
+    def aggregate(self, *args, **kwargs):
+        return self._guarded(super().aggregate, *args, **kwargs)
+
+    def _iterator(self, use_chunked_fetch, chunk_size):
+        if guarantees.watching() and not self._scoped and "instance" not in self._hints:
+            guarantees.report_read(self.model)
+        yield from super()._iterator(use_chunked_fetch, chunk_size)
 
 
 ScopedManager = models.Manager.from_queryset(ScopedQuerySet)

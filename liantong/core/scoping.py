@@ -134,7 +134,10 @@ def get_for_user(model, user, pk, *, for_write: bool = False, queryset=None):
     from django.http import Http404
 
     qs = queryset if queryset is not None else model.objects.all()
+    qs = qs.filter(scope_q(user, model, for_write=for_write))
+    if hasattr(qs, "as_scoped"):
+        qs = qs.as_scoped()
     try:
-        return qs.filter(scope_q(user, model, for_write=for_write)).get(pk=pk)
+        return qs.get(pk=pk)
     except (model.DoesNotExist, ValueError, TypeError):
         raise Http404("未找到该记录，或您无权访问") from None

@@ -44,6 +44,51 @@ class Conflict(ServiceError):
     status = 409
 
 
+class OutOfScope(ServiceError):
+    """The object does not exist or is outside the user's (read or write) scope (API and pages: 404).
+    The one scope refusal of the project: services, the state machines (``core.workflow``) and the pages
+    raise it; its message says nothing more than “未找到/无权”."""
+
+    status = 404
+
+
+# --- who may write: services authorise ------------------------------------------------------------------
+#
+# Decided once (issue 7): the SERVICE authorises every write, not its caller. A page, an API handler, an
+# import or a form may check earlier to hide a button or answer sooner, but the service checks again, with
+# these two helpers, so no path can skip the rule. ``actor=None`` (the demo, ``gen``, the tick) and
+# superusers are system writers and pass.
+
+
+def is_system(actor) -> bool:
+    """System jobs (no actor, or one without a row) and superusers: not limited by roles or scope."""
+    return actor is None or not getattr(actor, "pk", None) or bool(getattr(actor, "is_superuser", False))
+
+
+def require_perm(actor, code: str, message: str = "您无权执行此操作", *, field: str | None = None) -> None:
+    """``Forbidden`` (403) unless ``actor`` holds permission ``code`` (or is a system writer)."""
+    if not is_system(actor) and not actor.has_perm_code(code):
+        raise Forbidden(message, field=field)
+
+
+def may_write(actor, obj: models.Model | None) -> bool:
+    """Whether ``obj`` is in ``actor``'s write scope (``visible_to(actor, for_write=True)``)."""
+    if obj is None or is_system(actor):
+        return True
+    return type(obj).objects.visible_to(actor, for_write=True).filter(pk=obj.pk).exists()
+
+
+def require_writable(actor, obj: models.Model | None, message: str | None = None, *,
+                     field: str | None = None) -> None:
+    """Refuse unless ``obj`` is in ``actor``'s write scope: ``OutOfScope`` (404) for the row being written;
+    with ``field`` — a unit the user *chose* (the firm, the department, the parent org) — a 400 on that
+    field, since the input is at fault, like any choice that is not on offer."""
+    if not may_write(actor, obj):
+        if field is not None:
+            raise ServiceError(message or f"只能选择您可以管理的{obj._meta.verbose_name}", field=field)
+        raise OutOfScope(message or f"未找到该{obj._meta.verbose_name}，或您无权修改")
+
+
 def constraint_messages(model: type[models.Model]) -> dict[str, str]:
     """Chinese text for each constraint of ``model`` whose Django message would name the constraint
     (a conditional unique or a check constraint without ``violation_error_message``): the model's

@@ -2,7 +2,7 @@
 
 A model opts in by inheriting :class:`Searchable` and naming the fields that feed its search text
 (``search_sources``). ``save()`` writes the tokens into the ``search_text`` column (every service
-write, Excel import and the demo go through it; ``orgs.gen._bulk`` / ``_insert`` fill it for the
+write, Excel import and the demo go through it; ``core.gen.bulk`` / ``insert`` fill it for the
 bulk generators; ``liantong reindex-search`` rebuilds it for existing rows).
 
 Tokens (:func:`index_tokens`), after NFKC and lower case:

@@ -100,7 +100,7 @@ def dict_item_save(request, pk):
 
 def _log_page(request, qs, template, title):
     _require(request, "core.audit")
-    qs = qs.filter(audit.readable(request.user))  # its zone's rows, and those strands share with it
+    qs = qs.filter(audit.readable(request.user)).as_scoped()  # its zone's rows, and those strands share with it
     g = request.GET
     if g.get("q"):
         qs = qs.filter(Q(actor_name__icontains=g["q"]) | Q(object_repr__icontains=g["q"]) | Q(ip__startswith=g["q"]))

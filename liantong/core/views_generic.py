@@ -6,20 +6,22 @@ each list search, filters, sorting, pagination and Excel export, and send writes
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, resolve, reverse
 from django.utils.functional import cached_property
 from django.views import View
 
-from . import audit, textsearch
+from . import audit, lists
 from .scoping import get_for_user
 from .services import ServiceError
-from .tables import Column, Filter
+from .tables import Column, Filter, write_columns
 
 
 def _field_label(model, path: str) -> str:
@@ -70,7 +72,12 @@ class CappedPaginator(Paginator):
 
 
 class ObjectListView(PermissionMixin, View):
+    """A list page read through its ``Listing`` (``core/lists.py``, ``docs/lists.md``): the same declaration
+    serves the API endpoint and the Excel export. Declare ``listing = …``, or the parts below and the view
+    assembles one (``sort`` takes the columns' ``order`` fields)."""
+
     model = None
+    listing: lists.Listing | None = None
     columns: list[Column] = []
     filters: list[Filter] = []
     search_fields: list[str] = []
@@ -80,72 +87,62 @@ class ObjectListView(PermissionMixin, View):
     title = ""
     create_url: str | None = None
     create_perm: str | None = None
-    excel_spec = None  # an excel.Spec: enables ?export=xlsx
+    excel_spec = None  # an excel.Spec: the export is re-importable; without one it holds the page's columns
+    extra_params: list[Filter] = []  # parameters the view applies itself (parsed like filters, not shown)
     template_name = "core/object_list.html"
 
+    def get_listing(self) -> lists.Listing:
+        if self.listing is not None:
+            return self.listing
+        return lists.Listing(self.model, filters=self.filters, search_fields=self.search_fields,
+                             ordering=self.ordering, sorts=[c.order for c in self.columns if c.order],
+                             select_related=self.select_related)
+
     def base_queryset(self):
-        return self.model.objects.visible_to(self.request.user)
+        """The rows before filters: the listing's scoped rows (override to narrow them, e.g. an inbox)."""
+        return self.get_listing().rows(self.request.user)
+
+    @cached_property
+    def params(self) -> dict:
+        """The query string parsed at the edge (``Listing.parse``) plus ``export``. Raises ``BadParameter``
+        (the page answers 400) before any query runs."""
+        g, user = self.request.GET, self.request.user
+        out = self.get_listing().parse(g, user)
+        out.update({f.name: f.clean(self.model, g.get(f.name), user) for f in self.extra_params})
+        export = (self.request.GET.get("export") or "").strip()
+        if export and export != "xlsx":
+            raise lists.BadParameter("export", "导出格式", "仅支持 xlsx")
+        out["export"] = export
+        return out
 
     def get_queryset(self):
-        qs = self.base_queryset()
-        if self.select_related:
-            qs = qs.select_related(*self.select_related)
-        g = self.request.GET
-        q = (g.get("q") or "").replace("\x00", "").strip()[:100]  # (PostgreSQL refuses NUL in text)
-        if q and self.uses_text_index():
-            qs = textsearch.search(qs, q, self.search_fields)
-        elif q and self.search_fields:
-            cond = Q()
-            for f in self.search_fields:
-                cond |= Q(**{f"{f}__icontains": q})
-            qs = qs.filter(cond)
-        for f in self.filters:
-            v = (g.get(f.name) or "").strip()
-            if v:
-                if f.lookup.endswith("__in"):
-                    qs = qs.filter(**{f.lookup: v.split(",")})
-                elif v in ("true", "false") and not f.lookup.endswith("_id"):
-                    qs = qs.filter(**{f.lookup: v == "true"})
-                else:
-                    try:
-                        qs = qs.filter(**{f.lookup: v})
-                    except (ValueError, TypeError, ValidationError):
-                        qs = qs.none()  # a malformed filter value matches nothing, never a 500
-        sort = g.get("sort") or ""
-        orders = {c.order for c in self.columns if c.order}
-        if sort.lstrip("-") in orders:
-            qs = qs.order_by(sort, "-id")
-        else:
-            qs = qs.order_by(self.ordering)
-        return qs
+        return self.get_listing().queryset(self.request.user, self.params, rows=self.base_queryset())
 
     def uses_text_index(self) -> bool:
-        """Search by the model's token index (core.textsearch) when it has one covering the searched
-        fields; else ``icontains`` over ``search_fields``."""
-        return (textsearch.is_searchable(self.model) and bool(self.search_fields)
-                and set(self.search_fields) <= set(self.model.search_sources))
+        return self.get_listing().uses_text_index()
 
     def get(self, request, *args, **kwargs):
+        try:
+            self.params  # noqa: B018 — parse the query string before anything reads it
+        except lists.BadParameter as exc:
+            return render(request, "core/error.html", {"code": 400, "message": exc.message}, status=400)
         qs = self.get_queryset()
-        if request.GET.get("export") == "xlsx" and self.excel_spec is not None:
+        if self.params["export"] == "xlsx":
             return self.export(qs)
         paginator = CappedPaginator(qs, self.paginate_by)
-        try:
-            page = paginator.get_page(request.GET.get("page"))
-        except Exception:
-            page = paginator.get_page(1)
+        page = paginator.get_page(self.params["page"])
         rows = [(obj, [c.cell(obj) for c in self.columns]) for obj in page.object_list]
         ctx = {
             "title": self.title or self.model._meta.verbose_name_plural,
             "columns": self.columns,
             "rows": rows,
             "page": page,
-            "filters": [(f, f.options(request.user), request.GET.get(f.name, "")) for f in self.filters],
+            "filters": [(f, f.options(request.user), request.GET.get(f.name, "")) for f in self.get_listing().filters],
             "q": request.GET.get("q", ""),
-            "can_export": self.excel_spec is not None,
+            "can_export": True,  # every list exports what it shows
             "create_url": self.create_url if self.can_create(request.user) else None,
             "search_placeholder": "搜索" + "、".join(dict.fromkeys(
-                _field_label(self.model, f) for f in self.search_fields[:3])),
+                _field_label(self.model, f) for f in self.get_listing().search_fields[:3])),
         }
         ctx.update(self.extra_context())
         template = "core/_table.html" if request.headers.get("HX-Request") else self.template_name
@@ -155,20 +152,29 @@ class ObjectListView(PermissionMixin, View):
         return {}
 
     def can_create(self, user) -> bool:
-        """Whether the list offers its 新建 button: override when more than a permission decides."""
+        """Whether the list offers its 新增 button: the create page's own rule (``ObjectEditView.may_create``,
+        the rule its service applies), so the button shows exactly to those who can save."""
+        view = edit_view_for(self.create_url) if self.create_url else None
+        if view is not None:
+            return view.may_create(user)
         return not self.create_perm or user.has_perm_code(self.create_perm)
 
     def export(self, qs):
+        """The list as a workbook, under the same filters and search: the model's import ``Spec`` when it has
+        one (so an export can be imported again), else exactly the page's columns."""
         from .excel import write_workbook
 
-        data = write_workbook(self.excel_spec, qs, user=self.request.user)
+        if self.excel_spec is not None:
+            title = self.excel_spec.title
+            data = write_workbook(self.excel_spec, qs, user=self.request.user)
+        else:
+            title = str(self.title or self.model._meta.verbose_name_plural)
+            data = write_columns(title, self.columns, qs.iterator(chunk_size=2000))
         audit.record(self.request.user, audit.AuditAction.EXPORT, None, object_type=self.model._meta.label_lower,
-                     object_repr=f"导出{self.excel_spec.title} {qs.count()} 行", zone=self.request.user.zone_id,
+                     object_repr=f"导出{title} {qs.count()} 行", zone=self.request.user.zone_id,
                      changes={"query": self.request.GET.urlencode()})
-        resp = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-        from urllib.parse import quote
-
-        resp["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(self.excel_spec.title)}.xlsx"
+        resp = HttpResponse(data, content_type=XLSX)
+        resp["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(title)}.xlsx"
         return resp
 
 
@@ -184,10 +190,18 @@ class ObjectDetailView(PermissionMixin, View):
             qs = qs.select_related(*self.select_related)
         return get_for_user(self.model, self.request.user, pk, for_write=for_write, queryset=qs)
 
+    edit_url_name: str | None = None  # default: this page's URL name with _detail → _edit
+
     def get(self, request, pk):
         obj = self.get_object(pk)
-        can_edit = (not self.edit_perm or request.user.has_perm_code(self.edit_perm)) and (
-            self.model.objects.visible_to(request.user, for_write=True).filter(pk=obj.pk).exists())
+        name = self.edit_url_name or (request.resolver_match.view_name.removesuffix("_detail") + "_edit"
+                                      if request.resolver_match else "")
+        view = edit_view_for(name, pk=obj.pk) if name else None
+        if view is not None:  # the edit page's own rule: no 编辑 button for whom it would refuse
+            can_edit = view.may_edit(request.user, obj)
+        else:
+            can_edit = (not self.edit_perm or request.user.has_perm_code(self.edit_perm)) and (
+                self.model.objects.visible_to(request.user, for_write=True).filter(pk=obj.pk).exists())
         ctx = {"object": obj, "title": str(obj), "can_edit": can_edit}
         ctx.update(self.extra_context(obj))
         return render(request, self.template_name, ctx)
@@ -226,8 +240,23 @@ class GenericDetailView(ObjectDetailView):
                 "list_url": reverse(f"{self.url_prefix}_list")}
 
 
+def edit_view_for(url_name: str, *, pk=None):
+    """The ``ObjectEditView`` subclass behind a URL name (None when there is none)."""
+    try:
+        view = resolve(reverse(url_name, args=[pk] if pk is not None else [])).func
+    except NoReverseMatch:
+        return None
+    cls = getattr(view, "view_class", None)
+    return cls if cls is not None and issubclass(cls, ObjectEditView) else None
+
+
 class ObjectEditView(PermissionMixin, View):
-    """Create (pk None) or edit an object through a form whose ``save(actor=…)`` calls a service."""
+    """Create (pk None) or edit an object through a form whose ``save(actor=…)`` calls a service.
+
+    ``may_create(user)`` and ``may_edit(user, obj)`` are the page's rules, and the lists' 新增 and the
+    detail pages' 编辑 buttons ask them (``edit_view_for``): the view's permission, the object in the
+    user's write scope, and for a new row a parent the user may write (``form.may_create()``) — the rule
+    the service applies when it saves."""
 
     model = None
     form_class = None
@@ -235,12 +264,32 @@ class ObjectEditView(PermissionMixin, View):
     success_url_name: str = ""
     create_perm: str | None = None
 
+    @classmethod
+    def _has_perms(cls, user, *codes) -> bool:
+        return user.is_authenticated and all(user.has_perm_code(c) for c in codes if c)
+
+    @classmethod
+    def may_create(cls, user) -> bool:
+        if not cls._has_perms(user, cls.perm, cls.create_perm):
+            return False
+        form = cls.form_class(user=user)
+        return form.may_create() if hasattr(form, "may_create") else True
+
+    @classmethod
+    def may_edit(cls, user, obj) -> bool:
+        return cls._has_perms(user, cls.perm) and (
+            cls.model.objects.visible_to(user, for_write=True).filter(pk=obj.pk).exists())
+
     def get_object(self, pk):
+        user = self.request.user
         if pk is None:
-            if self.create_perm and not self.request.user.has_perm_code(self.create_perm):
+            if not self.may_create(user):
                 raise Http404("未找到该页面，或您无权访问")
             return None
-        return get_for_user(self.model, self.request.user, pk, for_write=True)
+        obj = get_for_user(self.model, user, pk, for_write=True)
+        if not self.may_edit(user, obj):
+            raise Http404("未找到该页面，或您无权访问")
+        return obj
 
     def get(self, request, pk=None):
         obj = self.get_object(pk)
@@ -292,8 +341,6 @@ def import_upload(request, spec):
 
 def template_download(spec, filename: str) -> HttpResponse:
     """The spec's empty import template as a download."""
-    from urllib.parse import quote
-
     from .excel import template_workbook
 
     resp = HttpResponse(template_workbook(spec), content_type=XLSX)

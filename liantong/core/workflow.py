@@ -32,10 +32,9 @@ from dataclasses import dataclass, field
 from django.db import models, transaction
 from django.utils import timezone
 
-from . import audit
+from . import audit, guarantees
 from .models import AuditAction, AuditLog
-from .scoping import scope_q
-from .services import Forbidden, ServiceError
+from .services import Forbidden, OutOfScope, ServiceError
 
 # --- refusals ------------------------------------------------------------------------------------------
 
@@ -54,10 +53,8 @@ class WrongRole(TransitionError, Forbidden):
     status = 403
 
 
-class OutOfScope(TransitionError):
-    """The object does not exist or the user may not see it (404; says nothing more)."""
-
-    status = 404
+# A move on an object the user cannot see raises ``OutOfScope`` (404): core.services' one scope refusal,
+# imported here so the strands may keep importing it from core.workflow.
 
 
 # --- the declaration -------------------------------------------------------------------------------------
@@ -169,8 +166,10 @@ class Workflow:
         """The object's moves, oldest first: its own timeline (``history_of``) or its audit rows."""
         if self.history_of is not None:
             return self.history_of(obj)
-        return AuditLog.objects.filter(object_type=self.model._meta.label_lower, object_id=str(obj.pk),
-                                       action=AuditAction.TRANSITION).order_by("at", "id")
+        # the moves of an object the caller already holds (read through the scoping layer): its own history
+        with guarantees.unscoped("the history of an object the caller already holds"):
+            return list(AuditLog.objects.filter(object_type=self.model._meta.label_lower, object_id=str(obj.pk),
+                                                action=AuditAction.TRANSITION).order_by("at", "id"))
 
     # --- the one function that moves an object
 
@@ -227,7 +226,7 @@ class Workflow:
     def _in_scope(self, obj, actor) -> bool:
         if not self.scoped or actor is None or not getattr(actor, "pk", None):
             return True  # system jobs and the demo
-        return self.model.objects.filter(scope_q(actor, self.model), pk=obj.pk).exists()
+        return self.model.objects.visible_to(actor).filter(pk=obj.pk).exists()
 
 
 # --- the registry: strands register, core finds -----------------------------------------------------------

@@ -15,21 +15,24 @@ from ninja import Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
+from liantong.core.lists import CappedPage, Error, Id, Year
 from liantong.core.services import ServiceError
 from liantong.core.workflow_api import transition_endpoints
-from liantong.orgs.api import Page
 from liantong.orgs.models import Chain, ChainMembership, ChainNode, Enterprise
 
-from . import index, services
-from .models import ContactRequest, ContractStatus, Deal, EnterpriseRevenue, Listing, MatchmakingMeeting
+from . import index, services, tables
+from .models import (
+    ContactRequest,
+    ContactStatus,
+    ContractStatus,
+    Deal,
+    EnterpriseRevenue,
+    Listing,
+    MatchmakingMeeting,
+)
 from .workflow import CONTACT
 
 router = Router(tags=["供需对接"])
-
-
-class Error(Schema):
-    detail: str
-    field: str | None = None
 
 
 class ListingOut(Schema):
@@ -68,15 +71,6 @@ class ListingIn(Schema):
     quantity: str = ""
     region: str = ""
     valid_until: datetime.date | None = None
-
-
-class ListingFilter(Schema):
-    zone: int | None = None
-    chain: int | None = None
-    enterprise: int | None = None
-    kind: str | None = None
-    status: str | None = None
-    q: str | None = None
 
 
 class MatchOut(Schema):
@@ -138,7 +132,7 @@ class DealPatch(Schema):
     note: str | None = None
 
 
-class MeetingOut(Schema):
+class MatchmakingMeetingOut(Schema):
     id: int
     zone_id: int
     chain_id: int | None
@@ -150,12 +144,12 @@ class MeetingOut(Schema):
     attendance: int
 
 
-class MeetingDetailOut(MeetingOut):
+class MeetingDetailOut(MatchmakingMeetingOut):
     deals: list[DealOut]
     deal_total: Decimal
 
 
-class MeetingIn(Schema):
+class MatchmakingMeetingIn(Schema):
     title: str
     held_on: datetime.date
     zone: int | None = None
@@ -164,12 +158,6 @@ class MeetingIn(Schema):
     organiser: str = ""
     description: str = ""
     attendance: int = 0
-
-
-class MeetingFilter(Schema):
-    zone: int | None = None
-    chain: int | None = None
-    q: str | None = None
 
 
 class RevenueOut(Schema):
@@ -197,9 +185,9 @@ class RevenueUpdate(Schema):
 
 
 class RevenueFilter(Schema):
-    enterprise: int | None = None
-    chain: int | None = None
-    year: int | None = None
+    enterprise: Id | None = None
+    chain: Id | None = None
+    year: Year | None = None
 
 
 class GrowthFirmOut(Schema):
@@ -252,17 +240,9 @@ def _resolve(request, data: ListingIn, listing: Listing | None = None) -> dict:
 
 
 @router.get("/listings", response=list[ListingOut], summary="供需信息列表（q：按检索词搜索，同义词通用）")
-@paginate(Page)
-def list_listings(request, filters: Query[ListingFilter]):
-    from .views import search_listings
-
-    qs = Listing.objects.visible_to(request.user).select_related("enterprise").order_by("-id")
-    for key, lookup in (("zone", "zone_id"), ("chain", "chain_id"), ("enterprise", "enterprise_id"),
-                        ("kind", "kind"), ("status", "status")):
-        v = getattr(filters, key)
-        if v not in (None, ""):
-            qs = qs.filter(**{lookup: v})
-    return search_listings(qs, filters.q or "")
+@paginate(CappedPage)
+def list_listings(request, filters: Query[tables.LISTINGS.query_schema("ListingQuery")]):
+    return tables.LISTINGS.read(request)
 
 
 @router.get("/listings/{pk}", response=ListingOut, summary="供需信息详情")
@@ -319,8 +299,8 @@ def listing_matches(request, pk: int, limit: int = 10):
 # --- contacts ----------------------------------------------------------------------------------------
 
 @router.get("/contacts", response=list[ContactOut], summary="对接意向列表")
-@paginate(Page)
-def list_contacts(request, status: str | None = None):
+@paginate(CappedPage)
+def list_contacts(request, status: ContactStatus | None = None):
     qs = ContactRequest.objects.visible_to(request.user).order_by("-id")
     return qs.filter(status=status) if status else qs
 
@@ -352,8 +332,8 @@ transition_endpoints(router, CONTACT, path="contacts", out=ContactOut)
 # --- deals -------------------------------------------------------------------------------------------
 
 @router.get("/deals", response=list[DealOut], summary="对接成果（签约）列表")
-@paginate(Page)
-def list_deals(request, chain: int | None = None, meeting: int | None = None):
+@paginate(CappedPage)
+def list_deals(request, chain: Id | None = None, meeting: Id | None = None):
     qs = Deal.objects.visible_to(request.user).order_by("-signed_on", "-id")
     if chain:
         qs = qs.filter(chain_id=chain)
@@ -398,7 +378,7 @@ def update_deal(request, pk: int, data: DealPatch):
 MEETING_PERM = "您没有管理对接会的权限"
 
 
-def _meeting_fields(request, data: MeetingIn, meeting: MatchmakingMeeting | None = None) -> dict:
+def _meeting_fields(request, data: MatchmakingMeetingIn, meeting: MatchmakingMeeting | None = None) -> dict:
     from liantong.core.models import Zone
 
     zone_id = data.zone or (meeting.zone_id if meeting is not None else request.user.zone_id)
@@ -418,23 +398,16 @@ def _meeting_fields(request, data: MeetingIn, meeting: MatchmakingMeeting | None
 
 def _meeting_detail(request, meeting: MatchmakingMeeting) -> dict:
     deals = Deal.objects.visible_to(request.user).filter(meeting=meeting).order_by("-signed_on", "-id")
-    out = MeetingOut.model_validate(meeting).model_dump()
+    out = MatchmakingMeetingOut.model_validate(meeting).model_dump()
     out["deals"] = list(deals)
     out["deal_total"] = deals.aggregate(s=Sum("amount"))["s"] or Decimal(0)
     return out
 
 
-@router.get("/matchmaking-meetings", response=list[MeetingOut], summary="对接会列表（q：按会议名称搜索）")
-@paginate(Page)
-def list_meetings(request, filters: Query[MeetingFilter]):
-    qs = MatchmakingMeeting.objects.visible_to(request.user).order_by("-held_on", "-id")
-    if filters.zone:
-        qs = qs.filter(zone_id=filters.zone)
-    if filters.chain:
-        qs = qs.filter(chain_id=filters.chain)
-    if filters.q and filters.q.strip():
-        qs = qs.filter(title__icontains=filters.q.strip()[:100])
-    return qs
+@router.get("/matchmaking-meetings", response=list[MatchmakingMeetingOut], summary="对接会列表（q：按会议名称搜索）")
+@paginate(CappedPage)
+def list_meetings(request, filters: Query[tables.MEETINGS.query_schema("MatchmakingMeetingQuery")]):
+    return tables.MEETINGS.read(request)
 
 
 @router.get("/matchmaking-meetings/{pk}", response=MeetingDetailOut,
@@ -445,7 +418,7 @@ def get_meeting(request, pk: int):
 
 @router.post("/matchmaking-meetings", response={201: MeetingDetailOut, 400: Error, 403: Error, 409: Error},
              summary="新建对接会（园区内会议名称不可重复）")
-def create_meeting(request, data: MeetingIn):
+def create_meeting(request, data: MatchmakingMeetingIn):
     if not request.user.has_perm_code("matching.manage"):
         return Status(403, {"detail": MEETING_PERM})
     meeting = services.save_meeting(actor=request.user, new=True, **_meeting_fields(request, data))
@@ -454,7 +427,7 @@ def create_meeting(request, data: MeetingIn):
 
 @router.put("/matchmaking-meetings/{pk}", response={200: MeetingDetailOut, 400: Error, 403: Error, 409: Error},
             summary="修改对接会")
-def update_meeting(request, pk: int, data: MeetingIn):
+def update_meeting(request, pk: int, data: MatchmakingMeetingIn):
     meeting = get_object_or_404(MatchmakingMeeting.objects.visible_to(request.user, for_write=True), pk=pk)
     if not request.user.has_perm_code("matching.manage"):
         return Status(403, {"detail": MEETING_PERM})
@@ -475,7 +448,7 @@ def _require_revenue_role(request) -> None:
 
 @router.get("/revenues", response={200: list[RevenueOut], 403: Error},
             summary="企业年度营业收入（万元）列表：按企业、产业链、年度筛选")
-@paginate(Page)
+@paginate(CappedPage)
 def list_revenues(request, filters: Query[RevenueFilter]):
     _require_revenue_role(request)
     qs = EnterpriseRevenue.objects.visible_to(request.user).select_related("enterprise")

@@ -52,3 +52,5 @@ class MatchingConfig(AppConfig):
             ("negotiating", "洽谈中", "warning"), ("signed", "已签约", "primary"), ("performing", "履约中", "info"),
             ("completed", "已完成", "success"), ("terminated", "已终止", "secondary")])
         del models
+
+        from . import guarantees  # noqa: F401, I001  (its scoped models in the guarantees registry)

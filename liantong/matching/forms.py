@@ -4,9 +4,10 @@ through the services (``save(actor=…)``) and their Chinese errors come back on
 from __future__ import annotations
 
 from django import forms
+from django.db.models import Q
 
 from liantong.core import dicts
-from liantong.orgs.forms import ScopedModelForm
+from liantong.core.forms import ScopedModelForm, bootstrap
 from liantong.orgs.models import Chain, ChainNode, Enterprise
 
 from . import services
@@ -23,6 +24,7 @@ from .models import (
 
 class ListingForm(ScopedModelForm):
     writable_fks = {"enterprise": Enterprise}
+    parents = ("enterprise",)
     keywords = forms.CharField(label="关键词", required=False, max_length=600,
                                help_text="以顿号、逗号或空格分隔，例如：PA66、注塑级、切片")
     category = forms.ChoiceField(label="类别", required=False)
@@ -44,37 +46,47 @@ class ListingForm(ScopedModelForm):
         if self.instance.pk:
             self.initial["keywords"] = "、".join(self.instance.keywords or [])
         user = self.user
+        # the publishing firm is not a choice for a firm user (its own) nor on an edit (it stays): server-side
+        if self.record is not None or (user is not None and user.enterprise_id and not user.is_platform_admin):
+            del self.fields["enterprise"]
         if user is not None and user.enterprise_id and not user.is_platform_admin:
-            self.fields["enterprise"].initial = user.enterprise_id
-            self.fields["enterprise"].widget = forms.HiddenInput()
             chains = Chain.objects.filter(memberships__enterprise_id=user.enterprise_id)
+            if self.record is not None:
+                chains = Chain.objects.filter(Q(pk__in=chains.values("pk")) | Q(pk=self.record.chain_id))
             if chains.exists():
                 self.fields["chain"].queryset = chains
-        if self.instance.pk:
-            self.fields["enterprise"].disabled = True
+
+    @property
+    def enterprise(self):
+        if "enterprise" in self.fields:
+            return self.cleaned_data.get("enterprise")
+        return self.record.enterprise if self.record is not None else self.user.enterprise
 
     def save(self, *, actor):
         d = self.cleaned_data
         return services.save_listing(
-            actor=actor, listing=self.instance if self.instance.pk else None, enterprise=d["enterprise"],
+            actor=actor, listing=self.record, enterprise=self.enterprise,
             chain=d["chain"], node=d["node"], kind=d["kind"], title=d["title"], description=d["description"],
             keywords=d["keywords"], category=d["category"] or "", quantity=d["quantity"], region=d["region"],
             valid_until=d["valid_until"])
 
 
 class MeetingForm(ScopedModelForm):
+    writable_fks = {"chain": Chain}
+    parents = ("zone", "chain")
+
     class Meta:
         model = MatchmakingMeeting
         fields = ["zone", "title", "chain", "held_on", "venue", "organiser", "attendance", "description"]
 
     def save(self, *, actor):
-        d = dict(self.cleaned_data)
-        meeting = self.instance if self.instance.pk else None
-        return services.save_meeting(actor=actor, meeting=meeting, new=meeting is None, **d)
+        return services.save_meeting(actor=actor, meeting=self.record, new=self.record is None,
+                                     **self.data_for_service())
 
 
 class RevenueForm(ScopedModelForm):
     writable_fks = {"enterprise": Enterprise}
+    parents = ("enterprise",)
 
     class Meta:
         model = EnterpriseRevenue
@@ -82,9 +94,8 @@ class RevenueForm(ScopedModelForm):
 
     def save(self, *, actor):
         d = self.cleaned_data
-        record = self.instance if self.instance.pk else None
         return services.save_revenue(actor=actor, enterprise=d["enterprise"], year=d["year"], revenue=d["revenue"],
-                                     record=record, new=record is None)
+                                     record=self.record, new=self.record is None)
 
 
 class DealForm(forms.Form):
@@ -99,8 +110,7 @@ class DealForm(forms.Form):
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["meeting"].queryset = MatchmakingMeeting.objects.visible_to(user)
-        for f in self.fields.values():
-            f.widget.attrs.setdefault("class", "form-select" if isinstance(f.widget, forms.Select) else "form-control")
+        bootstrap(self)
 
 
 class DealEditForm(ScopedModelForm):
@@ -116,5 +126,5 @@ class DealEditForm(ScopedModelForm):
 
     def save(self, *, actor):
         d = self.cleaned_data
-        return services.update_deal(self.instance, actor=actor, contract_status=d["contract_status"],
+        return services.update_deal(self.record, actor=actor, contract_status=d["contract_status"],
                                     amount=d["amount"], signed_on=d["signed_on"], note=d["note"])

@@ -23,6 +23,7 @@ from pathlib import Path
 from django.utils import timezone
 
 from liantong.core import audit
+from liantong.core import gen as core_gen
 from liantong.core.models import AuditAction
 from liantong.orgs.models import ChainMembership, ChainRole
 
@@ -88,7 +89,7 @@ def services_desc_max() -> int:
 
 def generate(scale, log=print) -> dict:
     """Bulk-insert ``scale.listings`` listings across the generated zones' firms."""
-    from liantong.orgs.gen import _bulk, _Keys, generated_zones
+    from liantong.orgs.gen import generated_zones
 
     t0 = time.perf_counter()
     zones = list(generated_zones())
@@ -97,7 +98,7 @@ def generate(scale, log=print) -> dict:
         return {"listings": 0}
     rng = random.Random(f"gen:listings:{scale.name}")
     vocab = vocabulary()
-    keys = _Keys(Listing)
+    keys = core_gen.Keys(Listing)
     today = timezone.localdate()
     counts: dict[str, int] = {}
     per_zone = [scale.listings // len(zones) + (1 if i < scale.listings % len(zones) else 0) for i in range(len(zones))]
@@ -133,14 +134,13 @@ def generate(scale, log=print) -> dict:
                                 quantity=qty[:100], region=zone.city or "", status=ListingStatus.OPEN,
                                 valid_until=today + datetime.timedelta(days=rng.randint(30, 360)), ref="",
                                 tokens=tokens, is_demo=True, created_by=None))
-        _bulk(Listing, objs, counts)
+        core_gen.bulk(Listing, objs, counts)
         made += len(objs)
         audit.record(None, AuditAction.CREATE, None, zone=zone.pk, object_type="matching.listing",
                      object_repr=f"批量生成供需信息 {len(objs)} 条", changes={"generated": len(objs)})
         log(f"  {zone.name}：{len(objs)} 条供需信息")
-    from liantong.orgs.gen import _reset_sequences
 
-    _reset_sequences([Listing])
+    core_gen.reset_sequences([Listing])
     services._bump(removal=True)
     from . import index
 

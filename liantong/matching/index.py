@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from django.db.models import Q
 from django.utils import timezone
 
+from liantong.core import guarantees
+
 from .engine import Doc, MatchEngine
 from .models import IndexState, Listing, ListingKind, ListingStatus
 
@@ -52,7 +54,9 @@ def build(qs=None) -> MatchEngine:
     """A new engine over the matchable listings of ``qs`` (default: all)."""
     engine = MatchEngine()
     rows = matchable(qs).select_related(*_RELATED).order_by("pk")
-    engine.index(doc_for(listing) for listing in rows.iterator(chunk_size=5000))
+    with guarantees.unscoped("the match engine indexes every open listing; match_listing filters its results "
+                             "with visible_to"):
+        engine.index(doc_for(listing) for listing in rows.iterator(chunk_size=5000))
     return engine
 
 
@@ -190,7 +194,8 @@ def match_listing(listing: Listing, *, limit: int = 10, user=None, engine: Match
     """Ranked matches of ``listing`` that ``user`` may see: never the firm's own, never closed or expired."""
     limit = max(1, min(int(limit), 50))
     engine = engine or get_engine()
-    query = Listing.objects.select_related(*_RELATED).get(pk=listing.pk)
+    with guarantees.unscoped("the listing the caller asks about, which it already holds"):
+        query = Listing.objects.select_related(*_RELATED).get(pk=listing.pk)
     found = engine.match(doc_for(query), limit=limit * 3 + 10)
     if not found:
         return []

@@ -470,9 +470,15 @@ def save_meeting(*, actor, zone, title: str, held_on: datetime.date, chain: Chai
         fields["description"] = clean_text(fields["description"], multiline=True)
         if len(fields["description"]) > DESCRIPTION_MAX:
             raise ServiceError(f"会议简介不能超过 {DESCRIPTION_MAX} 个字", field="description")
-    _check_zone_writer(actor, zone)
     if meeting is not None:  # a form may have set the new values on the instance already
         meeting = MatchmakingMeeting.objects.select_for_update().get(pk=meeting.pk)
+    # who may: a meeting in the actor's write scope keeps being theirs (a chain committee edits its chain's
+    # meetings); a new one, a move to another zone or chain, needs the zone or the chosen chain writable
+    if meeting is None or meeting.zone_id != zone.pk or meeting.chain_id != (chain.pk if chain else None):
+        if chain is None or not core.may_write(actor, chain):
+            _check_zone_writer(actor, zone)
+    else:
+        core.require_writable(actor, meeting)
     if meeting is not None and meeting.zone_id != zone.pk:
         _check_zone_writer(actor, meeting.zone)
     same_title = MatchmakingMeeting.objects.filter(zone=zone, title=title)

@@ -1,14 +1,20 @@
 """List-page columns and filters of the supply–demand strand."""
 
+from django.db.models import Q
+from django.urls import reverse
 from django.utils.html import format_html
 
-from liantong.core.tables import Column, Filter
+from liantong.core import textsearch
+from liantong.core.lists import Listing
+from liantong.core.tables import Column, Filter, sorts
+from liantong.orgs.models import Enterprise
 from liantong.orgs.tables import CHAIN, ZONE
+
+from .models import Listing as SupplyDemand
+from .models import MatchmakingMeeting
 
 
 def _title(obj):
-    from django.urls import reverse
-
     return format_html('<a href="{}">{}</a>', reverse("matching:listing_detail", args=[obj.pk]), obj.title)
 
 
@@ -71,3 +77,27 @@ REVENUE_COLUMNS = [
 ]
 REVENUE_FILTERS = [ZONE, Filter("chain", "产业链", "enterprise__memberships__chain_id", CHAIN.choices),
                    Filter("year", "年度", "year", None)]
+
+
+# --- the lists' read declarations (page, API, export) ---------------------------------------------------
+
+
+def search_listings(qs, text: str):
+    """Search through the token index (core.textsearch): the title and keywords by characters, or every
+    concept of the query (synonyms folded by the engine's analyser), or the posting firm's name."""
+    text = (text or "").replace("\x00", "").strip()[:100]
+    if not text:
+        return qs
+    cond = textsearch.match(SupplyDemand, text)
+    if cond is None:  # punctuation or emoji only: the title or firm name containing it
+        return qs.filter(Q(title__icontains=text) | Q(enterprise__name__icontains=text))
+    firm = textsearch.match(Enterprise, text)
+    if firm is not None:
+        cond |= Q(enterprise__in=Enterprise.objects.filter(firm).values("pk"))
+    return qs.filter(cond)
+
+
+LISTINGS = Listing(SupplyDemand, filters=LISTING_FILTERS, search=search_listings, sorts=sorts(LISTING_COLUMNS),
+                   select_related=["enterprise", "chain", "node"])
+MEETINGS = Listing(MatchmakingMeeting, filters=MEETING_FILTERS, search_fields=["title", "venue", "organiser"],
+                   ordering=("-held_on", "-id"), sorts=sorts(MEETING_COLUMNS), select_related=["chain"])

@@ -6,12 +6,11 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Sum
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from liantong.core import textsearch
 from liantong.core.scoping import get_for_user
 from liantong.core.services import ServiceError
 from liantong.core.views_generic import (
@@ -21,7 +20,7 @@ from liantong.core.views_generic import (
     import_upload,
     template_download,
 )
-from liantong.orgs.models import Chain, Enterprise
+from liantong.orgs.models import Chain
 
 from . import excel, forms, index, services, tables
 from .models import (
@@ -33,40 +32,20 @@ from .models import (
     ListingStatus,
     MatchmakingMeeting,
 )
+from .tables import search_listings  # noqa: F401 — its old home, still imported from here
 from .workflow import CONTACT
-
-
-def search_listings(qs, text: str):
-    """Search through the token index (core.textsearch): the title and keywords by characters, or every
-    concept of the query (synonyms folded by the engine's analyser), or the posting firm's name."""
-    text = (text or "").replace("\x00", "").strip()[:100]
-    if not text:
-        return qs
-    cond = textsearch.match(Listing, text)
-    if cond is None:  # punctuation or emoji only: the title or firm name containing it
-        return qs.filter(Q(title__icontains=text) | Q(enterprise__name__icontains=text))
-    firm = textsearch.match(Enterprise, text)
-    if firm is not None:
-        cond |= Q(enterprise__in=Enterprise.objects.filter(firm).values("pk"))
-    return qs.filter(cond)
-
 
 # --- listings ----------------------------------------------------------------------------------------
 
 
 class ListingList(ObjectListView):
     model = Listing
+    listing = tables.LISTINGS
     title = "供需大厅"
     columns = tables.LISTING_COLUMNS
-    filters = tables.LISTING_FILTERS
-    search_fields: list[str] = []
-    select_related = ["enterprise", "chain", "node"]
     excel_spec = excel.LISTING
     create_url = "matching:listing_create"
     create_perm = "matching.post"
-
-    def get_queryset(self):
-        return search_listings(super().get_queryset(), self.request.GET.get("q"))
 
     def extra_context(self):
         return {"search_placeholder": "搜索产品、规格、企业（同义词通用，如 PA66 / 尼龙66）"}
@@ -184,7 +163,7 @@ class ContactDetail(ObjectDetailView):
     def extra_context(self, contact):
         sides = services.party_of(contact, self.request.user) if not self.request.user.is_platform_admin else set()
         actions = CONTACT.buttons(contact, self.request.user) if sides else []
-        deal = Deal.objects.filter(contact=contact).first()
+        deal = Deal.objects.visible_to(self.request.user).filter(contact=contact).first()
         return {"actions": actions, "deal": deal,
                 "deal_form": forms.DealForm(user=self.request.user, initial={"title": contact.listing.title})
                 if contact.status == ContactStatus.ACCEPTED and deal is None and sides else None}
@@ -255,10 +234,13 @@ class DealEdit(ObjectEditView):
     form_class = forms.DealEditForm
     success_url_name = "matching:deal_detail"
 
-    def get_object(self, pk):
-        if pk is None or not services.may_edit_deals(self.request.user):
-            raise Http404("未找到该页面，或您无权访问")
-        return super().get_object(pk)
+    @classmethod
+    def may_create(cls, user) -> bool:
+        return False  # deals come from accepted contacts (contact_deal), never from a blank form
+
+    @classmethod
+    def may_edit(cls, user, obj) -> bool:
+        return services.may_edit_deals(user) and super().may_edit(user, obj)
 
 
 # --- meetings and revenues ---------------------------------------------------------------------------
@@ -266,12 +248,9 @@ class DealEdit(ObjectEditView):
 
 class MeetingList(ObjectListView):
     model = MatchmakingMeeting
+    listing = tables.MEETINGS
     title = "对接会"
     columns = tables.MEETING_COLUMNS
-    filters = tables.MEETING_FILTERS
-    search_fields = ["title", "venue", "organiser"]
-    select_related = ["chain"]
-    ordering = "-held_on"
     create_url = "matching:meeting_create"
     create_perm = "matching.manage"
 

@@ -4,34 +4,18 @@
 import datetime
 
 from django.shortcuts import get_object_or_404
-from ninja import Field, FilterSchema, Query, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja import Field, Query, Router, Schema, Status
+from ninja.pagination import paginate
 
+from liantong.core.lists import CappedPage, Error
 from liantong.core.services import Forbidden, ServiceError
 from liantong.core.workflow_api import transition_endpoints
 
-from . import services, transfers
-from .models import Chain, Enterprise, Member, MemberStatus, MemberTransfer, PartyOrg
+from . import services, tables, transfers
+from .models import Chain, Enterprise, Member, MemberStatus, MemberTransfer, PartyOrg, TransferState
 from .transfers import TRANSFER
 
 router = Router(tags=["组织"])
-
-
-class Error(Schema):
-    detail: str
-    field: str | None = None
-
-
-class Page(PageNumberPagination):
-    class Input(Schema):
-        page: int = 1
-        page_size: int = 20
-
-    def paginate_queryset(self, queryset, pagination: Input, **params):
-        size = max(1, min(pagination.page_size, 200))
-        page = max(1, pagination.page)
-        offset = (page - 1) * size
-        return {"items": list(queryset[offset:offset + size]), "count": self._items_count(queryset)}
 
 
 class ChainOut(Schema):
@@ -86,27 +70,10 @@ class MemberOut(Schema):
     is_mgmt_backbone: bool
 
 
-class OrgFilter(FilterSchema):
-    zone: int | None = None
-    chain: int | None = None
-    enterprise: int | None = None
-    party_org: int | None = None
-    q: str | None = None
-
-
-def _filter(qs, f: OrgFilter, lookups: dict[str, str]):
-    for key, lookup in lookups.items():
-        v = getattr(f, key)
-        if v not in (None, ""):
-            qs = qs.filter(**{lookup: v})
-    return qs
-
-
 @router.get("/chains", response=list[ChainOut], summary="产业链列表")
-@paginate(Page)
-def list_chains(request, filters: Query[OrgFilter]):
-    qs = Chain.objects.visible_to(request.user).order_by("id")
-    return _filter(qs, filters, {"zone": "zone_id", "chain": "pk", "q": "name__icontains"})
+@paginate(CappedPage)
+def list_chains(request, filters: Query[tables.CHAINS.query_schema("ChainQuery")]):
+    return tables.CHAINS.read(request)
 
 
 @router.get("/chains/{pk}", response=ChainOut, summary="产业链详情")
@@ -115,11 +82,9 @@ def get_chain(request, pk: int):
 
 
 @router.get("/enterprises", response=list[EnterpriseOut], summary="企业列表")
-@paginate(Page)
-def list_enterprises(request, filters: Query[OrgFilter]):
-    qs = Enterprise.objects.visible_to(request.user).order_by("-id")
-    return _filter(qs, filters, {"zone": "zone_id", "chain": "memberships__chain_id", "enterprise": "pk",
-                                 "q": "name__icontains"})
+@paginate(CappedPage)
+def list_enterprises(request, filters: Query[tables.ENTERPRISES.query_schema("EnterpriseQuery")]):
+    return tables.ENTERPRISES.read(request)
 
 
 @router.get("/enterprises/{pk}", response=EnterpriseOut, summary="企业详情")
@@ -127,16 +92,10 @@ def get_enterprise(request, pk: int):
     return get_object_or_404(Enterprise.objects.visible_to(request.user), pk=pk)
 
 
-@router.get("/party-orgs", response=list[PartyOrgOut], summary="党组织列表")
-@paginate(Page)
-def list_party_orgs(request, filters: Query[OrgFilter]):
-    qs = PartyOrg.objects.visible_to(request.user).order_by("path")
-    qs = _filter(qs, filters, {"zone": "zone_id", "chain": "chain_id", "enterprise": "enterprise_id",
-                               "q": "name__icontains"})
-    if filters.party_org:
-        parent = PartyOrg.objects.visible_to(request.user).filter(pk=filters.party_org).first()
-        qs = qs.filter(path__startswith=parent.path) if parent else qs.none()
-    return qs
+@router.get("/party-orgs", response=list[PartyOrgOut], summary="党组织列表（party_org：该组织及其下级）")
+@paginate(CappedPage)
+def list_party_orgs(request, filters: Query[tables.PARTY_ORGS.query_schema("PartyOrgQuery")]):
+    return tables.PARTY_ORGS.read(request)
 
 
 @router.get("/party-orgs/{pk}", response=PartyOrgOut, summary="党组织详情")
@@ -151,13 +110,9 @@ def _member_out(m: Member, personal: dict) -> dict:
 
 
 @router.get("/members", response=list[MemberOut], summary="党员列表（身份证号码、手机号码一律脱敏）")
-@paginate(Page)
-def list_members(request, filters: Query[OrgFilter]):
-    qs = Member.objects.visible_to(request.user).select_related("party_org").order_by("-id")
-    qs = _filter(qs, filters, {"zone": "zone_id", "chain": "party_org__chain_id",
-                               "enterprise": "party_org__enterprise_id", "party_org": "party_org_id",
-                               "q": "name__icontains"})
-    return _MemberRows(qs)
+@paginate(CappedPage)
+def list_members(request, filters: Query[tables.MEMBERS.query_schema("MemberQuery")]):
+    return _MemberRows(tables.MEMBERS.read(request))
 
 
 class _MemberRows:
@@ -168,6 +123,10 @@ class _MemberRows:
 
     def count(self):
         return self.qs.count()
+
+    def capped_count(self, cap):
+        n = self.qs.order_by()[: cap + 1].count()
+        return min(n, cap), n > cap
 
     def __len__(self):
         return self.count()
@@ -287,8 +246,8 @@ class _TransferRows(_MemberRows):
 
 
 @router.get("/member-transfers", response=list[TransferOut], summary="组织关系转接（转入与转出）")
-@paginate(Page)
-def list_transfers(request, state: str | None = None):
+@paginate(CappedPage)
+def list_transfers(request, state: TransferState | None = None):
     qs = MemberTransfer.objects.visible_to(request.user).select_related("member", "from_org", "to_org")
     if state:
         qs = qs.filter(state=state)

@@ -20,8 +20,7 @@ class OrgsConfig(AppConfig):
 
         register_specs(SPECS)
         # a user's party-org path, for the scoping layer's org subtrees (core does not know PartyOrg)
-        scoping.register_org_path(
-            lambda pk: models.PartyOrg.objects.filter(pk=pk).values_list("path", flat=True).first())
+        scoping.register_org_path(org_path_of)
         stats.register(models.org_stats, {
             "chains": "产业链", "chain_committees": "产业链联合党委", "enterprises": "链上企业",
             "party_orgs": "企业党组织", "party_orgs_all": "党组织（全部）", "members": "党员",
@@ -61,3 +60,15 @@ class OrgsConfig(AppConfig):
             ("orgs.Cultivation", "stage", "cultivation_stage"),
         ]:
             dicts.bind(label, field, code)
+
+        from . import guarantees  # noqa: F401, I001  (its scoped models in the guarantees registry)
+
+
+def org_path_of(pk: int) -> str | None:
+    """The path of the user's own party org: it is what the user's scope is built from, not a read in it."""
+    from liantong.core.guarantees import unscoped
+
+    from .models import PartyOrg
+
+    with unscoped("the user's own party org: its path defines the scope"):
+        return PartyOrg.objects.filter(pk=pk).values_list("path", flat=True).first()

@@ -6,10 +6,22 @@ universities and paired committees. N: the party orgs of the chain's member firm
 
 from django.db.models import Q
 
+from liantong.core import guarantees
+
 from .models import ChainMembership, ChainRole, OrgKind, Pairing, PartyOrg
 
 
 def one_plus_two_plus_n(chain, *, limit_n: int = 60) -> dict:
+    """The chain's 1+2+N diagram (committee, chain masters and pairings, firm party orgs) on its public page.
+
+    Not through visible_to: the diagram names every firm party org of the chain to everyone of the zone
+    (while the page's list of party orgs shows only the visible ones) — a figure of the chain as published."""
+    with guarantees.unscoped("the chain's published 1+2+N diagram names its committee, masters, pairings and "
+                             "firm party orgs"):
+        return _diagram(chain, limit_n=limit_n)
+
+
+def _diagram(chain, *, limit_n: int) -> dict:
     hub = PartyOrg.objects.filter(chain=chain, kind=OrgKind.CHAIN_COMMITTEE).first()
     masters = list(ChainMembership.objects.filter(chain=chain, role=ChainRole.MASTER).select_related("enterprise"))
     pairings = list(Pairing.objects.filter(Q(chain=chain) | Q(party_org=hub) if hub else Q(chain=chain)))

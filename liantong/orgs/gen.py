@@ -17,7 +17,7 @@ and ``tests/test_gen.py`` checks a ``tiny`` run against them:
   mistaken for real data.
 
 Rows go in with ``executemany`` of the model's INSERT in batches of 5,000, one transaction per
-50,000 (``_bulk`` says why not ``bulk_create``). Fernet
+50,000 (``core.gen.bulk`` says why not ``bulk_create``). Fernet
 encryption of 2 × 500,000 values is the costliest step on one core, so above a threshold it runs
 in a small process pool while the main process inserts. One audit row per generated zone records
 the bulk creation (who: the system; what: the counts).
@@ -29,19 +29,17 @@ import datetime
 import os
 import random
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import get_context
-from operator import attrgetter
 
 from django.core.management.base import CommandError
-from django.core.management.color import no_style
-from django.db import connection, transaction
-from django.db.models import DateField, DateTimeField, Max
+from django.db import connection
 from django.utils import timezone
 
 from liantong.core import audit, pii, textsearch
-from liantong.core.gen import Scale
+from liantong.core import gen as core_gen
+from liantong.core.gen import BATCH, GROUP, Scale
 from liantong.core.identifiers import USCC_CHARS, id_check_char, mask_id, mask_phone, uscc_check_char
 from liantong.core.models import Zone
 from liantong.core.scoping import UnitKind
@@ -69,8 +67,6 @@ from .models import (
 )
 
 ZONE_PREFIX = "合成园区"
-BATCH = 5_000  # rows per executemany (one row's parameters per statement: no SQLite variable limit)
-GROUP = 50_000  # rows per transaction
 POOL_THRESHOLD = 20_000  # encrypt in a process pool above this many members
 
 DEPARTMENTS = ["党群工作部", "经济发展局", "科技创新局", "财政金融局", "行政审批局", "人力资源和社会保障局",
@@ -113,23 +109,6 @@ def _split(total: int, parts: int) -> list[int]:
     return [base + (1 if i < extra else 0) for i in range(parts)]
 
 
-def _batched(items: list, size: int) -> Iterator[list]:
-    for i in range(0, len(items), size):
-        yield items[i:i + size]
-
-
-class _Keys:
-    """Primary keys reserved above each table's current maximum, so paths are known before insert."""
-
-    def __init__(self, *models):
-        self.next = {m: (m.objects.aggregate(n=Max("pk"))["n"] or 0) + 1 for m in models}
-
-    def take(self, model) -> int:
-        pk = self.next[model]
-        self.next[model] = pk + 1
-        return pk
-
-
 def credit_code(index: int, region: str) -> str:
     """A valid, unique unified social credit code for generated firm number ``index``."""
     n = (index * _P_FIRM) % (31 ** 9)
@@ -156,7 +135,7 @@ def _protect(pairs: list[tuple[str, str]]) -> list[tuple[str, str, str]]:
 
 def _protected(pairs: list[tuple[str, str]], chunk: int, workers: int) -> Iterator[list[tuple[str, str, str]]]:
     """Protect ``pairs`` chunk by chunk, in order; in a forked process pool when ``workers`` > 1."""
-    chunks = list(_batched(pairs, chunk))
+    chunks = list(core_gen.batched(pairs, chunk))
     if workers <= 1:
         for c in chunks:
             yield _protect(c)
@@ -167,85 +146,6 @@ def _protected(pairs: list[tuple[str, str]], chunk: int, workers: int) -> Iterat
             yield f.result()
 
 
-def _bulk(model, objs: list, counts: dict) -> None:
-    """Insert ``objs`` (with their primary keys set) in batches, one transaction per group.
-
-    ``bulk_create`` spends ~20 µs per value compiling SQL (prepare_value / get_db_prep_save): 200 s
-    of CPU for 500,000 members of 20 columns. The rows here are built by this module with plain
-    values, so they go through ``executemany`` of one parameterised INSERT instead — the same SQL
-    ``bulk_create`` would send, with the date and datetime adaptation of the backend.
-    """
-    fields = model._meta.concrete_fields
-    textsearch.fill(objs)  # the search tokens, as save() would write them
-    now = timezone.now()
-    ops = connection.ops
-    getters: list[Callable] = []
-    for f in fields:
-        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
-            stamp = ops.adapt_datetimefield_value(now)
-            getters.append(lambda o, stamp=stamp: stamp)
-        elif isinstance(f, DateTimeField):
-            getters.append(lambda o, a=f.attname: ops.adapt_datetimefield_value(getattr(o, a)))
-        elif isinstance(f, DateField):
-            getters.append(lambda o, a=f.attname: ops.adapt_datefield_value(getattr(o, a)))
-        elif f.choices:  # TextChoices members are Enums: psycopg would send their names
-            getters.append(lambda o, a=f.attname: None if (v := getattr(o, a)) is None else str(v))
-        else:
-            getters.append(attrgetter(f.attname))
-    _insert(model, [f.attname for f in fields], [tuple(g(o) for g in getters) for o in objs], counts)
-
-
-def _insert(model, attnames: list[str], rows: list[tuple], counts: dict) -> None:
-    """executemany the INSERT of ``attnames`` for ``rows`` (values already adapted), in batches;
-    a searchable model's ``search_text`` is added from the rows' source columns."""
-    attnames, rows = textsearch.fill_rows(model, attnames, rows)
-    qn = connection.ops.quote_name
-    columns = [model._meta.get_field(a).column for a in attnames]
-    sql = (f"INSERT INTO {qn(model._meta.db_table)} ({', '.join(qn(c) for c in columns)}) "
-           f"VALUES ({', '.join(['%s'] * len(columns))})")
-    for group in _batched(rows, GROUP):
-        with transaction.atomic(), connection.cursor() as cursor:
-            for batch in _batched(group, BATCH):
-                cursor.executemany(sql, batch)
-    counts[model._meta.model_name] = counts.get(model._meta.model_name, 0) + len(rows)
-
-
-def _bulk_load_pragmas() -> Callable[[], None]:
-    """Faster SQLite settings for the load (the connection is already WAL); returns the restorer."""
-    if connection.vendor != "sqlite" or connection.in_atomic_block:  # (tests run inside a transaction)
-        return lambda: None
-    with connection.cursor() as c:
-        c.execute("PRAGMA synchronous")
-        sync = c.fetchone()[0]
-        c.execute("PRAGMA synchronous=OFF")
-        c.execute("PRAGMA cache_size=-200000")
-        c.execute("PRAGMA temp_store=MEMORY")
-
-    def restore():
-        with connection.cursor() as c:
-            c.execute(f"PRAGMA synchronous={int(sync)}")
-
-    return restore
-
-
-def _analyze() -> None:
-    """Refresh the planner's statistics after the bulk load (SQLite needs them to skip-scan the
-    (zone, …) indexes for queries across all zones; PostgreSQL's autovacuum would get there later)."""
-    if connection.in_atomic_block:  # tests: the tiny load is rolled back anyway
-        return
-    with connection.cursor() as c:
-        c.execute("ANALYZE")
-
-
-def _reset_sequences(models: Iterable) -> None:
-    """PostgreSQL: move each id sequence past the explicitly assigned keys (SQLite needs nothing)."""
-    sql = connection.ops.sequence_reset_sql(no_style(), list(models))
-    if sql:
-        with connection.cursor() as c:
-            for stmt in sql:
-                c.execute(stmt)
-
-
 def generate(scale: Scale, log: Callable[[str], None] = print) -> dict:
     """Generate ``scale.zones`` synthetic zones with their chains, firms, orgs, members and users."""
     if generated_zones().exists():
@@ -254,9 +154,9 @@ def generate(scale: Scale, log: Callable[[str], None] = print) -> dict:
     rng = random.Random(f"gen:{scale.name}")
     models = [Zone, Department, Chain, ChainNode, Enterprise, ChainMembership, PartyOrg, Member, VanguardTeam, Pairing,
               Cultivation]
-    keys = _Keys(*models)
+    keys = core_gen.Keys(*models)
     counts: dict[str, int] = {}
-    restore = _bulk_load_pragmas()
+    restore = core_gen.bulk_load_pragmas()
     try:
         firms_per_zone = _split(scale.firms, scale.zones)
         orgs_per_zone = _split(scale.party_orgs, scale.zones)
@@ -369,23 +269,23 @@ def generate(scale: Scale, log: Callable[[str], None] = print) -> dict:
             zone_summary[zone.id] = {"chains": len(zchains), "enterprises": len(zfirms), "party_orgs": len(zorgs),
                                      "members": members_per_zone[z - 1]}
 
-        _bulk(Zone, zones, counts)
-        _bulk(Department, depts, counts)
-        _bulk(Chain, chains, counts)
-        _bulk(ChainNode, nodes, counts)
-        _bulk(Enterprise, firms, counts)
-        _bulk(ChainMembership, memberships, counts)
-        _bulk(PartyOrg, orgs, counts)
-        _bulk(VanguardTeam, teams, counts)
-        _bulk(Pairing, pairings, counts)
-        _bulk(Cultivation, cultivations, counts)
+        core_gen.bulk(Zone, zones, counts)
+        core_gen.bulk(Department, depts, counts)
+        core_gen.bulk(Chain, chains, counts)
+        core_gen.bulk(ChainNode, nodes, counts)
+        core_gen.bulk(Enterprise, firms, counts)
+        core_gen.bulk(ChainMembership, memberships, counts)
+        core_gen.bulk(PartyOrg, orgs, counts)
+        core_gen.bulk(VanguardTeam, teams, counts)
+        core_gen.bulk(Pairing, pairings, counts)
+        core_gen.bulk(Cultivation, cultivations, counts)
         log(f"  组织固链：{len(zones)} 个园区、{len(chains)} 条产业链、{len(firms)} 家企业、{len(orgs)} 个党组织"
             f"（{time.perf_counter() - t0:.1f} 秒）")
         t1 = time.perf_counter()
         _members(member_plan, keys, rng, counts)
         log(f"  组织固链：{len(member_plan)} 名党员（{time.perf_counter() - t1:.1f} 秒）")
-        _reset_sequences(models)
-        _analyze()
+        core_gen.reset_sequences(models)
+        core_gen.analyze()
         counts["users"] = _users(zones, orgs)
         for zone in zones:
             audit.record(None, audit.AuditAction.CREATE, zone, zone=zone.id,
@@ -402,7 +302,7 @@ VANGUARD = {VanguardKind.TECH: ("技术攻坚", "关键工艺与“卡脖子”�
 PARTNERS = ["合成理工大学", "合成职业技术学院", "合成市产业链党委", "合成科学院研究所"]
 
 
-def _teams(zone: Zone, chains: list[Chain], committees: dict, keys: _Keys, rng: random.Random) -> list[VanguardTeam]:
+def _teams(zone: Zone, chains: list[Chain], committees: dict, keys: core_gen.Keys, rng: random.Random) -> list[VanguardTeam]:
     """The three kinds of vanguard team (党员先锋队) per chain, each led by the chain's committee."""
     return [VanguardTeam(id=keys.take(VanguardTeam), zone_id=zone.id, chain_id=c.id, lead_org_id=committees[c.id].id,
                          name=f"{c.name}{label}党员先锋队", kind=kind, leader_name=_person(rng), focus=focus,
@@ -410,7 +310,7 @@ def _teams(zone: Zone, chains: list[Chain], committees: dict, keys: _Keys, rng: 
             for c in chains for kind, (label, focus) in VANGUARD.items()]
 
 
-def _pairings(zone: Zone, chains: list[Chain], committees: dict, firm_orgs: list[PartyOrg], keys: _Keys,
+def _pairings(zone: Zone, chains: list[Chain], committees: dict, firm_orgs: list[PartyOrg], keys: core_gen.Keys,
               rng: random.Random) -> list[Pairing]:
     """Per chain: the committee's campus pairing (校地共建) and vertical pairing (条块结对); and one firm
     org in ten paired with another on its chain (结对共建)."""
@@ -434,7 +334,7 @@ def _pairings(zone: Zone, chains: list[Chain], committees: dict, firm_orgs: list
     return out
 
 
-def _cultivations(zone: Zone, firm_orgs: list[PartyOrg], keys: _Keys, rng: random.Random) -> list[Cultivation]:
+def _cultivations(zone: Zone, firm_orgs: list[PartyOrg], keys: core_gen.Keys, rng: random.Random) -> list[Cultivation]:
     """双培养: two people in the pipeline per firm party org, at every stage of both tracks."""
     tracks = {CultivationTrack.BACKBONE_TO_MEMBER: [CultivationStage.ACTIVIST, CultivationStage.CANDIDATE,
                                                    CultivationStage.PROBATIONARY, CultivationStage.FULL],
@@ -459,7 +359,7 @@ def _phone(rng: random.Random) -> str:
     return f"1{rng.choice('3589')}{rng.randrange(0, 10 ** 9):09d}"
 
 
-def _nodes(chain: Chain, keys: _Keys, rng: random.Random) -> list[ChainNode]:
+def _nodes(chain: Chain, keys: core_gen.Keys, rng: random.Random) -> list[ChainNode]:
     """6–9 nodes over the three stages; each stage's later nodes hang under its first (depth 1)."""
     n = rng.randint(6, 9)
     per_stage = _split(n, 3)
@@ -483,7 +383,7 @@ MEMBER_COLUMNS = ["id", "zone_id", "party_org_id", "name", "gender", "id_hash", 
                   "is_mgmt_backbone", "is_demo", "created_at", "updated_at", "search_text"]
 
 
-def _members(plan: list[tuple[int, PartyOrg]], keys: _Keys, rng: random.Random, counts: dict) -> None:
+def _members(plan: list[tuple[int, PartyOrg]], keys: core_gen.Keys, rng: random.Random, counts: dict) -> None:
     """Insert the members of ``plan``; the personal data is hashed and encrypted chunk by chunk."""
     per_zone: dict[int, int] = {}
     people = []
@@ -514,10 +414,10 @@ def _members(plan: list[tuple[int, PartyOrg]], keys: _Keys, rng: random.Random, 
                 probationary if (_TODAY - joined).days < 365 else full, ops.adapt_datefield_value(joined),
                 post, rng.random() < 0.3, rng.random() < 0.15, True, stamp, stamp, textsearch.build_text((name, post))))
         if len(rows) >= GROUP:
-            _insert(Member, MEMBER_COLUMNS, rows, counts)
+            core_gen.insert(Member, MEMBER_COLUMNS, rows, counts)
             rows = []
     if rows:
-        _insert(Member, MEMBER_COLUMNS, rows, counts)
+        core_gen.insert(Member, MEMBER_COLUMNS, rows, counts)
 
 
 def _users(zones: list[Zone], orgs: list[PartyOrg]) -> int:

@@ -15,19 +15,28 @@ from liantong.core.identifiers import (
 )
 from liantong.core.models import Zone
 from liantong.core.scoping import _org_path
-from liantong.core.services import Conflict, Forbidden, ServiceError
+from liantong.core.services import (
+    Conflict,
+    Forbidden,
+    ServiceError,
+    require_perm,
+    require_writable,
+)
 
 from .models import (
     Chain,
     ChainMembership,
     ChainNode,
+    Cultivation,
     Department,
     Enterprise,
     Institution,
     Member,
     MemberMove,
     OrgKind,
+    Pairing,
     PartyOrg,
+    VanguardTeam,
 )
 
 _UNCHANGED = "unchanged"
@@ -55,6 +64,23 @@ def save_zone(*, actor, name: str, short_name: str, **fields) -> Zone:
     return zone
 
 
+def _authorise(actor, obj, *, create_perm: str, parents: dict, before=None) -> None:
+    """The write rule of every organisation service (services authorise, not their callers):
+    an existing row must be in the actor's write scope; a new one needs ``create_perm``; and each parent it
+    is put under (``{field: row}``: its zone, its party org …) must be writable when the row is new or the
+    parent changes (a row may keep the parent it has). System writers (demo, ``gen``) pass."""
+    if obj is not None:
+        require_writable(actor, obj)
+    else:
+        require_perm(actor, create_perm, "您无权新增此类记录")
+    for field, parent in parents.items():
+        if parent is None:
+            continue
+        old = getattr(before, f"{field}_id", None) if before is not None else None
+        if before is None or old != parent.pk:
+            require_writable(actor, parent, f"只能选择您可以管理的{parent._meta.verbose_name}", field=field)
+
+
 def zone_committee(zone) -> PartyOrg:
     return PartyOrg.objects.get(zone=zone, kind=OrgKind.ZONE_COMMITTEE)
 
@@ -65,6 +91,7 @@ def zone_committee(zone) -> PartyOrg:
 def save_chain(*, actor, zone, name: str, chain: Chain | None = None, with_committee: bool = True, **fields) -> Chain:
     """Create or update a chain; a new chain gets its joint committee (一链一党委) under the zone committee."""
     chain = chain or Chain.objects.filter(zone=zone, name=name).first()
+    _authorise(actor, chain, create_perm="orgs.manage", parents={"zone": zone}, before=chain)
     chain, _ = _apply(Chain, chain, actor=actor, zone=zone, name=name, **fields)
     if with_committee and not PartyOrg.objects.filter(chain=chain, kind=OrgKind.CHAIN_COMMITTEE).exists():
         save_party_org(actor=actor, zone=zone, name=f"{name}产业链联合党委", kind=OrgKind.CHAIN_COMMITTEE,
@@ -93,14 +120,18 @@ def save_chain_node(*, actor, chain: Chain, name: str, stage: str, parent: Chain
 # --- departments and institutions --------------------------------------------------------------------
 
 @transaction.atomic
-def save_department(*, actor, zone, name: str, **fields) -> Department:
-    existing = Department.objects.filter(zone=zone, name=name).first()
+def save_department(*, actor, zone, name: str, department: Department | None = None, **fields) -> Department:
+    """Create or update a department (``department`` edits that one; else the name within the zone finds it)."""
+    existing = department or Department.objects.filter(zone=zone, name=name).first()
+    _authorise(actor, existing, create_perm="orgs.manage", parents={"zone": zone}, before=existing)
     return _apply(Department, existing, actor=actor, zone=zone, name=name, **fields)[0]
 
 
 @transaction.atomic
-def save_institution(*, actor, zone, name: str, **fields) -> Institution:
-    existing = Institution.objects.filter(zone=zone, name=name).first()
+def save_institution(*, actor, zone, name: str, institution: Institution | None = None, **fields) -> Institution:
+    """Create or update a university or institute (``institution`` edits that one; else the name finds it)."""
+    existing = institution or Institution.objects.filter(zone=zone, name=name).first()
+    _authorise(actor, existing, create_perm="orgs.manage", parents={"zone": zone}, before=existing)
     return _apply(Institution, existing, actor=actor, zone=zone, name=name, **fields)[0]
 
 
@@ -117,6 +148,9 @@ def save_enterprise(*, actor, zone, credit_code: str, name: str, enterprise: Ent
     existing = enterprise or Enterprise.objects.filter(credit_code=code).first()
     if existing is not None and existing.zone_id != zone.pk:
         raise ServiceError("该统一社会信用代码已登记在其他园区", field="credit_code")
+    if enterprise is not None and existing.credit_code != code and Enterprise.objects.filter(credit_code=code).exists():
+        raise Conflict("该统一社会信用代码已登记", field="credit_code")
+    _authorise(actor, existing, create_perm="orgs.manage", parents={"zone": zone}, before=existing)
     if existing is None and actor is not None and getattr(actor, "pk", None):
         fields.setdefault("created_by", actor)
     return _apply(Enterprise, existing, actor=actor, zone=zone, credit_code=code, name=name.strip(), **fields)
@@ -159,6 +193,7 @@ def save_party_org(*, actor, zone, name: str, kind: str, parent: PartyOrg | None
         if dup.exists():
             raise ServiceError(f"产业链“{chain}”已有联合党委（一链一党委）")
     existing = org or PartyOrg.objects.filter(zone=zone, name=name).first()
+    _authorise(actor, existing, create_perm="orgs.manage_party", parents={"parent": parent}, before=existing)
     if existing is not None and parent is not None and parent.path.startswith(existing.path or "\0"):
         raise ServiceError("不能把组织移到它自己或它的下级之下")
     old_path = existing.path if existing else None
@@ -228,6 +263,8 @@ def save_member(*, actor, party_org: PartyOrg, name: str, id_number: str, status
     Only ever touches members in the actor's write scope: an ID number registered to a member outside it
     raises ``TransferRequired`` (request a transfer instead), and nothing is written."""
     values = _member_values(party_org, name, id_number, status, gender, phone, fields)
+    if member is not None:
+        require_writable(actor, member)
     if actor is not None and not PartyOrg.objects.visible_to(actor, for_write=True).filter(pk=party_org.pk).exists():
         raise Forbidden("所在党组织不存在或您无权管理", field="party_org")
     holder = Member.objects.filter(id_hash=pii.keyed_hash(values["id_number"]))
@@ -307,33 +344,35 @@ def personal_data(user, member: Member) -> dict:
 # --- pairings and vanguard teams --------------------------------------------------------------------
 
 @transaction.atomic
-def save_pairing(*, actor, zone, party_org: PartyOrg, partner_name: str, **fields):
-    """Create or update a pairing (natural key: our org + partner name)."""
-    from .models import Pairing
-
+def save_pairing(*, actor, zone, party_org: PartyOrg, partner_name: str, pairing: Pairing | None = None, **fields):
+    """Create or update a pairing (``pairing`` edits that one; else the natural key: our org + partner name)."""
     if party_org.zone_id != zone.pk:
-        raise ServiceError("本方党组织不在该园区")
-    existing = Pairing.objects.filter(party_org=party_org, partner_name=partner_name).first()
+        raise ServiceError("本方党组织不在该园区", field="party_org")
+    existing = pairing or Pairing.objects.filter(party_org=party_org, partner_name=partner_name).first()
+    _authorise(actor, existing, create_perm="orgs.manage", parents={"party_org": party_org}, before=existing)
     return _apply(Pairing, existing, actor=actor, zone=zone, party_org=party_org, partner_name=partner_name,
                   **fields)[0]
 
 
 @transaction.atomic
-def save_vanguard_team(*, actor, zone, name: str, lead_org: PartyOrg, **fields):
-    from .models import VanguardTeam
-
+def save_vanguard_team(*, actor, zone, name: str, lead_org: PartyOrg, team: VanguardTeam | None = None, **fields):
+    """Create or update a vanguard team (``team`` edits that one; else the name within the zone finds it)."""
     if lead_org.zone_id != zone.pk:
-        raise ServiceError("牵头党组织不在该园区")
-    existing = VanguardTeam.objects.filter(zone=zone, name=name).first()
+        raise ServiceError("牵头党组织不在该园区", field="lead_org")
+    existing = team or VanguardTeam.objects.filter(zone=zone, name=name).first()
+    _authorise(actor, existing, create_perm="orgs.manage", parents={"lead_org": lead_org}, before=existing)
     return _apply(VanguardTeam, existing, actor=actor, zone=zone, name=name, lead_org=lead_org, **fields)[0]
 
 
 @transaction.atomic
-def save_cultivation(*, actor, party_org: PartyOrg, person_name: str, track: str, **fields):
-    """Create or update one person's place in the dual-cultivation pipeline (双培养)."""
-    from .models import Cultivation
-
-    existing = Cultivation.objects.filter(party_org=party_org, person_name=person_name, track=track).first()
+def save_cultivation(*, actor, party_org: PartyOrg, person_name: str, track: str,
+                     cultivation: Cultivation | None = None, **fields):
+    """Create or update one person's place in the dual-cultivation pipeline (双培养); ``cultivation`` edits
+    that one, else the natural key (org, name, track) finds it."""
+    fields.pop("zone", None)  # a cultivation's zone is its org's
+    existing = cultivation or Cultivation.objects.filter(party_org=party_org, person_name=person_name,
+                                                         track=track).first()
+    _authorise(actor, existing, create_perm="orgs.manage_party", parents={"party_org": party_org}, before=existing)
     return _apply(Cultivation, existing, actor=actor, zone_id=party_org.zone_id, party_org=party_org,
                   person_name=person_name, track=track, **fields)[0]
 

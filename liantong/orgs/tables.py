@@ -2,12 +2,15 @@
 
 import datetime
 
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from liantong.core.lists import Listing
 from liantong.core.models import Zone
-from liantong.core.tables import Column, Filter
+from liantong.core.tables import Column, Filter, sorts
 
-from .models import Chain, PartyOrg, TransferState
+from .models import Chain, ChainMembership, Enterprise, Member, PartyOrg, TransferState
 
 
 def zone_choices(user):
@@ -100,3 +103,34 @@ TRANSFER_FILTERS = [
     Filter("direction", "方向", "direction__in", lambda user: [("in,both", "转入本单位"), ("out,both", "从本单位转出")]),
     Filter("since", "申请时间", "requested_at__date__gte", _since_choices),
 ]
+
+
+# --- the lists' read declarations: the page, the API endpoint and the export read through these ------------
+
+
+def _chains(user):
+    # correlated counts, not Count() over two joins: those multiply firms by orgs per chain
+    # (seconds at province scale) and make the paginator's COUNT aggregate too
+    def count_of(model):
+        return Coalesce(Subquery(model.objects.filter(chain=OuterRef("pk")).order_by().values("chain")
+                                 .annotate(n=Count("pk")).values("n")), 0)
+
+    return Chain.objects.visible_to(user).annotate(n_firms=count_of(ChainMembership), n_orgs=count_of(PartyOrg))
+
+
+def _org_subtree(rows, org_id, user):
+    """``?party_org=``: the organisation and everything under it (its materialised path), if visible."""
+    org = PartyOrg.objects.visible_to(user).filter(pk=org_id).first()
+    return rows.filter(path__startswith=org.path) if org else rows.none()
+
+
+CHAINS = Listing(Chain, filters=[ZONE], search_fields=["name", "chief_name"], ordering="id",
+                 sorts=sorts(CHAIN_COLUMNS), select_related=["zone", "chief_department"], base=_chains)
+ENTERPRISES = Listing(Enterprise, filters=ENTERPRISE_FILTERS, search_fields=["name", "credit_code", "contact_name"],
+                      sorts=sorts(ENTERPRISE_COLUMNS), select_related=["zone"])
+PARTY_ORGS = Listing(PartyOrg, filters=[*PARTYORG_FILTERS, Filter("enterprise", "企业", "enterprise_id", None),
+                                        Filter("party_org", "党组织（含下级）", "parent_id", None, apply=_org_subtree)],
+                     search_fields=["name", "secretary_name"], ordering="path", sorts=sorts(PARTYORG_COLUMNS),
+                     select_related=["parent", "enterprise", "department", "institution", "chain", "zone"])
+MEMBERS = Listing(Member, filters=MEMBER_FILTERS, search_fields=["name", "post"], sorts=sorts(MEMBER_COLUMNS),
+                  select_related=["party_org"])

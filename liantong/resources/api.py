@@ -10,17 +10,17 @@ from decimal import Decimal
 
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from ninja import Field, File, FilterSchema, Query, Router, Schema, Status, UploadedFile
+from ninja import Field, File, Query, Router, Schema, Status, UploadedFile
 from ninja.pagination import paginate
 
 from liantong.core.api import AttachmentOut
+from liantong.core.lists import CappedPage, Error
 from liantong.core.models import Zone
 from liantong.core.services import Forbidden, ServiceError
 from liantong.core.workflow_api import transition_endpoints
-from liantong.orgs.api import Page
 from liantong.orgs.models import Chain, Department, Enterprise, Member, PartyOrg
 
-from . import services
+from . import services, tables
 from .models import (
     ActionProject,
     Booking,
@@ -35,27 +35,6 @@ from .models import (
 from .workflow import BOOKING, RESOLUTION
 
 router = Router(tags=["服务资源"])
-
-
-class Filters(FilterSchema):
-    zone: int | None = None
-    chain: int | None = None
-    q: str | None = Field(None, max_length=100)
-
-
-def _filter(qs, f: Filters, *, chain: str | None, q: str):
-    if f.zone:
-        qs = qs.filter(zone_id=f.zone)
-    if f.chain:
-        qs = qs.filter(**{chain: f.chain}) if chain else qs.none()
-    if f.q:
-        qs = qs.filter(**{f"{q}__icontains": f.q.strip()})
-    return qs
-
-
-class Error(Schema):
-    detail: str
-    field: str | None = None
 
 
 # The role a write needs, and the refusal (the same words as the services').
@@ -120,15 +99,9 @@ class DeptResourceOut(Schema):
 
 
 @router.get("/department-resources", response=list[DeptResourceOut], summary="部门资源清单")
-@paginate(Page)
-def list_dept_resources(request, filters: Query[Filters], department: int | None = None):
-    from django.db.models import Count
-
-    qs = (DepartmentResource.objects.visible_to(request.user).select_related("department")
-          .annotate(n_citations=Count("citations")).order_by("-id"))
-    if department:
-        qs = qs.filter(department_id=department)
-    return _filter(qs, filters, chain=None, q="title")
+@paginate(CappedPage)
+def list_dept_resources(request, filters: Query[tables.DEPT_RESOURCES.query_schema("DeptResourceQuery")]):
+    return tables.DEPT_RESOURCES.read(request)
 
 
 @router.get("/department-resources/{pk}", response=DeptResourceOut, summary="部门资源详情")
@@ -210,12 +183,9 @@ class ProjectOut(Schema):
 
 
 @router.get("/action-projects", response=list[ProjectOut], summary="行动项目清单")
-@paginate(Page)
-def list_projects(request, filters: Query[Filters], flagship: bool | None = None):
-    qs = ActionProject.objects.visible_to(request.user).prefetch_related("milestones").order_by("-flagship", "-id")
-    if flagship is not None:
-        qs = qs.filter(flagship=flagship)
-    return _filter(qs, filters, chain="chain_id", q="title")
+@paginate(CappedPage)
+def list_projects(request, filters: Query[tables.PROJECTS.query_schema("ProjectQuery")]):
+    return tables.PROJECTS.read(request)
 
 
 @router.get("/action-projects/{pk}", response=ProjectOut, summary="行动项目详情（含节点与进度）")
@@ -318,12 +288,9 @@ class SharedOut(Schema):
 
 
 @router.get("/shared-resources", response=list[SharedOut], summary="资源共享清单")
-@paginate(Page)
-def list_shared(request, filters: Query[Filters], category: str | None = None):
-    qs = SharedResource.objects.visible_to(request.user).select_related("owner").order_by("-id")
-    if category:
-        qs = qs.filter(category=category)
-    return _filter(qs, filters, chain="chain_id", q="name")
+@paginate(CappedPage)
+def list_shared(request, filters: Query[tables.SHARED.query_schema("SharedResourceQuery")]):
+    return tables.SHARED.read(request)
 
 
 @router.get("/shared-resources/{pk}", response=SharedOut, summary="共享资源详情")
@@ -437,14 +404,9 @@ class BookingIn(Schema):
 
 
 @router.get("/bookings", response=list[BookingOut], summary="预约申请（本企业提交的与本企业资源收到的）")
-@paginate(Page)
-def list_bookings(request, filters: Query[Filters], resource: int | None = None, state: str | None = None):
-    qs = Booking.objects.visible_to(request.user).order_by("-id")
-    if resource:
-        qs = qs.filter(resource_id=resource)
-    if state:
-        qs = qs.filter(state=state)
-    return _filter(qs, filters, chain="resource__chain_id", q="purpose")
+@paginate(CappedPage)
+def list_bookings(request, filters: Query[tables.BOOKINGS.query_schema("BookingQuery")]):
+    return tables.BOOKINGS.read(request)
 
 
 @router.get("/bookings/{pk}", response=BookingOut, summary="预约申请详情")
@@ -492,12 +454,9 @@ class VisitOut(Schema):
 
 
 @router.get("/service-squads", response=list[SquadOut], summary="帮办服务小分队")
-@paginate(Page)
-def list_squads(request, filters: Query[Filters]):
-    from django.db.models import Count
-
-    qs = ServiceSquad.objects.visible_to(request.user).annotate(n_visits=Count("visits")).order_by("id")
-    return _filter(qs, filters, chain="chain_id", q="name")
+@paginate(CappedPage)
+def list_squads(request, filters: Query[tables.SQUADS.query_schema("SquadQuery")]):
+    return tables.SQUADS.read(request)
 
 
 @router.get("/service-squads/{pk}", response=SquadOut, summary="小分队详情")
@@ -508,14 +467,9 @@ def get_squad(request, pk: int):
 
 
 @router.get("/service-visits", response=list[VisitOut], summary="帮办服务记录")
-@paginate(Page)
-def list_visits(request, filters: Query[Filters], squad: int | None = None, kind: str | None = None,
-                enterprise: int | None = None):
-    qs = ServiceVisit.objects.visible_to(request.user).order_by("-visited_on", "-id")
-    for lookup, v in (("squad_id", squad), ("kind", kind), ("enterprise_id", enterprise)):
-        if v:
-            qs = qs.filter(**{lookup: v})
-    return _filter(qs, filters, chain="squad__chain_id", q="result")
+@paginate(CappedPage)
+def list_visits(request, filters: Query[tables.VISITS.query_schema("VisitQuery")]):
+    return tables.VISITS.read(request)
 
 
 @router.get("/service-visits/{pk}", response=VisitOut, summary="帮办服务记录详情")
@@ -642,7 +596,7 @@ class ResolutionOut(Schema):
         return obj.card_level()
 
 
-class MeetingOut(Schema):
+class JointMeetingOut(Schema):
     id: int
     zone_id: int
     chain_id: int
@@ -663,15 +617,13 @@ class MeetingOut(Schema):
         return list(obj.resolutions.all())
 
 
-@router.get("/joint-meetings", response=list[MeetingOut], summary="联席会议")
-@paginate(Page)
-def list_meetings(request, filters: Query[Filters]):
-    qs = (JointMeeting.objects.visible_to(request.user).prefetch_related("attending_orgs", "resolutions")
-          .order_by("-held_on", "-id"))
-    return _filter(qs, filters, chain="chain_id", q="title")
+@router.get("/joint-meetings", response=list[JointMeetingOut], summary="联席会议")
+@paginate(CappedPage)
+def list_meetings(request, filters: Query[tables.MEETINGS.query_schema("JointMeetingQuery")]):
+    return tables.MEETINGS.read(request)
 
 
-@router.get("/joint-meetings/{pk}", response=MeetingOut, summary="联席会议详情（含议定事项）")
+@router.get("/joint-meetings/{pk}", response=JointMeetingOut, summary="联席会议详情（含议定事项）")
 def get_meeting(request, pk: int):
     return get_object_or_404(JointMeeting.objects.visible_to(request.user)
                              .prefetch_related("attending_orgs", "resolutions"), pk=pk)
@@ -696,7 +648,7 @@ class MeetingEditIn(Schema):
     attending_orgs: list[int] = Field(default_factory=list, description="参会党组织 id")
 
 
-class MeetingIn(MeetingEditIn):
+class JointMeetingIn(MeetingEditIn):
     resolutions: list[ResolutionIn] = Field(default_factory=list,
                                             description="议定事项：每项成为一项督办任务（时限、红黄牌）")
 
@@ -719,9 +671,9 @@ def _resolution_fields(request, data: ResolutionIn, *, zone_id: int, chain_id: i
     return fields
 
 
-@router.post("/joint-meetings", response={201: MeetingOut, **WRITE_ERRORS},
+@router.post("/joint-meetings", response={201: JointMeetingOut, **WRITE_ERRORS},
              summary="登记联席会议及其议定事项（全部成功或全部不写入）")
-def create_meeting(request, data: MeetingIn):
+def create_meeting(request, data: JointMeetingIn):
     _role(request, "resources.meeting")
     fields = _meeting_fields(request, data)
     chain = fields["chain"]
@@ -732,7 +684,7 @@ def create_meeting(request, data: MeetingIn):
     return Status(201, get_meeting(request, obj.pk))
 
 
-@router.put("/joint-meetings/{pk}", response={200: MeetingOut, **WRITE_ERRORS},
+@router.put("/joint-meetings/{pk}", response={200: JointMeetingOut, **WRITE_ERRORS},
             summary="修改联席会议（议定事项另用 POST /joint-meetings/{id}/resolutions 添加）")
 def update_meeting(request, pk: int, data: MeetingEditIn):
     _role(request, "resources.meeting")
@@ -752,12 +704,9 @@ def add_resolution(request, pk: int, data: ResolutionIn):
 
 
 @router.get("/resolutions", response=list[ResolutionOut], summary="议定事项督办")
-@paginate(Page)
-def list_resolutions(request, filters: Query[Filters], state: str | None = None):
-    qs = Resolution.objects.visible_to(request.user).order_by("due_at", "id")
-    if state:
-        qs = qs.filter(state=state)
-    return _filter(qs, filters, chain="meeting__chain_id", q="content")
+@paginate(CappedPage)
+def list_resolutions(request, filters: Query[tables.RESOLUTIONS.query_schema("ResolutionQuery")]):
+    return tables.RESOLUTIONS.read(request)
 
 
 @router.get("/resolutions/{pk}", response=ResolutionOut, summary="议定事项详情")

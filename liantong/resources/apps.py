@@ -66,3 +66,5 @@ class ResourcesConfig(AppConfig):
         demo.register(30, "服务资源（部门资源、行动项目、资源共享、帮办服务、联席会议）", resources_demo.load)
         gen.register(30, "resources", resources_gen.generate)
         del models
+
+        from . import guarantees  # noqa: F401, I001  (its scoped models in the guarantees registry)

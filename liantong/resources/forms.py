@@ -4,9 +4,10 @@ saves through ``services`` with the user as actor, so rules and audit are the sa
 from __future__ import annotations
 
 from django import forms
+from django.db.models import Q
 
 from liantong.core import dicts
-from liantong.orgs.forms import ScopedModelForm, ZoneFieldMixin
+from liantong.core.forms import MultipleFileField, ScopedModelForm, bootstrap
 from liantong.orgs.models import Chain, Department, Enterprise, Member, PartyOrg
 
 from . import services
@@ -34,11 +35,12 @@ class _Base(ScopedModelForm):
         for o in objs:
             if o is not None:
                 return o.zone
-        return getattr(self.user, "zone", None)
+        return self.zone
 
 
 class DepartmentResourceForm(_Base):
     writable_fks = {"department": Department}
+    parents = ("department",)
 
     class Meta:
         model = DepartmentResource
@@ -61,12 +63,13 @@ class DepartmentResourceForm(_Base):
 
     def save(self, *, actor):
         d = dict(self.cleaned_data)
-        return services.save_department_resource(actor=actor, resource=self.instance if self.instance.pk else None,
-                                                 create_only=not self.instance.pk, **d)
+        return services.save_department_resource(actor=actor, resource=self.record,
+                                                 create_only=self.record is None, **d)
 
 
 class ActionProjectForm(_Base):
     writable_fks = {"enterprise": Enterprise, "department": Department, "party_org": PartyOrg}
+    parents = ("enterprise", "department", "party_org")
 
     class Meta:
         model = ActionProject
@@ -76,7 +79,8 @@ class ActionProjectForm(_Base):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["party_org"].queryset = self.fields["party_org"].queryset.filter(depth__lte=2)
+        keep = self.record.party_org_id if self.record is not None else None
+        self.fields["party_org"].queryset = self.fields["party_org"].queryset.filter(Q(depth__lte=2) | Q(pk=keep))
         self.fields["enterprise"].help_text = "责任单位在企业、部门、党组织中选择一个"
 
     def clean(self):
@@ -88,20 +92,25 @@ class ActionProjectForm(_Base):
     def save(self, *, actor):
         d = dict(self.cleaned_data)
         zone = self._zone(d.get("enterprise"), d.get("department"), d.get("party_org"))
-        return services.save_action_project(actor=actor, zone=zone,
-                                            project=self.instance if self.instance.pk else None,
-                                            create_only=not self.instance.pk, **d)
+        return services.save_action_project(actor=actor, zone=zone, project=self.record,
+                                            create_only=self.record is None, **d)
 
 
 class MilestoneForm(forms.ModelForm):
+    """Only gathers a milestone's input: ``services.save_milestone`` writes it (never ``save()``)."""
+
     class Meta:
         model = Milestone
         fields = ["title", "due_on", "done_on", "sort"]
         widgets = {"due_on": forms.DateInput(attrs={"type": "date"}), "done_on": forms.DateInput(attrs={"type": "date"})}
 
+    def save(self, commit=True):
+        raise NotImplementedError("milestones are written by services.save_milestone")
+
 
 class SharedResourceForm(_Base):
     writable_fks = {"owner": Enterprise}
+    parents = ("owner",)
 
     class Meta:
         model = SharedResource
@@ -118,8 +127,8 @@ class SharedResourceForm(_Base):
 
     def save(self, *, actor):
         d = dict(self.cleaned_data)
-        return services.save_shared_resource(actor=actor, resource=self.instance if self.instance.pk else None,
-                                             create_only=not self.instance.pk, **d)
+        return services.save_shared_resource(actor=actor, resource=self.record,
+                                             create_only=self.record is None, **d)
 
 
 class BookingForm(forms.Form):
@@ -133,7 +142,10 @@ class BookingDecisionForm(forms.Form):
     reason = forms.CharField(label="处理意见", max_length=200, required=False)
 
 
-class SquadForm(ZoneFieldMixin, _Base):
+class SquadForm(_Base):
+    writable_fks = {"chain": Chain}
+    parents = ("chain", "zone")
+
     class Meta:
         model = ServiceSquad
         fields = ["zone", "chain", "name", "leader_name", "members", "member_names", "description"]
@@ -152,31 +164,15 @@ class SquadForm(ZoneFieldMixin, _Base):
         self.fields["members"].widget.attrs["size"] = 8
 
     def save(self, *, actor):
-        d = dict(self.cleaned_data)
+        d = self.data_for_service()
         d["members"] = list(d.get("members") or [])
-        return services.save_squad(actor=actor, squad=self.instance if self.instance.pk else None,
-                                   create_only=not self.instance.pk, **d)
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"class": "form-control", "accept": "image/*,.pdf"}))
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        single = super().clean
-        if isinstance(data, (list, tuple)):
-            return [single(d, initial) for d in data if d]
-        return [single(data, initial)] if data else []
+        return services.save_squad(actor=actor, squad=self.record, create_only=self.record is None, **d)
 
 
 class VisitForm(_Base):
     writable_fks = {"squad": ServiceSquad}
-    photos = MultipleFileField(label="现场照片/附件", required=False,
+    parents = ("squad",)
+    photos = MultipleFileField(label="现场照片/附件", required=False, accept="image/*,.pdf",
                                help_text="可多选；类型与大小按系统附件规则检查")
 
     class Meta:
@@ -193,12 +189,13 @@ class VisitForm(_Base):
     def save(self, *, actor):
         d = dict(self.cleaned_data)
         photos = d.pop("photos", []) or []
-        return services.record_visit(actor=actor, visit=self.instance if self.instance.pk else None,
-                                     create_only=not self.instance.pk, photos=photos, **d)
+        return services.record_visit(actor=actor, visit=self.record, create_only=self.record is None,
+                                     photos=photos, **d)
 
 
 class MeetingForm(_Base):
     writable_fks = {"chain": Chain}
+    parents = ("chain",)
 
     class Meta:
         model = JointMeeting
@@ -216,8 +213,7 @@ class MeetingForm(_Base):
     def save(self, *, actor):
         d = dict(self.cleaned_data)
         d["attending_orgs"] = list(d.get("attending_orgs") or [])
-        return services.save_meeting(actor=actor, meeting=self.instance if self.instance.pk else None,
-                                     create_only=not self.instance.pk, **d)
+        return services.save_meeting(actor=actor, meeting=self.record, create_only=self.record is None, **d)
 
 
 class ResolutionForm(forms.Form):
@@ -233,8 +229,7 @@ class ResolutionForm(forms.Form):
         for name, qs in services.resolution_owner_choices(user, zone_id=meeting.zone_id,
                                                           chain_id=meeting.chain_id).items():
             self.fields[name].queryset = qs
-        for f in self.fields.values():
-            f.widget.attrs["class"] = "form-select" if isinstance(f, forms.ModelChoiceField) else "form-control"
+        bootstrap(self)
 
     def clean(self):
         d = super().clean()

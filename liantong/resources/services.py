@@ -14,7 +14,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from liantong.core import audit, calendar, dicts
+from liantong.core import audit, calendar, dicts, guarantees
 from liantong.core import services as core
 from liantong.core.files import Attachment, attach, check_upload
 from liantong.core.services import ServiceError
@@ -59,14 +59,10 @@ def _check_dict(code: str, value: str, label: str, field: str) -> None:
         raise ServiceError(f"{label}“{value}”不在字典中，请从列表中选择", field=field)
 
 
-def _is_system(actor) -> bool:
-    return actor is None or not getattr(actor, "pk", None) or getattr(actor, "is_superuser", False)
-
-
-def _require(actor, code: str, message: str) -> None:
-    """Users need the permission code; system jobs (actor None) and the demo do not."""
-    if not _is_system(actor) and not actor.has_perm_code(code):
-        raise ServiceError(message)
+# Services authorise (core.services): the permission code (403) and the write scope of the row and of the
+# unit it is written for (a 400 on that field), whoever calls — page, API, import, demo (a system writer).
+_is_system = core.is_system
+_require = core.require_perm
 
 
 def _can_write(actor, model, pk) -> bool:
@@ -139,7 +135,9 @@ def save_action_project(*, actor, zone, title: str, owner_name: str, project: Ac
     if project is not None and not _can_write(actor, ActionProject, project.pk):
         raise ServiceError("您无权修改该行动项目")
     unit = units[0]
-    if not _can_write(actor, type(unit), unit.pk):
+    unit_field = {Enterprise: "enterprise_id", Department: "department_id", PartyOrg: "party_org_id"}[type(unit)]
+    kept = project is not None and getattr(project, unit_field) == unit.pk
+    if not kept and not _can_write(actor, type(unit), unit.pk):  # a project may keep the unit it has
         raise ServiceError("只能为本级及下级单位立项", field="enterprise")
     existing = _existing(ActionProject, project, create_only=create_only, field="title",
                          message=f"本园区已有名为“{title}”的行动项目", zone=zone, title=title)
@@ -266,15 +264,23 @@ def request_booking(*, actor, resource: SharedResource, requester: Enterprise, s
 MAX_CALENDAR_DAYS = 366
 
 
+def approved_count(resource: SharedResource) -> int:
+    """How many approved bookings a visible resource has (a figure of the resource: no firm, no purpose)."""
+    with guarantees.unscoped("how many approved bookings a visible resource has: a count of the resource"):
+        return Booking.objects.filter(resource=resource, state=BookingState.APPROVED).count()
+
+
 def calendar_bookings(resource: SharedResource, first: datetime.date, last: datetime.date, *,
                       user=None) -> tuple[list[Booking], set[int]]:
     """The bookings the booking calendar shows from ``first`` to ``last`` (inclusive), by start date, and the
     ids of those whose firm and purpose ``user`` may see. Every approved booking is shown (which days are
     taken belongs to the visible resource); a pending one only to a user who may see that booking."""
     _check_span(first, last, MAX_CALENDAR_DAYS, "一次最多查询一年的预约日历", fields=("from", "to"))
-    rows = list(Booking.objects.filter(resource=resource, start_on__lte=last, end_on__gte=first,
-                                       state__in=[BookingState.APPROVED, BookingState.PENDING])
-                .select_related("requester").order_by("start_on", "id"))
+    with guarantees.unscoped("which days a visible resource is taken belongs to the resource; the firm and "
+                             "purpose only through visible_to below"):
+        rows = list(Booking.objects.filter(resource=resource, start_on__lte=last, end_on__gte=first,
+                                           state__in=[BookingState.APPROVED, BookingState.PENDING])
+                    .select_related("requester").order_by("start_on", "id"))
     visible = set(Booking.objects.visible_to(user).filter(pk__in=[b.pk for b in rows]).values_list("pk", flat=True)) \
         if user is not None else set()
     return [b for b in rows if b.state == BookingState.APPROVED or b.pk in visible], visible

@@ -1,13 +1,24 @@
 """List-page columns and filters of the resources app."""
 
+from django.db.models import Count
 from django.urls import reverse
 from django.utils.html import format_html
 
-from liantong.core.tables import Column, Filter
+from liantong.core.lists import Listing
+from liantong.core.tables import Column, Filter, sorts
 from liantong.orgs.models import Department
 from liantong.orgs.tables import CHAIN, ZONE
 
-from .models import ServiceSquad
+from .models import (
+    ActionProject,
+    Booking,
+    DepartmentResource,
+    JointMeeting,
+    Resolution,
+    ServiceSquad,
+    ServiceVisit,
+    SharedResource,
+)
 
 
 def YES_NO(user):
@@ -136,3 +147,37 @@ RESOLUTION_COLUMNS = [
 RESOLUTION_FILTERS = [ZONE, Filter("chain", "产业链", "meeting__chain_id", CHAIN.choices),
                       Filter("state", "状态", "state", "resolution_state"),
                       Filter("card", "红黄牌", "cards__level", "card_level")]
+
+
+# --- the lists' read declarations (page, API, export) ---------------------------------------------------
+
+
+def _with_citations(model):
+    return lambda user: model.objects.visible_to(user).annotate(n_citations=Count("citations"))
+
+
+DEPT_RESOURCES = Listing(DepartmentResource, filters=DEPT_RESOURCE_FILTERS,
+                         search_fields=["title", "description", "conditions"], sorts=sorts(DEPT_RESOURCE_COLUMNS),
+                         select_related=["department"], base=_with_citations(DepartmentResource))
+PROJECTS = Listing(ActionProject, filters=PROJECT_FILTERS, search_fields=["title", "owner_name", "description"],
+                   ordering=("-flagship", "-id"), sorts=sorts(PROJECT_COLUMNS),
+                   select_related=["chain", "enterprise", "department", "party_org"], prefetch_related=["milestones"],
+                   base=_with_citations(ActionProject))
+SHARED = Listing(SharedResource, filters=SHARED_FILTERS, search_fields=["name", "description", "owner__name", "location"],
+                 sorts=sorts(SHARED_COLUMNS), select_related=["owner", "chain"])
+BOOKINGS = Listing(Booking, filters=[*BOOKING_FILTERS, Filter("chain", "产业链", "resource__chain_id", CHAIN.choices),
+                                     Filter("resource", "共享资源", "resource_id", None)],
+                   search_fields=["purpose", "resource__name", "requester__name"], sorts=sorts(BOOKING_COLUMNS),
+                   select_related=["resource", "requester"])
+SQUADS = Listing(ServiceSquad, filters=SQUAD_FILTERS, search_fields=["name", "leader_name", "member_names"],
+                 ordering="id", sorts=sorts(SQUAD_COLUMNS), select_related=["chain"],
+                 base=lambda user: ServiceSquad.objects.visible_to(user).annotate(n_visits=Count("visits")))
+VISITS = Listing(ServiceVisit, filters=[*VISIT_FILTERS, Filter("enterprise", "企业", "enterprise_id", None)],
+                 search_fields=["enterprise__name", "result", "squad__name"], ordering=("-visited_on", "-id"),
+                 sorts=sorts(VISIT_COLUMNS), select_related=["squad", "enterprise"])
+MEETINGS = Listing(JointMeeting, filters=MEETING_FILTERS, search_fields=["title", "minutes", "location"],
+                   ordering=("-held_on", "-id"), sorts=sorts(MEETING_COLUMNS), select_related=["chain"],
+                   prefetch_related=["attending_orgs", "resolutions"])
+RESOLUTIONS = Listing(Resolution, filters=RESOLUTION_FILTERS, search_fields=["content", "owner_name"],
+                      ordering=("due_at", "id"), sorts=sorts(RESOLUTION_COLUMNS),
+                      select_related=["meeting", "owner_enterprise", "owner_department", "owner_party_org"])

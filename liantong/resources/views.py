@@ -14,6 +14,7 @@ from django.shortcuts import redirect
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from liantong.core import guarantees
 from liantong.core.scoping import get_for_user
 from liantong.core.services import ServiceError
 from liantong.core.views_generic import ObjectDetailView, ObjectEditView, ObjectListView
@@ -22,7 +23,6 @@ from . import excel, forms, services, tables
 from .models import (
     ActionProject,
     Booking,
-    BookingState,
     DepartmentResource,
     JointMeeting,
     Milestone,
@@ -53,19 +53,20 @@ def _citations(user, **lookup):
 # --- 部门资源清单 ---------------------------------------------------------------------------------------
 
 
+
+def _times_cited(**target) -> int:
+    """How often a visible resource or project was cited: a figure of the resource, no order shown."""
+    with guarantees.unscoped("how often a visible resource or project was cited: a count, no order shown"):
+        return OrderCitation.objects.filter(**target).count()
+
 class DeptResourceList(ObjectListView):
+    listing = tables.DEPT_RESOURCES
     model = DepartmentResource
     title = "部门资源清单"
     columns = tables.DEPT_RESOURCE_COLUMNS
-    filters = tables.DEPT_RESOURCE_FILTERS
-    search_fields = ["title", "description", "conditions"]
-    select_related = ["department"]
     excel_spec = excel.DEPT_RESOURCE
     create_url = "resources:deptresource_create"
     create_perm = "resources.publish"
-
-    def get_queryset(self):
-        return super().get_queryset().annotate(n_citations=Count("citations"))
 
 
 class DeptResourceDetail(ObjectDetailView):
@@ -76,7 +77,7 @@ class DeptResourceDetail(ObjectDetailView):
 
     def extra_context(self, obj):
         return {"citations": _citations(self.request.user, resource=obj),
-                "n_citations": OrderCitation.objects.filter(resource=obj).count(),
+                "n_citations": _times_cited(resource=obj),
                 "can_cite": self.request.user.has_perm_code("resources.cite"),
                 "cite_form": forms.CitationForm(), "cite_url": "resources:deptresource_cite"}
 
@@ -93,20 +94,13 @@ class DeptResourceEdit(ObjectEditView):
 
 
 class ProjectList(ObjectListView):
+    listing = tables.PROJECTS
     model = ActionProject
     title = "行动项目清单"
     columns = tables.PROJECT_COLUMNS
-    filters = tables.PROJECT_FILTERS
-    search_fields = ["title", "owner_name", "description"]
-    select_related = ["chain", "enterprise", "department", "party_org"]
-    ordering = "-flagship"
     excel_spec = excel.PROJECT
     create_url = "resources:project_create"
     create_perm = "resources.project"
-
-    def get_queryset(self):
-        qs = super().get_queryset().annotate(n_citations=Count("citations")).prefetch_related("milestones")
-        return qs if self.request.GET.get("sort") else qs.order_by("-flagship", "-id")
 
 
 class ProjectDetail(ObjectDetailView):
@@ -118,7 +112,7 @@ class ProjectDetail(ObjectDetailView):
     def extra_context(self, obj):
         return {"milestones": obj.milestones.all(), "milestone_form": forms.MilestoneForm(),
                 "citations": _citations(self.request.user, project=obj),
-                "n_citations": OrderCitation.objects.filter(project=obj).count(),
+                "n_citations": _times_cited(project=obj),
                 "can_cite": self.request.user.has_perm_code("resources.cite"),
                 "cite_form": forms.CitationForm(), "cite_url": "resources:project_cite",
                 "today": timezone.localdate()}
@@ -201,12 +195,10 @@ def project_cite(request, pk):
 
 
 class SharedList(ObjectListView):
+    listing = tables.SHARED
     model = SharedResource
     title = "资源共享清单"
     columns = tables.SHARED_COLUMNS
-    filters = tables.SHARED_FILTERS
-    search_fields = ["name", "description", "owner__name", "location"]
-    select_related = ["owner", "chain"]
     excel_spec = excel.SHARED
     create_url = "resources:shared_create"
     create_perm = "resources.share"
@@ -243,7 +235,7 @@ class SharedDetail(ObjectDetailView):
             "can_book": (user.has_perm_code("resources.book") and user.enterprise_id
                          and user.enterprise_id != obj.owner_id and user.zone_id == obj.zone_id),
             "booking_form": forms.BookingForm(),
-            "n_approved": Booking.objects.filter(resource=obj, state=BookingState.APPROVED).count(),
+            "n_approved": services.approved_count(obj),
         }
 
 
@@ -297,12 +289,10 @@ def booking_transition(request, pk):
 
 
 class BookingList(ObjectListView):
+    listing = tables.BOOKINGS
     model = Booking
     title = "预约申请"
     columns = tables.BOOKING_COLUMNS
-    filters = tables.BOOKING_FILTERS
-    search_fields = ["purpose", "resource__name", "requester__name"]
-    select_related = ["resource", "requester"]
     excel_spec = excel.BOOKING
 
 
@@ -310,19 +300,13 @@ class BookingList(ObjectListView):
 
 
 class SquadList(ObjectListView):
+    listing = tables.SQUADS
     model = ServiceSquad
     title = "帮办服务小分队"
     columns = tables.SQUAD_COLUMNS
-    filters = tables.SQUAD_FILTERS
-    search_fields = ["name", "leader_name", "member_names"]
-    select_related = ["chain"]
-    ordering = "id"
     excel_spec = excel.SQUAD
     create_url = "resources:squad_create"
     create_perm = "resources.squad"
-
-    def get_queryset(self):
-        return super().get_queryset().annotate(n_visits=Count("visits"))
 
 
 class SquadDetail(ObjectDetailView):
@@ -353,13 +337,10 @@ class SquadEdit(ObjectEditView):
 
 
 class VisitList(ObjectListView):
+    listing = tables.VISITS
     model = ServiceVisit
     title = "帮办服务记录"
     columns = tables.VISIT_COLUMNS
-    filters = tables.VISIT_FILTERS
-    search_fields = ["enterprise__name", "result", "squad__name"]
-    select_related = ["squad", "enterprise"]
-    ordering = "-visited_on"
     excel_spec = excel.VISIT
     create_url = "resources:visit_create"
     create_perm = "resources.squad"
@@ -387,13 +368,10 @@ class VisitEdit(ObjectEditView):
 
 
 class MeetingList(ObjectListView):
+    listing = tables.MEETINGS
     model = JointMeeting
     title = "联席会议"
     columns = tables.MEETING_COLUMNS
-    filters = tables.MEETING_FILTERS
-    search_fields = ["title", "minutes", "location"]
-    select_related = ["chain"]
-    ordering = "-held_on"
     excel_spec = excel.MEETING
     create_url = "resources:meeting_create"
     create_perm = "resources.meeting"
@@ -471,12 +449,9 @@ def resolution_transition(request, pk):
 class ResolutionList(ObjectListView):
     """The supervision list of resolutions: state, deadline and card, filterable by card."""
 
+    listing = tables.RESOLUTIONS
     model = Resolution
     title = "议定事项督办"
     columns = tables.RESOLUTION_COLUMNS
-    filters = tables.RESOLUTION_FILTERS
-    search_fields = ["content", "owner_name"]
-    select_related = ["meeting", "owner_enterprise", "owner_department", "owner_party_org"]
-    ordering = "due_at"
     excel_spec = excel.RESOLUTION
 

@@ -20,10 +20,10 @@ from ninja.pagination import paginate
 
 from liantong.core import dicts
 from liantong.core.api import AttachmentOut
+from liantong.core.lists import MAX_ID, CappedPage, Id, PageNumber, PageSize, SearchText
 from liantong.core.workflow_api import transition_endpoints
-from liantong.orgs.api import Page
 
-from . import services
+from . import services, tables
 from .models import Card, Notification, ServiceBundle, ServiceRequest
 from .suggest import suggest
 from .workflow import ORDER_WORKFLOW, TransitionError, allowed_actions, category_limit
@@ -94,28 +94,14 @@ class OrderMoveParams(Schema):
     satisfaction: int | None = Field(None, description="满意度 1 不满意 / 2 基本满意 / 3 满意（评价）")
 
 
-class OrderFilter(Schema):
-    state: str | None = None
-    category: str | None = None
-    chain: int | None = None
-    zone: int | None = None
-    q: str | None = None
-
-
 class Detail(Schema):
     detail: str
 
 
 @router.get("/orders", response=list[OrderOut], summary="企业需求清单（工单列表）")
-@paginate(Page)
-def list_orders(request, filters: Query[OrderFilter]):
-    qs = ServiceRequest.objects.visible_to(request.user).order_by("-id")
-    for key, lookup in {"state": "state", "category": "category", "chain": "chain_id", "zone": "zone_id",
-                        "q": "title__icontains"}.items():
-        v = getattr(filters, key)
-        if v not in (None, ""):
-            qs = qs.filter(**{lookup: v})
-    return qs
+@paginate(CappedPage)
+def list_orders(request, filters: Query[tables.ORDERS.query_schema("OrderQuery")]):
+    return tables.ORDERS.read(request)
 
 
 def _detail(order: ServiceRequest) -> dict:
@@ -280,9 +266,9 @@ class RatingIn(Schema):
 
 
 class BundleFilter(Schema):
-    enterprise: int | None = None
-    chain: int | None = None
-    q: str | None = Field(None, max_length=100)
+    enterprise: Id | None = None
+    chain: Id | None = None
+    q: SearchText | None = None
 
 
 def _bundle(bundle: ServiceBundle, user) -> ServiceBundle:
@@ -293,7 +279,7 @@ def _bundle(bundle: ServiceBundle, user) -> ServiceBundle:
 
 
 @router.get("/bundles", response=list[BundleOut], summary="高效办成一件事清单")
-@paginate(Page)
+@paginate(CappedPage)
 def list_bundles(request, filters: Query[BundleFilter]):
     qs = ServiceBundle.objects.visible_to(request.user).select_related("enterprise").order_by("-id")
     if filters.enterprise:
@@ -355,13 +341,13 @@ class CardOut(Schema):
 class CardFilter(Schema):
     level: Literal["yellow", "red"] | None = Field(None, description="yellow 黄牌 / red 红牌")
     status: Literal["open", "closed", "all"] = Field("open", description="open 未消除（默认）/ closed 已消除 / all")
-    department: int | None = None
-    chain: int | None = None
+    department: Id | None = None
+    chain: Id | None = None
     stage: Literal["dispatch", "accept", "resolve"] | None = None
 
 
 @router.get("/cards", response={200: list[CardOut], 403: Detail}, summary="督办红黄牌（督办看板）")
-@paginate(Page)
+@paginate(CappedPage)
 def list_cards(request, filters: Query[CardFilter]):
     if not request.user.has_perm_code("services.supervise"):  # raised: a returned Status would be paginated
         raise HttpError(403, "只有园区党工委或产业链联合党委可以查看督办红黄牌")
@@ -403,12 +389,13 @@ def _own(user):
 
 
 @router.get("/notifications", response=NotificationPage, summary="我的消息（含未读数）")
-def list_notifications(request, unread: bool = False, page: int = 1, page_size: int = 20):
+def list_notifications(request, unread: bool = False, page: PageNumber = 1, page_size: PageSize = 20):
     qs = _own(request.user).order_by("-id")
     if unread:
         qs = qs.filter(read_at__isnull=True)
-    size, page = max(1, min(page_size, 200)), max(1, page)
-    return {"items": list(qs[(page - 1) * size:page * size]), "count": qs.count(),
+    offset = (page - 1) * page_size
+    items = list(qs[offset:offset + page_size]) if offset <= MAX_ID - page_size else []
+    return {"items": items, "count": qs.count(),
             "unread_count": _own(request.user).filter(read_at__isnull=True).count()}
 
 

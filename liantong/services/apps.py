@@ -64,3 +64,5 @@ class ServicesConfig(AppConfig):
         from .excel import SPECS
 
         register_specs(SPECS)
+
+        from . import guarantees  # noqa: F401, I001  (its scoped models in the guarantees registry)

@@ -4,33 +4,10 @@ Each form only gathers input; the services check it and write (errors come back 
 from django import forms
 
 from liantong.core import dicts
+from liantong.core.forms import MultipleFileField, bootstrap
 from liantong.orgs.models import Department
 
 from .models import Satisfaction, Urgency
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"class": "form-control"}))
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        if isinstance(data, (list, tuple)):
-            return [super(MultipleFileField, self).clean(d, initial) for d in data if d]
-        return [super().clean(data, initial)] if data else []
-
-
-def _bootstrap(form):
-    for field in form.fields.values():
-        w = field.widget
-        if isinstance(w, forms.Select):
-            w.attrs.setdefault("class", "form-select")
-        elif not isinstance(w, (forms.CheckboxInput, MultipleFileInput, forms.CheckboxSelectMultiple)):
-            w.attrs.setdefault("class", "form-control")
 
 
 class OrderForm(forms.Form):
@@ -55,7 +32,7 @@ class OrderForm(forms.Form):
             self.fields["chain"].required = True
         else:
             del self.fields["chain"]
-        _bootstrap(self)
+        bootstrap(self)
 
 
 class DispatchForm(forms.Form):
@@ -69,7 +46,7 @@ class DispatchForm(forms.Form):
         qs = Department.objects.filter(zone_id=zone_id).order_by("id")
         self.fields["lead"].queryset = qs
         self.fields["assists"].queryset = qs
-        _bootstrap(self)
+        bootstrap(self)
 
 
 class MoveForm(forms.Form):
@@ -96,7 +73,7 @@ class BundleForm(forms.Form):
             self.fields[f"item{i}_category"] = forms.ChoiceField(label=f"第{i + 1}项 类别", choices=cats, required=False)
             self.fields[f"item{i}_title"] = forms.CharField(label=f"第{i + 1}项 内容", max_length=100, required=False)
         self.rows = rows
-        _bootstrap(self)
+        bootstrap(self)
 
     def items(self):
         d = self.cleaned_data

@@ -28,7 +28,7 @@ hours) but replays each order's life with the same rules, so it keeps what the s
   (counted as returns of the category), as ``suggest.learn`` / ``suggest.unlearn`` do.
 
 Rows are built as plain tuples in column order (datetimes naive UTC, which both backends store as
-such) and go in with ``executemany`` of the model's INSERT (``orgs.gen._insert``: batches of 5,000,
+such) and go in with ``executemany`` of the model's INSERT (``core.gen.insert``: batches of 5,000,
 one transaction per 50,000). At scale, zones are simulated in two forked workers while the main
 process inserts, and on SQLite the secondary indexes are dropped for the load and rebuilt once;
 the SQLite bulk-load settings apply, and the loaded tables are analysed at the end. Order keys are
@@ -53,6 +53,7 @@ from django.db import connection
 from django.db.models import Max
 
 from liantong.core import audit, calendar
+from liantong.core import gen as core_gen
 from liantong.core.models import Zone
 
 from .categories import CATEGORIES
@@ -615,7 +616,6 @@ def generate(scale, log: Callable[[str], None] = print, *, now: datetime.datetim
     from django.conf import settings
     from django.contrib.auth.hashers import make_password
 
-    from liantong.orgs.gen import _bulk_load_pragmas, _insert, _reset_sequences
     from liantong.orgs.models import ChainMembership, Department
 
     t0, c0 = time.perf_counter(), time.process_time()
@@ -658,21 +658,21 @@ def generate(scale, log: Callable[[str], None] = print, *, now: datetime.datetim
     names = {z.pk: z.name for z in zones}
     # fork workers only for a real load (tests run inside a transaction, on small scales)
     workers = min(2, os.cpu_count() or 1) if scale.orders >= POOL_THRESHOLD and not connection.in_atomic_block else 1
-    restore = _bulk_load_pragmas()
-    reindex = _without_indexes([ServiceRequest, Assignment, TimelineEntry, Card]) if workers > 1 else None
+    restore = core_gen.bulk_load_pragmas()
+    reindex = core_gen.without_indexes([ServiceRequest, Assignment, TimelineEntry, Card]) if workers > 1 else None
     try:
         for spec, rows in _results(specs, workers):
             t_built = time.perf_counter()
-            _insert(ServiceRequest, ORDER_FIELDS, rows.orders, counts)
-            _insert(Assignment, ASSIGNMENT_COLUMNS, rows.assignments, counts)
-            _insert(TimelineEntry, TIMELINE_COLUMNS, rows.timeline, counts)
-            _insert(Card, CARD_COLUMNS, rows.cards, counts)
+            core_gen.insert(ServiceRequest, ORDER_FIELDS, rows.orders, counts)
+            core_gen.insert(Assignment, ASSIGNMENT_COLUMNS, rows.assignments, counts)
+            core_gen.insert(TimelineEntry, TIMELINE_COLUMNS, rows.timeline, counts)
+            core_gen.insert(Card, CARD_COLUMNS, rows.cards, counts)
             learned = rows.learned
             stats = DispatchStat.objects.filter(zone_id=spec.zone_id)
             for d, k, n in stats.values_list("department_id", "key", "count"):
                 learned[(d, k)] += n
             stats.delete()
-            _insert(DispatchStat, ["zone_id", "department_id", "key", "count"],
+            core_gen.insert(DispatchStat, ["zone_id", "department_id", "key", "count"],
                     [(spec.zone_id, d, k, n) for (d, k), n in learned.items() if n > 0], counts)
             made = {"orders": len(rows.orders), "timeline": len(rows.timeline),
                     "assignments": len(rows.assignments), "cards": len(rows.cards)}
@@ -689,8 +689,8 @@ def generate(scale, log: Callable[[str], None] = print, *, now: datetime.datetim
             reindex()
             reindex = None
             log(f"服务优链：重建索引 {time.perf_counter() - t_index:.0f} 秒")
-        _reset_sequences([ServiceRequest, Assignment, TimelineEntry, Card, DispatchStat])
-        _analyze([ServiceRequest, Assignment, TimelineEntry, Card, DispatchStat])
+        core_gen.reset_sequences([ServiceRequest, Assignment, TimelineEntry, Card, DispatchStat])
+        core_gen.analyze([ServiceRequest, Assignment, TimelineEntry, Card, DispatchStat])
     finally:
         if reindex is not None:  # (an error above: the indexes come back all the same)
             reindex()
@@ -700,39 +700,6 @@ def generate(scale, log: Callable[[str], None] = print, *, now: datetime.datetim
     counts["seconds"] = round(time.perf_counter() - t0, 1)
     counts["cpu_seconds"] = round(time.process_time() - c0, 1)  # the main process only
     return counts
-
-
-def _without_indexes(models: list) -> Callable[[], None] | None:
-    """SQLite, large loads: drop the tables' secondary (non-unique) indexes for the load and return
-    the function that builds them again — one sorted build instead of millions of random B-tree
-    inserts (the unique ones stay: ``ref`` and ``card_once``). ``None`` elsewhere."""
-    if connection.vendor != "sqlite" or connection.in_atomic_block:
-        return None
-    tables = [m._meta.db_table for m in models]
-    with connection.cursor() as c:
-        c.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
-                  "AND substr(sql, 1, 13) != 'CREATE UNIQUE' AND tbl_name IN "
-                  f"({', '.join(['%s'] * len(tables))}) ORDER BY name", tables)
-        dropped = c.fetchall()
-        for name, _ in dropped:
-            c.execute(f"DROP INDEX {connection.ops.quote_name(name)}")
-
-    def rebuild() -> None:
-        with connection.cursor() as c:
-            for _, sql in dropped:
-                c.execute(sql)
-
-    return rebuild
-
-
-def _analyze(models: list) -> None:
-    """Refresh the planner's statistics of the loaded tables (only those: the organisation tables
-    were analysed by their own generator). Skipped inside a transaction (tests)."""
-    if connection.in_atomic_block:
-        return
-    with connection.cursor() as c:
-        for model in models:
-            c.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
 
 
 def _later(t, gap: tuple[float, float], now, rng) -> datetime.datetime:

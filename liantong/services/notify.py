@@ -173,5 +173,5 @@ def after_move(order: ServiceRequest, move, *, actor, at, note: str) -> None:
 def unread_context(request) -> dict:
     """Page-shell provider: the bell with the user's unread count."""
     user = request.user
-    return {"unread_count": Notification.objects.filter(user=user, read_at__isnull=True).count(),
+    return {"unread_count": Notification.objects.owned_by(user).filter(read_at__isnull=True).count(),
             "inbox_url": reverse("services:inbox")}

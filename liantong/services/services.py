@@ -431,13 +431,15 @@ def service_figures(user, *, by: str | None = None) -> dict:
     out: dict = {}
     if by in (None, "department"):
         rows = _grouped(with_lead_department(visible).filter(lead_department__isnull=False), "lead_department")
-        names = dict(Department.objects.filter(pk__in=[r["key"] for r in rows]).values_list("pk", "name"))
+        names = dict(Department.objects.visible_to(user).filter(pk__in=[r["key"] for r in rows])
+                     .values_list("pk", "name"))
         for r in rows:
             r["name"] = names.get(r["key"], "")
         out["by_dept"] = rows
     if by in (None, "chain"):
         rows = _grouped(visible, "chain")
-        names = dict(Chain.objects.filter(pk__in=[r["key"] for r in rows if r["key"]]).values_list("pk", "name"))
+        names = dict(Chain.objects.visible_to(user).filter(pk__in=[r["key"] for r in rows if r["key"]])
+                     .values_list("pk", "name"))
         for r in rows:
             r["name"] = names.get(r["key"], "未关联产业链")
         out["by_chain"] = rows
@@ -512,7 +514,7 @@ def order_citations(order: ServiceRequest, user) -> list:
     already visible to them), newest first."""
     from liantong.resources.models import ActionProject, DepartmentResource, OrderCitation
 
-    return list(OrderCitation.objects.filter(order=order)
+    return list(OrderCitation.objects.filter(order=order).as_scoped()  # the order is visible, so are the targets
                 .filter(Q(resource__in=DepartmentResource.objects.visible_to(user).values("pk"))
                         | Q(project__in=ActionProject.objects.visible_to(user).values("pk")))
                 .select_related("resource__department", "project", "created_by").order_by("-id"))

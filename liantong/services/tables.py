@@ -1,13 +1,17 @@
 """List-page columns and filters of the services strand."""
 
+import dataclasses
+
 from django.utils import timezone
 from django.utils.html import format_html
 
 from liantong.core import dicts
-from liantong.core.tables import Column, Filter
+from liantong.core.lists import Listing
+from liantong.core.tables import Column, Filter, sorts
 from liantong.orgs.models import Chain, Department
+from liantong.orgs.tables import ZONE
 
-from .models import OPEN_STATES
+from .models import OPEN_STATES, QUEUE_STATES, ServiceRequest
 
 
 def _when(attr):
@@ -96,3 +100,14 @@ CARD_FILTERS = [
     Filter("stage", "环节", "stage", "order_stage"),
     Filter("department", "责任部门", "department_id", department_choices),
 ]
+
+
+# --- the lists' read declarations (page, API, export) ---------------------------------------------------
+
+ORDERS = Listing(ServiceRequest, filters=[*ORDER_FILTERS, ZONE], search_fields=["title", "ref"],
+                 sorts=sorts(ORDER_COLUMNS), select_related=["enterprise"])
+# the dispatch queue: the orders waiting for the committee, earliest deadline first, by one queue state
+QUEUE = dataclasses.replace(
+    ORDERS, ordering="due_at",
+    filters=[*(f for f in ORDERS.filters if f.name != "state"),
+             Filter("state", "状态", "state", lambda u: [(s.value, s.label) for s in QUEUE_STATES])])

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from liantong.core.scoping import get_for_user
 from liantong.core.services import ServiceError
+from liantong.core.tables import Filter, flag
 from liantong.core.views_generic import ObjectDetailView, ObjectListView, PermissionMixin
 from liantong.orgs.models import Department
 
@@ -61,13 +62,12 @@ class OrderList(ObjectListView):
     """企业需求清单: every order the user may see (a firm: its own)."""
 
     model = ServiceRequest
+    listing = tables.ORDERS
     perm = "services.view"
     title = "企业需求清单"
     columns = tables.ORDER_COLUMNS
-    filters = tables.ORDER_FILTERS
-    search_fields = ["title", "ref"]
-    select_related = ["enterprise"]
     excel_spec = excel.ORDERS
+    extra_params = [Filter(OVERDUE_PARAM, "已超时", "", flag)]
     create_url = "services:order_create"
     create_perm = "services.place"
 
@@ -78,12 +78,10 @@ class OrderList(ObjectListView):
 class DispatchQueue(OrderList):
     """The committee's dispatch queue: orders waiting for it (new, returned, extension, escalated)."""
 
+    listing = tables.QUEUE
     perm = "services.dispatch"
     title = "派单台"
-    ordering = "due_at"
     create_url = None
-    filters = [f for f in tables.ORDER_FILTERS if f.name != "state"] + [
-        tables.Filter("state", "状态", "state", lambda u: [(s.value, s.label) for s in QUEUE_STATES])]
 
     def base_queryset(self):
         return _only_overdue(self, super().base_queryset().filter(state__in=QUEUE_STATES))
@@ -104,6 +102,7 @@ class DeptInbox(ObjectListView):
     select_related = ["order", "order__enterprise"]
     ordering = "due_at"
     excel_spec = excel.ASSIGNMENTS
+    extra_params = [Filter(OVERDUE_PARAM, "已超时", "", flag), Filter("all", "含已办结", "", flag)]
 
     def base_queryset(self):
         qs = super().base_queryset().filter(active=True)
@@ -136,7 +135,8 @@ class SupervisionBoard(ObjectListView):
         # grouped by the department's key, read from the (zone, cleared_at, department, level) index
         # alone; the few department names come in a second query
         rows = list(self.base_queryset().order_by().values("department_id", "level").annotate(n=Count("pk")))
-        names = dict(Department.objects.filter(pk__in={r["department_id"] for r in rows if r["department_id"]})
+        names = dict(Department.objects.visible_to(self.request.user)
+                     .filter(pk__in={r["department_id"] for r in rows if r["department_id"]})
                      .values_list("pk", "name"))
         by_dept: dict[str, dict] = {}
         for r in rows:
@@ -278,7 +278,7 @@ def inbox(request):
         n = services.mark_read(request.user)
         messages.success(request, f"已将 {n} 条消息标为已读")
         return redirect("services:inbox")
-    qs = Notification.objects.filter(user=request.user).order_by("-id")
+    qs = Notification.objects.owned_by(request.user).order_by("-id")
     if request.GET.get("unread") == "1":
         qs = qs.filter(read_at__isnull=True)
     page = Paginator(qs, 20).get_page(request.GET.get("page"))

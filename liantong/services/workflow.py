@@ -120,7 +120,6 @@ def category_limit(category: str) -> int:
 def actor_roles(order: ServiceRequest, user) -> set[str]:
     """The roles ``user`` holds on ``order`` (an empty set: nobody the order concerns)."""
     from liantong.accounts.models import UnitKind
-    from liantong.core.scoping import scope_q
 
     roles: set[str] = set()
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
@@ -131,7 +130,7 @@ def actor_roles(order: ServiceRequest, user) -> set[str]:
         roles.add(FIRM)
     if (user.has_perm_code("services.dispatch")
             and user.unit_kind in (UnitKind.ZONE, UnitKind.CHAIN, UnitKind.PLATFORM)
-            and ServiceRequest.objects.filter(scope_q(user, ServiceRequest), pk=order.pk).exists()):
+            and ServiceRequest.objects.visible_to(user).filter(pk=order.pk).exists()):
         roles.add(COMMITTEE)
         if user.unit_kind != UnitKind.CHAIN:
             roles.add(ZONE)

@@ -15,7 +15,8 @@ from __future__ import annotations
 import pytest
 
 from liantong.core.models import AuditAction, AuditLog
-from liantong.core.workflow import Move, TransitionError, Workflow
+from liantong.core.services import ServiceError
+from liantong.core.workflow import Move, Workflow
 
 
 def _id(*parts) -> str:
@@ -66,10 +67,10 @@ class Trace:
         assert row.actor_id == getattr(actor, "pk", None)
 
 
-def assert_refused(wf: Workflow, obj, action: str, actor, status: int, **kwargs) -> TransitionError:
+def assert_refused(wf: Workflow, obj, action: str, actor, status: int, **kwargs) -> ServiceError:
     """The move is refused with ``status`` and a Chinese message, and writes nothing."""
     trace = Trace(wf, obj)
-    with pytest.raises(TransitionError) as exc:
+    with pytest.raises(ServiceError) as exc:  # TransitionError, WrongRole, or OutOfScope (404)
         wf.transition(obj, action, actor=actor, **kwargs)
     assert exc.value.status == status, exc.value.message
     assert any("\u4e00" <= ch <= "\u9fff" for ch in exc.value.message)

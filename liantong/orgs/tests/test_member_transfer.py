@@ -363,8 +363,9 @@ def test_the_transfer_list_searches_filters_by_state_direction_and_date(personas
         "入转样例0", "入转样例1", "出转样例"}
     tomorrow = (today + datetime.timedelta(days=1)).isoformat()
     assert _names(zj.get("/orgs/transfer/", {"since": tomorrow}).content.decode()) == set()
-    # a malformed value matches nothing, never a 500
-    assert zj.get("/orgs/transfer/", {"since": "9" * 30}).status_code == 200
+    # a malformed value is refused in Chinese (core/lists.py), never a 500
+    bad = zj.get("/orgs/transfer/", {"since": "9" * 30})
+    assert bad.status_code == 400 and "参数“申请时间”（since）" in bad.content.decode()
 
 
 def test_the_receiving_side_cannot_find_the_sending_org_or_the_members_name_by_search(personas, client_for):
@@ -409,4 +410,5 @@ def test_the_transfer_list_pages(personas, client_for):
     finally:
         TransferList.paginate_by = saved
     assert len(_names(one)) == 2 and len(_names(two)) == 1 and not _names(one) & _names(two)
-    assert c.get("/orgs/transfer/", {"page": "9" * 30}).status_code == 200
+    assert c.get("/orgs/transfer/", {"page": "9" * 30}).status_code == 400  # past 2**63-1: refused in Chinese
+    assert c.get("/orgs/transfer/", {"page": 99}).status_code == 200  # past the last page: the last page
