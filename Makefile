@@ -30,8 +30,13 @@ demo: install
 browser-deps:
 	@command -v chromium >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq chromium >/dev/null)
 
+# Tests in TEST_WORKERS pytest-xdist processes (0: one process, no xdist), each on a copy of the template
+# database that holds the migrated demo (docs/testing.md). --create-db builds that template afresh, once.
+TEST_WORKERS ?= 2
+XDIST := $(if $(filter-out 0,$(TEST_WORKERS)),-n $(TEST_WORKERS) --dist loadgroup)
+
 test: install browser-deps
-	FAST_PASSWORD_HASHER=1 $(BIN)/python -m pytest --create-db $(PYTEST_ARGS)
+	FAST_PASSWORD_HASHER=1 $(BIN)/python -m pytest --create-db $(XDIST) $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check liantong

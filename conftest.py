@@ -1,4 +1,5 @@
-"""Shared test set-up: the demo is loaded once per test database, and named personas act in it.
+"""Shared test set-up: the demo is built once into a template database, every test process works on a
+copy of it, and named personas act in it (see docs/testing.md).
 
 Personas (healthchecks alice/bob style), each with what it may see:
 - ``admin``     platform admin: everything.
@@ -11,31 +12,61 @@ Personas (healthchecks alice/bob style), each with what it may see:
 - ``by_zone``               白银's zone committee: all of 白银 only.
 - ``nobody``                a logged-in user with no role: nothing.
 
-Tests that need ``transactional_db`` (live servers, concurrency) must build their own data: the
-flush at their end empties the tables.
+Tests that need ``transactional_db`` (concurrency) must build their own data: the flush at their end
+empties the tables of their process's copy (pytest-django runs them after every other database test).
 """
+
+import uuid
 
 import pytest
 
+from tests import dbtemplate
+from tests.crawl import crawl
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups (its hook has no order of its own)
+def pytest_collection_modifyitems(items):
+    """Under ``--dist loadgroup`` the browser tests share one worker: one live server, one chromium."""
+    for item in items:
+        if item.get_closest_marker("browser"):
+            item.add_marker(pytest.mark.xdist_group("browser"))
+
+
+def _load_demo() -> None:
+    from liantong.core import demo
+
+    demo.run(log=lambda s: None)
+
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
+def demo_template(request, django_test_environment, django_db_blocker, django_db_createdb,
+                  django_db_modify_db_settings) -> dbtemplate.Template:
+    """The template database holding the migrated demo, built once per run (``--create-db``) or reused
+    while its sources are unchanged (``--reuse-db``); shared by the xdist workers and the browser tests."""
+    from django.db import connection
+
+    workerinput = getattr(request.config, "workerinput", None)
+    run = workerinput["testrunuid"] if workerinput else uuid.uuid4().hex
+    fresh = django_db_createdb or not request.config.getvalue("reuse_db")
     with django_db_blocker.unblock():
-        from liantong.core import demo
-        from liantong.core.models import Zone
-
-        if not Zone.objects.filter(name="白银高新区").exists() or not _demo_complete():
-            demo.run(log=lambda s: None)
-        else:  # a reused test database loaded by an older demo: every demo user gets the demo password
-            from liantong.accounts.demo import set_demo_passwords
-
-            set_demo_passwords()
+        return dbtemplate.ensure(connection, run, fresh=fresh, load=_load_demo)
 
 
-def _demo_complete() -> bool:
-    from liantong.accounts.models import User
+@pytest.fixture(scope="session")
+def django_db_setup(demo_template, django_db_blocker):
+    """This process's test database: a fresh copy of the template (``test_db.sqlite3[_gwN]`` or
+    ``test_<NAME>[_gwN]``), dropped at the end."""
+    from django.db import connection
 
-    return User.objects.filter(username="by_zone").exists()
+    with django_db_blocker.unblock():
+        original = connection.settings_dict["NAME"]
+        target = connection.creation._get_test_db_name()
+        dbtemplate.copy(demo_template, connection, target)
+        dbtemplate.use(connection, target)
+    yield
+    with django_db_blocker.unblock():
+        dbtemplate.use(connection, original)
+        dbtemplate.drop(connection, target)
 
 
 PERSONAS = {
@@ -72,6 +103,25 @@ def client_for(client, db):
         return c
 
     return make
+
+
+@pytest.fixture(scope="session")
+def _crawls() -> dict[str, dict[str, int]]:
+    return {}
+
+
+@pytest.fixture
+def crawled(personas, client_for, _crawls):
+    """``crawled(persona) -> {url: status}``: the pages the persona reaches by links from ``/``
+    (``tests/crawl.py``), crawled once per test process — every test starts from the same demo data —
+    and shared by the tests that walk them (give those tests one ``xdist_group`` per persona)."""
+
+    def get(persona: str) -> dict[str, int]:
+        if persona not in _crawls:
+            _crawls[persona] = crawl(client_for(personas[persona]))
+        return dict(_crawls[persona])
+
+    return get
 
 
 @pytest.fixture(autouse=True)

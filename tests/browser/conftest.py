@@ -1,8 +1,10 @@
 """Browser tests: Playwright driving Debian's chromium against a real server.
 
-The server is ``liantong run`` on its own SQLite file, migrated and loaded with the demo once per
-session (so the test database's flushes never touch it). Chromium is Debian's (/usr/bin/chromium,
-installed by ``make test``); Playwright never downloads a browser.
+The server is ``liantong runserver`` on its own copy of the suite's template database (the migrated demo,
+built once per run: ``tests/dbtemplate.py``) — a SQLite file or, when the suite runs on PostgreSQL, a
+PostgreSQL database — so neither migrating nor loading the demo is repeated, and the test database's
+rollbacks and flushes never touch it. Chromium is Debian's (/usr/bin/chromium, installed by
+``make test``); Playwright never downloads a browser.
 """
 
 import os
@@ -13,8 +15,11 @@ import tempfile
 import time
 import urllib.request
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
+
+from tests import dbtemplate
 
 CHROMIUM = "/usr/bin/chromium"
 ROOT = Path(__file__).resolve().parents[2]
@@ -27,21 +32,29 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="session")
-def live_url():
+def live_url(demo_template, django_db_blocker):
     if not os.path.exists(CHROMIUM):
         pytest.fail("Debian chromium is missing: `make test` installs it (apt-get install -y chromium)")
+    from django.db import connection
+
     tmp = tempfile.mkdtemp(prefix="liantong-browser-")
-    env = dict(os.environ, SQLITE_PATH=os.path.join(tmp, "db.sqlite3"), DEBUG="1", AXES_ENABLED="0",
-               FAST_PASSWORD_HASHER="1", MEDIA_ROOT=os.path.join(tmp, "media"))
-    env.pop("DATABASE_URL", None)
-    cli = [sys.executable, "-m", "liantong.cli"]
-    subprocess.run([*cli, "migrate", "--noinput", "-v0"], env=env, cwd=ROOT, check=True)
-    subprocess.run([*cli, "demo"], env=env, cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+    env = dict(os.environ, DEBUG="1", AXES_ENABLED="0", FAST_PASSWORD_HASHER="1",
+               MEDIA_ROOT=os.path.join(tmp, "media"))
+    if demo_template.vendor == "sqlite":
+        copy = os.path.join(tmp, "db.sqlite3")
+        env["SQLITE_PATH"] = copy
+        env.pop("DATABASE_URL", None)
+    else:
+        copy = f"{connection.creation._get_test_db_name()}_live"
+        env["DATABASE_URL"] = urlsplit(os.environ["DATABASE_URL"])._replace(path="/" + copy).geturl()
+    with django_db_blocker.unblock():
+        dbtemplate.copy(demo_template, connection, copy)
     port = _free_port()
+    cli = [sys.executable, "-m", "liantong.cli"]
     server = subprocess.Popen([*cli, "runserver", f"127.0.0.1:{port}", "--noreload", "--insecure"], env=env,
                               cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
-    for _ in range(100):
+    for _ in range(150):
         try:
             urllib.request.urlopen(url + "/accounts/login/", timeout=1)
             break
@@ -53,10 +66,14 @@ def live_url():
     yield url
     server.terminate()
     server.wait(timeout=10)
+    with django_db_blocker.unblock():
+        dbtemplate.drop(connection, copy)
 
 
 @pytest.fixture(scope="session")
-def browser():
+def browser(live_url):
+    # after the server's database copy: Playwright's sync API runs an event loop in this thread, and Django
+    # refuses database calls (the PostgreSQL copy) while one runs
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:

@@ -1,21 +1,19 @@
 """Every page a persona can reach by following links answers without a server error.
 
 Each persona starts at its home page and follows the internal links on every page it reaches (one
-visit per route and set of query keys, so 1,000 firm pages cost one visit). No link may lead to a 404:
-a page offers only what its reader may open. Then every list page is
-asked again with hostile query strings: junk pages and sorts, unknown filter values, markup and SQL in
-the search box. None may answer 5xx, and the markup must come back escaped.
+visit per route and set of query keys, so 1,000 firm pages cost one visit; ``tests/crawl.py``), once
+per test process: the three tests below share the result (``crawled``). No link may lead to a 404: a
+page offers only what its reader may open. Then every list page is asked again with hostile query
+strings: junk pages and sorts, unknown filter values, markup and SQL in the search box.
+None may answer 5xx, and the markup must come back escaped.
 """
 
 import re
-from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit
+from urllib.parse import urlencode, urlsplit
 
 import pytest
-from django.urls import Resolver404, resolve
+from django.urls import resolve
 
-HREF = re.compile(r'href="([^"#]+)"')
-SKIP_PREFIXES = ("/static/", "/media/", "/django-admin/", "/accounts/logout")
-MAX_PAGES = 400
 MARK = "<script>crawl()</script>"
 HOSTILE = {
     "q": f"{MARK}' OR 1=1 -- 😀 ＰＡ６６",
@@ -27,48 +25,15 @@ HOSTILE = {
 }
 
 
-def _key(url: str):
-    parts = urlsplit(url)
-    try:
-        match = resolve(parts.path)
-    except Resolver404:
-        return None
-    query_keys = tuple(sorted({k for k, _ in parse_qsl(parts.query, keep_blank_values=True)}))
-    return match.view_name, query_keys
+def personas_(*names):
+    """Each persona's crawl tests run in one xdist worker (``--dist loadgroup``), so it is crawled once."""
+    return [pytest.param(n, marks=pytest.mark.xdist_group(f"crawl-{n}")) for n in names]
 
 
-def _crawl(client) -> dict[str, int]:
-    """Breadth-first over internal links from ``/``; returns {url: status} for each route visited."""
-    seen_keys: set = set()
-    visited: dict[str, int] = {}
-    queue = ["/"]
-    while queue and len(visited) < MAX_PAGES:
-        url = queue.pop(0)
-        key = _key(url)
-        if key is None or key in seen_keys:
-            continue
-        seen_keys.add(key)
-        resp = client.get(url)
-        visited[url] = resp.status_code
-        if resp.status_code != 200 or "html" not in resp.get("Content-Type", ""):
-            continue
-        for href in HREF.findall(resp.content.decode()):
-            href = href.replace("&amp;", "&")
-            target = urljoin(url, href)
-            parts = urlsplit(target)
-            if parts.scheme not in ("", "http") or parts.netloc not in ("", "testserver"):
-                continue
-            if parts.path.startswith(SKIP_PREFIXES) or "export=" in parts.query:
-                continue
-            queue.append(parts.path + (f"?{parts.query}" if parts.query else ""))
-    return visited
-
-
-@pytest.mark.parametrize("persona", ["admin", "zone_staff", "chain_staff", "dept_staff", "firm_a", "uni",
-                                     "by_zone", "nobody"])
-def test_every_reachable_page_answers_without_a_server_error(persona, personas, client_for):
-    client = client_for(personas[persona])
-    visited = _crawl(client)
+@pytest.mark.parametrize("persona", personas_("admin", "zone_staff", "chain_staff", "dept_staff", "firm_a", "uni",
+                                               "by_zone", "nobody"))
+def test_every_reachable_page_answers_without_a_server_error(persona, crawled):
+    visited = crawled(persona)
     errors = {u: s for u, s in visited.items() if s >= 500}
     assert not errors, errors
     # a link the page shows must lead somewhere: a 404 behind it is a button the user may not press
@@ -78,10 +43,10 @@ def test_every_reachable_page_answers_without_a_server_error(persona, personas, 
     assert len(visited) >= (5 if persona == "nobody" else 15), sorted(visited)
 
 
-@pytest.mark.parametrize("persona", ["admin", "zone_staff", "firm_a", "dept_staff"])
-def test_list_pages_take_hostile_query_strings_cleanly(persona, personas, client_for):
+@pytest.mark.parametrize("persona", personas_("admin", "zone_staff", "firm_a", "dept_staff"))
+def test_list_pages_take_hostile_query_strings_cleanly(persona, personas, client_for, crawled):
     client = client_for(personas[persona])
-    visited = _crawl(client)
+    visited = crawled(persona)
     list_pages = sorted({urlsplit(u).path for u, s in visited.items()
                          if s == 200 and resolve(urlsplit(u).path).view_name.endswith("_list")})
     assert list_pages, "no list page found"
@@ -94,12 +59,12 @@ def test_list_pages_take_hostile_query_strings_cleanly(persona, personas, client
         assert export.status_code < 500, (path, "export", export.status_code)
 
 
-@pytest.mark.parametrize("persona", ["admin", "zone_staff", "chain_staff", "dept_staff", "firm_a"])
-def test_every_create_form_refuses_an_empty_post_in_chinese_and_writes_nothing(persona, personas, client_for):
+@pytest.mark.parametrize("persona", personas_("admin", "zone_staff", "chain_staff", "dept_staff", "firm_a"))
+def test_every_create_form_refuses_an_empty_post_in_chinese_and_writes_nothing(persona, personas, client_for, crawled):
     from liantong.core.models import AuditLog
 
     client = client_for(personas[persona])
-    visited = _crawl(client)
+    visited = crawled(persona)
     forms = sorted(u for u, s in visited.items() if s == 200 and urlsplit(u).path.endswith("/new/"))
     assert forms, "no create form reached"
     for url in forms:
