@@ -136,3 +136,19 @@ def _fresh_cache():
     yield
     cache.clear()
     dicts.invalidate()
+
+
+@pytest.fixture
+def demo_login(db):
+    """``demo_login(username)``: a client logged in through the login page with the demo password, as a
+    person trying the demo would (fails with the username when the password does not work)."""
+    from django.conf import settings
+    from django.test import Client
+
+    def log_in(username: str):
+        c = Client()
+        r = c.post("/accounts/login/", {"username": username, "password": settings.DEMO_PASSWORD})
+        assert r.status_code == 302 and "/accounts/login/" not in r["Location"], f"{username} 无法用演示密码登录"
+        return c
+
+    return log_in

@@ -4,9 +4,10 @@ by the entry's ``sample`` lookups, or, where the demo has none, one made here th
 import datetime
 
 from django.apps import apps
+from django.urls import reverse
 from django.utils import timezone
 
-from liantong.core import pii
+from liantong.core import guarantees, pii
 from liantong.orgs import transfers
 from liantong.orgs.models import Member, MemberMove, PartyOrg
 from liantong.resources.models import Resolution, ResolutionCard
@@ -48,3 +49,40 @@ def sample(entry, personas):
     row = model._base_manager.filter(**entry.sample).order_by("pk").first()
     assert row is not None, f"{entry.model}: no demo row matches {entry.sample}"
     return row
+
+
+# --- the pages of the registry, shared by the query-count pins and the unscoped-read guard ---------------
+
+# who opens the pages: the first of these who reads the sample row
+OPENERS = ("zone_staff", "by_zone", "chain_staff", "dept_staff", "firm_a", "firm_b", "admin")
+
+
+def _cases():
+    out = []
+    for e in guarantees.entries():
+        if e.list_page:
+            out.append((f"{e.model} list", e, "list"))
+        if e.api_list:
+            out.append((f"{e.model} api list", e, "api_list"))
+        if e.page:
+            out.append((f"{e.model} page", e, "page"))
+        out += [(f"{e.model} api {path}", e, path) for path in e.api]
+    return out
+
+
+# (key, entry, what): what is "list", "api_list", "page" or an API detail path with ``{pk}``
+CASES = _cases()
+
+
+def opener(entry) -> str:
+    return next(p for p in OPENERS if p in entry.readers)
+
+
+def case_url(entry, what, personas) -> str:
+    """The URL of one case: the list page, the API list, or the sample row's page / API detail."""
+    if what == "list":
+        return reverse(entry.list_page)
+    if what == "api_list":
+        return f"{entry.api_list}?page_size=50"
+    row = sample(entry, personas)
+    return reverse(entry.page, kwargs={"pk": row.pk}) if what == "page" else what.format(pk=row.pk)

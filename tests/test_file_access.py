@@ -21,21 +21,6 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\0\0\0\rIHDR" + b"\0" * 64
 
 
 @pytest.fixture
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    return tmp_path
-
-
-@pytest.fixture
-def order(personas):
-    """An open order placed by firm_a for its own firm (镇江): firm_a and 镇江's zone committee see it; firm_b,
-    白银 and nobody do not."""
-    firm = personas["firm_a"]
-    return order_services.place_order(actor=firm, title="附件测试工单", category="land",
-                                      chain=order_services.chain_choices_for(firm.enterprise)[0])
-
-
-@pytest.fixture
 def visit(personas):
     """A help visit of a 白银 squad (the demo's visits are all in 白银): 白银's zone committee sees it; 镇江's
     committee, 镇江's firms and nobody do not."""

@@ -16,38 +16,12 @@ from pathlib import Path
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.urls import reverse
 
-from liantong.core import guarantees
-
-from .registry_rows import sample
+from .registry_rows import CASES, case_url, opener
 
 BASELINE = Path(__file__).with_name("query_counts.json")
-# who opens the pages: the first of these who reads the sample row
-OPENERS = ("zone_staff", "by_zone", "chain_staff", "dept_staff", "firm_a", "firm_b", "admin")
-# pages that render rows of several models, opened by the zone's committee
 PAGES = ["/", "/orgs/partyorg/tree/", "/services/queue/", "/services/board/", "/services/figures/",
          "/services/inbox/", "/system/operation-log/"]
-
-
-def _cases():
-    out = []
-    for e in guarantees.entries():
-        if e.list_page:
-            out.append((f"{e.model} list", e, "list"))
-        if e.api_list:
-            out.append((f"{e.model} api list", e, "api_list"))
-        if e.page:
-            out.append((f"{e.model} page", e, "page"))
-        out += [(f"{e.model} api {path}", e, path) for path in e.api]
-    return out
-
-
-CASES = _cases()
-
-
-def _opener(entry):
-    return next(p for p in OPENERS if p in entry.readers)
 
 
 def _measure(client, url) -> tuple[int, list[str]]:
@@ -78,15 +52,8 @@ def _check(key, count, sql):
 
 @pytest.mark.parametrize(("key", "entry", "what"), CASES, ids=[c[0] for c in CASES])
 def test_the_query_count_is_pinned(personas, client_for, key, entry, what):
-    c = client_for(personas[_opener(entry)])
-    if what == "list":
-        url = reverse(entry.list_page)
-    elif what == "api_list":
-        url = f"{entry.api_list}?page_size=50"
-    else:
-        row = sample(entry, personas)
-        url = reverse(entry.page, kwargs={"pk": row.pk}) if what == "page" else what.format(pk=row.pk)
-    _check(key, *_measure(c, url))
+    c = client_for(personas[opener(entry)])
+    _check(key, *_measure(c, case_url(entry, what, personas)))
 
 
 @pytest.mark.parametrize("url", PAGES)

@@ -8,13 +8,12 @@ through a parent row (``order.assignments.all()``, prefetches) and reads marked
 """
 
 import pytest
-from django.urls import reverse
 
 from liantong.core import guarantees
 from liantong.orgs.models import Member, PartyOrg
 
-from .registry_rows import sample
-from .test_query_counts import CASES, PAGES, _opener
+from .registry_rows import CASES, case_url, opener
+from .test_query_counts import PAGES
 
 
 def _reads(client, url):
@@ -26,15 +25,8 @@ def _reads(client, url):
 
 @pytest.mark.parametrize(("key", "entry", "what"), CASES, ids=[c[0] for c in CASES])
 def test_a_registered_page_reads_only_through_the_scoping_layer(personas, client_for, key, entry, what):
-    c = client_for(personas[_opener(entry)])
-    if what == "list":
-        url = reverse(entry.list_page)
-    elif what == "api_list":
-        url = f"{entry.api_list}?page_size=50"
-    else:
-        row = sample(entry, personas)
-        url = reverse(entry.page, kwargs={"pk": row.pk}) if what == "page" else what.format(pk=row.pk)
-    reads = _reads(c, url)
+    c = client_for(personas[opener(entry)])
+    reads = _reads(c, case_url(entry, what, personas))
     assert reads == [], "\n".join(reads)
 
 

@@ -67,19 +67,9 @@ GOOD = [
 
 
 @pytest.fixture
-def order(personas):
-    """An open order placed by firm_a for its own firm (镇江): firm_a and 镇江's zone committee see it; firm_b,
-    白银 and nobody do not."""
-    firm = personas["firm_a"]
-    return order_services.place_order(actor=firm, title="附件测试工单", category="land",
-                                      chain=order_services.chain_choices_for(firm.enterprise)[0])
-
-
-@pytest.fixture
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
+def media(media, settings):  # tests/conftest.py's, with a smaller unpacked-zip limit
     settings.ATTACHMENT_ZIP_MAX_UNPACKED = 10 * 1024 * 1024
-    return tmp_path
+    return media
 
 
 def _files(root):

@@ -9,7 +9,6 @@ import pytest
 from django.conf import settings
 from django.contrib.auth.hashers import check_password
 from django.core.management import call_command
-from django.test import Client
 
 from liantong.accounts.demo import set_demo_passwords
 from liantong.accounts.models import User
@@ -19,13 +18,6 @@ from liantong.services.models import Assignment
 pytestmark = pytest.mark.django_db
 
 
-def _log_in(username: str) -> Client:
-    c = Client()
-    r = c.post("/accounts/login/", {"username": username, "password": settings.DEMO_PASSWORD})
-    assert r.status_code == 302 and "/accounts/login/" not in r["Location"], f"{username} 无法用演示密码登录"
-    return c
-
-
 def test_every_demo_user_shares_one_hash_of_the_demo_password():
     hashes = dict(User.objects.filter(is_demo=True).values_list("username", "password"))
     assert len(hashes) > len(demo.DEMO_LOGINS)  # departments and firms beyond the README's personas
@@ -33,18 +25,18 @@ def test_every_demo_user_shares_one_hash_of_the_demo_password():
     assert check_password(settings.DEMO_PASSWORD, next(iter(hashes.values())))
 
 
-def test_a_demo_user_of_every_unit_kind_logs_in_through_the_login_page():
+def test_a_demo_user_of_every_unit_kind_logs_in_through_the_login_page(demo_login):
     sample = {}
     for u in User.objects.filter(is_demo=True).exclude(username__in=[n for n, _ in demo.DEMO_LOGINS]).order_by("id"):
         sample.setdefault(u.unit_kind, u)
     assert {"department", "enterprise"} <= set(sample)
     for u in sample.values():
         assert check_password(settings.DEMO_PASSWORD, u.password)
-        c = _log_in(u.username)
+        c = demo_login(u.username)
         assert c.get("/").wsgi_request.user == u
 
 
-def test_every_department_a_demo_order_reaches_has_a_demo_login():
+def test_every_department_a_demo_order_reaches_has_a_demo_login(demo_login):
     reached = set(Assignment.objects.filter(order__is_demo=True).values_list("department_id", flat=True))
     assert len(reached) > 1
     with_login = set(User.objects.filter(is_demo=True, department_id__in=reached)

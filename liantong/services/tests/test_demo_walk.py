@@ -2,7 +2,6 @@
 one with an assisting department, one sent to 财政金融局. Each department finishes its part from its inbox."""
 
 import pytest
-from django.conf import settings
 from django.test import Client
 
 from liantong.accounts.models import User
@@ -11,13 +10,6 @@ from liantong.orgs.models import Department
 from liantong.services.models import Assignment, ServiceRequest
 
 pytestmark = pytest.mark.django_db
-
-
-def _log_in(username: str) -> Client:
-    c = Client()
-    r = c.post("/accounts/login/", {"username": username, "password": settings.DEMO_PASSWORD})
-    assert r.status_code == 302 and "/accounts/login/" not in r["Location"], f"{username} 无法用演示密码登录"
-    return c
 
 
 def _department_login(zone_id: int, name: str) -> str:
@@ -47,20 +39,20 @@ def _in_inbox(c: Client, order: ServiceRequest) -> bool:
     return order.ref in c.get("/services/dept/", {"q": order.ref}).content.decode()
 
 
-def test_an_order_with_an_assisting_department_is_finished_by_both_departments_logins():
-    firm = _log_in("zj_firm")
+def test_an_order_with_an_assisting_department_is_finished_by_both_departments_logins(demo_login):
+    firm = demo_login("zj_firm")
     order = _place(firm, "走查：新建总装车间用地与配套资金", "land")
     zone = order.zone_id
     lead_name, assist_name = "自然资源和规划分局", "经济发展局"
     lead_user, assist_user = _department_login(zone, lead_name), _department_login(zone, assist_name)
     assert assist_user not in [n for n, _ in demo.DEMO_LOGINS]  # not one of the README's personas
 
-    chain = _log_in("zj_chain")
+    chain = demo_login("zj_chain")
     lead, assist = (Department.objects.get(zone_id=zone, name=n) for n in (lead_name, assist_name))
     order = _move(chain, order, "dispatch", lead=lead.pk, assists=[assist.pk])
     assert order.state == "dispatched"
 
-    lead_c, assist_c = _log_in(lead_user), _log_in(assist_user)
+    lead_c, assist_c = demo_login(lead_user), demo_login(assist_user)
     assert _in_inbox(lead_c, order) and _in_inbox(assist_c, order)
     order = _move(lead_c, order, "accept")
     order = _move(assist_c, order, "report", note="已配合落实配套资金")
@@ -73,17 +65,17 @@ def test_an_order_with_an_assisting_department_is_finished_by_both_departments_l
     assert {"zj_firm", "zj_chain", lead_user, assist_user} <= actors
 
 
-def test_an_order_sent_to_the_finance_bureau_is_finished_by_its_own_login():
+def test_an_order_sent_to_the_finance_bureau_is_finished_by_its_own_login(demo_login):
     firm_user = (User.objects.filter(is_demo=True, unit_kind="enterprise", zone__short_name="镇江")
                  .exclude(username__in=[n for n, _ in demo.DEMO_LOGINS]).order_by("id").first())
-    firm = _log_in(firm_user.username)  # a chain firm beyond the README's personas
+    firm = demo_login(firm_user.username)  # a chain firm beyond the README's personas
     order = _place(firm, "走查：技改项目中长期贷款授信", "finance")
     finance = Department.objects.get(zone_id=order.zone_id, name="财政金融局")
     finance_user = _department_login(order.zone_id, "财政金融局")
 
-    committee = _log_in("zj_chain")
+    committee = demo_login("zj_chain")
     order = _move(committee, order, "dispatch", lead=finance.pk)
-    fin = _log_in(finance_user)
+    fin = demo_login(finance_user)
     assert _in_inbox(fin, order)
     order = _move(fin, order, "accept")
     order = _move(fin, order, "resolve", note="授信已审批")
