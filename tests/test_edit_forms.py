@@ -353,3 +353,43 @@ def test_each_create_form_the_persona_opens_saves_a_copy(persona, personas, clie
     assert not failures, "\n".join(failures)
     if persona == "zone_staff":
         assert saved >= ZONE_CREATES, sorted(ZONE_CREATES - saved)
+
+
+# --- from the guarantees registry: each declared writer saves the sample row's form unchanged ----------
+
+def _registry_cases():
+    from liantong.core import guarantees
+
+    return [(e, p) for e in guarantees.entries() if e.edit_page for p in sorted(e.writers)]
+
+
+REGISTRY_CASES = _registry_cases()
+
+
+def test_every_edit_page_of_the_registry_is_a_generated_case():
+    """The registry's edit pages are among the ObjectEditView pages walked above, so the per-persona
+    cases cover them."""
+    names = {n for n, _ in EDIT}
+    assert REGISTRY_CASES and {e.edit_page for e, _ in REGISTRY_CASES} <= names
+
+
+@pytest.mark.parametrize(("entry", "persona"), REGISTRY_CASES,
+                         ids=[f"{e.model}-{p}" for e, p in REGISTRY_CASES])
+def test_a_declared_writer_saves_the_registry_row_unchanged(entry, persona, personas, client_for):
+    from .registry_rows import sample
+
+    row = sample(entry, personas)
+    c = client_for(personas[persona])
+    url = reverse(entry.edit_page, kwargs={"pk": row.pk})
+    resp = c.get(url)
+    assert resp.status_code == 200, f"{persona} cannot open {url}"
+    form = the_form(resp.content.decode())
+    assert hidden_fields(form, url) == []
+    mark = AuditLog.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    resp = c.post(url, as_data(form))
+    assert resp.status_code == 302, f"{persona} {url} unchanged → {resp.status_code}: {errors_of(resp.content.decode())}"
+    # unchanged, the service has nothing to record: no UPDATE row claims a change that was not made
+    claimed = [r.changes for r in AuditLog.objects.filter(
+        id__gt=mark, action=AuditAction.UPDATE, object_id=str(row.pk), object_type=row._meta.label_lower)
+        if r.changes]
+    assert claimed == [], f"{persona} {url}: an unchanged form recorded changes {claimed}"

@@ -171,12 +171,17 @@ def create(model: type[models.Model], *, actor, clean_exclude: list[str] | None 
 
 @transaction.atomic
 def update(obj: models.Model, *, actor, clean_exclude: list[str] | None = None, **fields):
+    """Save ``fields`` on ``obj`` and audit what really changed. The demo mark (``is_demo``) is set when a
+    row is created and never by an edit (a form does not carry it); ``auto_now`` stamps are not changes."""
+    if "is_demo" in fields and getattr(obj, "pk", None):
+        fields.pop("is_demo")
     old = audit.snapshot(obj)
     for k, v in fields.items():
         setattr(obj, k, v)
     _clean(obj, clean_exclude)
     _save(obj)
-    changes = audit.diff(old, audit.snapshot(obj))
+    stamps = {f.name for f in obj._meta.concrete_fields if getattr(f, "auto_now", False)}
+    changes = {k: v for k, v in audit.diff(old, audit.snapshot(obj)).items() if k not in stamps}
     if changes:
         audit.record(actor, audit.AuditAction.UPDATE, obj, changes=changes)
     return obj

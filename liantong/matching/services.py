@@ -152,7 +152,7 @@ def save_listing(*, actor, enterprise: Enterprise, chain: Chain, kind: str, titl
     _check_writes_for(actor, enterprise)
     if listing is not None and listing.enterprise_id != enterprise.pk:
         _check_writes_for(actor, listing.enterprise)
-    ref = clean_text(ref)[:40]
+    ref = clean_text(ref)[:40] or (listing.ref if listing is not None else "")  # an edit keeps the import key
     if listing is None and ref:
         listing = Listing.objects.filter(zone_id=enterprise.zone_id, ref=ref).first()
     if valid_until is None and listing is None:
