@@ -26,6 +26,8 @@ current_request_meta: contextvars.ContextVar[dict | None] = contextvars.ContextV
 
 
 def _plain(value: Any) -> Any:
+    if value is None or type(value) in (str, int, bool):  # most values: no conversion
+        return value
     if isinstance(value, models.Model):
         return value.pk
     if isinstance(value, (datetime.date, datetime.datetime, decimal.Decimal)):
@@ -85,16 +87,18 @@ def record(
 
 
 def record_many(actor, action: str, objs: list[models.Model]) -> None:
-    """One audit row per object, written in one insert (bulk services)."""
+    """One audit row per object, written by ``executemany`` (bulk services: the Excel import)."""
+    from . import gen
+
     meta = current_request_meta.get() or {}
-    AuditLog.objects.bulk_create([
+    gen.bulk(AuditLog, [
         AuditLog(actor=actor if getattr(actor, "pk", None) else None,
                  actor_name=(getattr(actor, "username", "") or "系统")[:150], action=action,
                  object_type=obj._meta.label_lower, object_id=str(obj.pk), object_repr=str(obj)[:200],
                  zone_id=getattr(obj, "zone_id", None), changes=_plain({"new": snapshot(obj)}), ip=meta.get("ip"),
                  user_agent=(meta.get("ua") or "")[:300])
         for obj in objs
-    ], batch_size=1000)
+    ], with_pk=False)
 
 
 # --- who reads which rows ---------------------------------------------------------------------------------
