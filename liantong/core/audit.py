@@ -27,6 +27,8 @@ current_request_meta: contextvars.ContextVar[dict | None] = contextvars.ContextV
 
 
 def _plain(value: Any) -> Any:
+    if value is None or type(value) in (str, int, bool):  # most values: no conversion
+        return value
     if isinstance(value, models.Model):
         return value.pk
     if isinstance(value, (datetime.date, datetime.datetime, decimal.Decimal)):
@@ -86,7 +88,9 @@ def record(
 
 
 def record_many(actor, action: str, objs: list[models.Model]) -> None:
-    """One audit row per object, written in one insert (bulk services)."""
+    """One audit row per object, written by ``executemany`` (bulk services: the Excel import)."""
+    from . import gen
+
     meta = current_request_meta.get() or {}
     if not objs:
         return
@@ -97,7 +101,7 @@ def record_many(actor, action: str, objs: list[models.Model]) -> None:
                  zone_id=getattr(obj, "zone_id", None), changes=_plain({"new": snapshot(obj)}), ip=meta.get("ip"),
                  user_agent=(meta.get("ua") or "")[:300])
         for obj in objs
-    ])
+    ], insert=lambda rows: gen.bulk(AuditLog, rows, with_pk=False))
 
 
 # --- who reads which rows ---------------------------------------------------------------------------------

@@ -97,8 +97,10 @@ def _lock_and_last(using: str) -> str:
     return last or GENESIS
 
 
-def append(rows: list, *, using: str = "default") -> list:
-    """Insert ``rows`` (unsaved ``AuditLog`` instances, ``at`` set) at the end of the chain."""
+def append(rows: list, *, using: str = "default", insert=None) -> list:
+    """Insert ``rows`` (unsaved ``AuditLog`` instances, ``at`` set) at the end of the chain, in order.
+    ``insert(rows)`` writes many at once (the Excel import's ``gen.bulk``: one ``executemany``, ids in list
+    order); by default ``bulk_create``."""
     from .models import AuditLog
 
     with transaction.atomic(using=using, savepoint=False):
@@ -108,8 +110,11 @@ def append(rows: list, *, using: str = "default") -> list:
             row.row_hash = prev = digest(prev, row)
         if len(rows) == 1:
             rows[0].save(using=using, force_insert=True)
-            return rows
-        return AuditLog._base_manager.using(using).bulk_create(rows, batch_size=1000)
+        elif insert is not None:
+            insert(rows)
+        else:
+            AuditLog._base_manager.using(using).bulk_create(rows, batch_size=1000)
+        return rows
 
 
 # --- verification -------------------------------------------------------------------------------------------
