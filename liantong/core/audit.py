@@ -18,6 +18,7 @@ from typing import Any
 from django.db import models
 from django.db.models import Q
 
+from . import audit_chain
 from .models import AuditAction, AuditLog
 from .scoping import scope_q
 
@@ -72,7 +73,7 @@ def record(
     zone_id = zone.pk if isinstance(zone, models.Model) else zone
     if obj is not None and obj.__class__.__name__ == "Zone":
         zone_id = obj.pk
-    return AuditLog.objects.create(
+    return audit_chain.append([AuditLog(
         actor=actor if getattr(actor, "pk", None) else None,
         actor_name=(getattr(actor, "username", "") or "系统")[:150],
         action=action,
@@ -83,7 +84,7 @@ def record(
         changes=_plain(changes or {}),
         ip=meta.get("ip"),
         user_agent=(meta.get("ua") or "")[:300],
-    )
+    )])[0]
 
 
 def record_many(actor, action: str, objs: list[models.Model], *, snapshots: list[dict] | None = None) -> None:
@@ -92,14 +93,16 @@ def record_many(actor, action: str, objs: list[models.Model], *, snapshots: list
     from . import gen
 
     meta = current_request_meta.get() or {}
-    gen.bulk(AuditLog, [
+    if not objs:
+        return
+    audit_chain.append([
         AuditLog(actor=actor if getattr(actor, "pk", None) else None,
                  actor_name=(getattr(actor, "username", "") or "系统")[:150], action=action,
                  object_type=obj._meta.label_lower, object_id=str(obj.pk), object_repr=str(obj)[:200],
                  zone_id=getattr(obj, "zone_id", None), changes={"new": snap}, ip=meta.get("ip"),
                  user_agent=(meta.get("ua") or "")[:300])
         for obj, snap in zip(objs, snapshots if snapshots is not None else (snapshot(obj) for obj in objs))
-    ], with_pk=False)
+    ], insert=lambda rows: gen.bulk(AuditLog, rows, with_pk=False))
 
 
 # --- who reads which rows ---------------------------------------------------------------------------------

@@ -26,6 +26,7 @@ from python_calamine import CalamineWorkbook
 
 from . import audit
 from .services import ServiceError
+from .tables import append_row
 
 
 class CellError(ValueError):
@@ -359,7 +360,7 @@ def write_workbook(spec: Spec, queryset, *, user=None) -> bytes:
             if isinstance(v, bool):
                 v = "是" if v else "否"
             row.append(v)
-        ws.append(row)
+        append_row(ws, row)
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

@@ -21,3 +21,10 @@ def test_the_checklist_refuses_development_keys():
     proc = _check({"DEBUG": "0", "SECURE_COOKIES": "1", "SECURE_SSL_REDIRECT": "1", "SECURE_HSTS_SECONDS": "1"})
     assert proc.returncode != 0
     assert "liantong.E002" in proc.stdout + proc.stderr
+
+
+def test_the_checklist_refuses_a_weak_personal_data_key():
+    proc = _check({"DEBUG": "0", "SECRET_KEY": secrets.token_urlsafe(50), "LIANTONG_PII_KEY": "a",
+                   "SECURE_COOKIES": "1", "SECURE_SSL_REDIRECT": "1", "SECURE_HSTS_SECONDS": "31536000"})
+    assert proc.returncode != 0
+    assert "liantong.E003" in proc.stdout + proc.stderr
