@@ -87,8 +87,9 @@ def record(
     )])[0]
 
 
-def record_many(actor, action: str, objs: list[models.Model]) -> None:
-    """One audit row per object, written by ``executemany`` (bulk services: the Excel import)."""
+def record_many(actor, action: str, objs: list[models.Model], *, snapshots: list[dict] | None = None) -> None:
+    """One audit row per object, written by ``executemany`` (bulk services: the Excel import). ``snapshots``:
+    the objects' ``snapshot``, taken by the caller before its transaction (the import's members)."""
     from . import gen
 
     meta = current_request_meta.get() or {}
@@ -98,9 +99,9 @@ def record_many(actor, action: str, objs: list[models.Model]) -> None:
         AuditLog(actor=actor if getattr(actor, "pk", None) else None,
                  actor_name=(getattr(actor, "username", "") or "系统")[:150], action=action,
                  object_type=obj._meta.label_lower, object_id=str(obj.pk), object_repr=str(obj)[:200],
-                 zone_id=getattr(obj, "zone_id", None), changes=_plain({"new": snapshot(obj)}), ip=meta.get("ip"),
+                 zone_id=getattr(obj, "zone_id", None), changes={"new": snap}, ip=meta.get("ip"),
                  user_agent=(meta.get("ua") or "")[:300])
-        for obj in objs
+        for obj, snap in zip(objs, snapshots if snapshots is not None else (snapshot(obj) for obj in objs))
     ], insert=lambda rows: gen.bulk(AuditLog, rows, with_pk=False))
 
 

@@ -131,10 +131,13 @@ class Spec:
     # optional, for large files: (rows, ctx) -> None, called once with every row whose cells parsed, before
     # ``resolve``; looks up in a few queries what ``resolve`` would otherwise ask row by row (into ``ctx``)
     prepare: Callable[[list[dict], dict], None] | None = None
-    # optional: (rows, actor, ctx) -> ({"created": n, "updated": n, "unchanged": n}, [(i, key, message)]):
-    # saves every valid row at once (bulk) inside the import's transaction, through the strand's service;
-    # ``i`` indexes ``rows``, ``key`` a column key. Without it each row goes through ``save``.
-    save_many: Callable[[list[dict], Any, dict], tuple[dict, list[tuple[int, str, str]]]] | None = None
+    # optional, both or neither (bulk): ``build_many(rows, actor, ctx) -> batch`` runs before the transaction
+    # (reading only: builds and validates the rows to write); ``save_many(batch, actor, ctx) ->
+    # ({"created": n, "updated": n, "unchanged": n}, [(i, key, message)])`` writes it inside the import's
+    # transaction, through the strand's service (``i`` indexes the rows, ``key`` is a column key). Without
+    # them each row goes through ``save``.
+    build_many: Callable[[list[dict], Any, dict], Any] | None = None
+    save_many: Callable[[Any, Any, dict], tuple[dict, list[tuple[int, str, str]]]] | None = None
 
 
 @dataclass
@@ -275,11 +278,12 @@ def import_workbook(spec: Spec, fileobj, *, actor, dry_run: bool = False, ctx: d
         pass
 
     titles = {c.key: c.title for c in spec.columns}
+    batch = spec.build_many([row for _, row in parsed], actor, ctx) if spec.save_many is not None else None
     started = time.perf_counter()
     try:
         with transaction.atomic():
             if spec.save_many is not None:
-                counts, refused = spec.save_many([row for _, row in parsed], actor, ctx)
+                counts, refused = spec.save_many(batch, actor, ctx)
                 for i, key, message in refused:
                     result.errors.append((parsed[i][0], titles.get(key, "数据"), message))
                 for state, count in counts.items():

@@ -300,8 +300,12 @@ def _save_member(row, actor, ctx):
     return state
 
 
-def _save_members(rows, actor, ctx):
-    counts, refused = services.import_members(actor=actor, rows=[_member_fields(row) for row in rows])
+def _build_members(rows, actor, ctx):
+    return services.prepare_members(actor=actor, rows=[_member_fields(row) for row in rows])
+
+
+def _save_members(batch, actor, ctx):
+    counts, refused = services.import_members(actor=actor, batch=batch)
     column = {"party_org": "org_name"}
     return counts, [(i, column.get(field, field), message) for i, field, message in refused]
 
@@ -339,6 +343,7 @@ MEMBER = Spec(
     resolve=_resolve_member,
     save=_save_member,
     prepare=_prepare_members,
+    build_many=_build_members,
     save_many=_save_members,
     queryset=lambda user: Member.objects.visible_to(user).select_related("party_org", "zone"),
 )

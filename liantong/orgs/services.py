@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
+from dataclasses import dataclass
+
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
@@ -299,18 +302,24 @@ def registered_members(hashes) -> dict[str, int]:
     return found
 
 
-def import_members(*, actor, rows: list[dict]) -> tuple[dict, list[tuple[int, str, str]]]:
-    """Save many members at once (the Excel import; ``rows``: ``party_org``, ``name``, ``id_number``, ``gender``,
-    ``status``, ``phone`` and the other fields). The rules of ``save_member``, row for row: the org in the
-    actor's write scope, the identity checks of ``_member_values``, an ID number already registered updated only
-    within the actor's write scope (else ``TransferRequired``), every field validated like ``core.create``,
-    one audit row per new member. New members are checked in bulk (one query for the orgs, one per 900 numbers
-    for the registered ones) and inserted with ``bulk_create``; registered ones go through ``save_member``.
+@dataclass
+class MemberBatch:
+    """Members checked and built for one import, before its transaction (``prepare_members``)."""
 
-    Returns the counts and the refusals ``[(row index, field, message)]``; the caller's transaction rolls
-    everything back when there is one (nothing is written half)."""
-    counts = {"created": 0, "updated": 0, "unchanged": 0}
-    refused: list[tuple[int, str, str]] = []
+    fresh: list = dataclasses.field(default_factory=list)  # new ``Member`` instances, validated, stored forms computed
+    snapshots: list = dataclasses.field(default_factory=list)  # their audit snapshots (the id filled in once inserted)
+    known: list = dataclasses.field(default_factory=list)  # (row index, row) of ID numbers already registered
+    refused: list = dataclasses.field(default_factory=list)  # (row index, field, message)
+
+
+def prepare_members(*, actor, rows: list[dict]) -> MemberBatch:
+    """Check and build many members at once (the Excel import; ``rows``: ``party_org``, ``name``, ``id_number``,
+    ``gender``, ``status``, ``phone`` and the other fields), reading only — this runs before the import's
+    transaction, so the encryption, the field validation and the audit snapshots hold no write lock. The rules
+    of ``save_member`` row for row: the org in the actor's write scope, the identity checks of
+    ``_member_values``, every field validated like ``core.create``. An ID number already registered is left to
+    ``save_member`` (updated only within the actor's write scope, else ``TransferRequired``)."""
+    batch = MemberBatch()
     org_ids = list({row["party_org"].pk for row in rows})
     writable_orgs = set(org_ids)
     if actor is not None:
@@ -319,42 +328,59 @@ def import_members(*, actor, rows: list[dict]) -> tuple[dict, list[tuple[int, st
             writable_orgs.update(PartyOrg.objects.visible_to(actor, for_write=True).filter(pk__in=part)
                                  .values_list("pk", flat=True))
     holders = registered_members(pii.keyed_hash(normalise(row["id_number"])) for row in rows)
-    fresh: list[Member] = []
     for i, row in enumerate(rows):
+        if row["party_org"].pk not in writable_orgs:
+            batch.refused.append((i, "party_org", "所在党组织不存在或您无权管理"))
+            continue
+        if pii.keyed_hash(normalise(row["id_number"])) in holders:
+            batch.known.append((i, row))
+            continue
         row = dict(row)
         org = row.pop("party_org")
-        if org.pk not in writable_orgs:
-            refused.append((i, "party_org", "所在党组织不存在或您无权管理"))
-            continue
         args = [row.pop(k) for k in ("name", "id_number", "status", "gender", "phone")]
         try:
-            if pii.keyed_hash(normalise(args[1])) in holders:
-                _, state = save_member(actor=actor, party_org=org, name=args[0], id_number=args[1], status=args[2],
-                                       gender=args[3], phone=args[4] or "", **row)
-                counts[state] += 1
-                continue
             member = Member(**_member_values(org, *args[:4], args[4] or "", row))
             member.clean_fields(exclude=["party_org", "zone", "id_hash"])
             member.clean()
         except ServiceError as exc:
-            refused.append((i, exc.field or "", exc.message))
+            batch.refused.append((i, exc.field or "", exc.message))
             continue
         except ValidationError as exc:
-            refused.append((i, next(iter(exc.message_dict), ""), validation_message(exc, Member)))
+            batch.refused.append((i, next(iter(exc.message_dict), ""), validation_message(exc, Member)))
             continue
-        fresh.append(member)
-    if refused or not fresh:
+        batch.fresh.append(member)
+    textsearch.fill(batch.fresh)  # the search tokens, as save() would write them
+    batch.snapshots = [audit.snapshot(m) for m in batch.fresh]
+    return batch
+
+
+def import_members(*, actor, batch: MemberBatch) -> tuple[dict, list[tuple[int, str, str]]]:
+    """Write a ``prepare_members`` batch, inside the caller's transaction: the new members by ``executemany``
+    (their ids read back by keyed hash, a few queries), one audit row each; the registered ones through
+    ``save_member``. Returns the counts and the refusals ``[(row index, field, message)]``; the caller rolls
+    everything back when there is one (nothing is written half)."""
+    counts = {"created": 0, "updated": 0, "unchanged": 0}
+    refused = list(batch.refused)
+    for i, row in batch.known:
+        row = dict(row)
+        try:
+            _, state = save_member(actor=actor, **dict(row, phone=row.get("phone") or ""))
+        except ServiceError as exc:
+            refused.append((i, exc.field or "", exc.message))
+            continue
+        counts[state] += 1
+    if refused or not batch.fresh:
         return counts, refused
     try:
         with transaction.atomic():
-            core_gen.bulk(Member, fresh, with_pk=False)  # executemany, search tokens filled as save() would
+            core_gen.bulk(Member, batch.fresh, with_pk=False)
     except IntegrityError:  # registered meanwhile by another writer: the file is refused as a whole
         return counts, [(0, "id_number", "导入期间有身份证号码被他人登记，请重新导入")]
-    ids = registered_members(m.id_hash for m in fresh)
-    for m in fresh:
-        m.pk = ids[m.id_hash]
-    audit.record_many(actor, audit.AuditAction.CREATE, fresh)
-    counts["created"] += len(fresh)
+    ids = registered_members(m.id_hash for m in batch.fresh)
+    for m, snap in zip(batch.fresh, batch.snapshots):
+        m.pk = snap["id"] = ids[m.id_hash]
+    audit.record_many(actor, audit.AuditAction.CREATE, batch.fresh, snapshots=batch.snapshots)
+    counts["created"] += len(batch.fresh)
     return counts, refused
 
 
