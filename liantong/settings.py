@@ -143,7 +143,7 @@ AXES_ENABLED = envbool("AXES_ENABLED", "1")
 AXES_HTTP_RESPONSE_CODE = 429
 # Rate limits (core/ratelimit.py): per minute; answered 429 in Chinese.
 RATE_LIMITS = envbool("LIANTONG_RATE_LIMITS", "1")
-API_RATE_LIMIT = envint("LIANTONG_API_RATE_LIMIT", "1200")  # API requests per caller (token/user/address)
+API_RATE_LIMIT = envint("LIANTONG_API_RATE_LIMIT", "3000")  # API requests per caller (token/user/address)
 TOKEN_FAILURE_LIMIT = envint("LIANTONG_TOKEN_FAILURE_LIMIT", "30")  # refused bearer tokens per address
 LOGIN_RATE_LIMIT = envint("LIANTONG_LOGIN_RATE_LIMIT", "30")  # login attempts per address
 LOGIN_PATH = "/accounts/login/"
