@@ -101,7 +101,6 @@ def _wait_port(port: int, seconds: float = 60) -> None:
 
 def _server_env() -> dict:
     env = dict(os.environ, DEBUG="0", DJANGO_SETTINGS_MODULE="liantong.settings", PYTHONPATH=str(ROOT))
-    env.setdefault("SECRET_KEY", "load-test-" + "x" * 50)
     env.setdefault("ALLOWED_HOSTS", "127.0.0.1,localhost")
     return env
 
