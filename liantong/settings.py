@@ -62,9 +62,11 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "liantong.accounts.policy.PasswordPolicyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "liantong.core.middleware.RequestContextMiddleware",
     "axes.middleware.AxesMiddleware",
+    "liantong.core.ratelimit.RateLimitMiddleware",
 ]
 
 ROOT_URLCONF = "liantong.urls"
@@ -117,7 +119,14 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
     {"NAME": "liantong.accounts.validators.CharacterClassValidator", "OPTIONS": {"min_classes": 3}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "liantong.accounts.validators.UsernameValidator"},
+    {"NAME": "liantong.accounts.validators.LeakedPasswordValidator"},
+    {"NAME": "liantong.accounts.validators.HistoryValidator"},
 ]
+# A new password may not repeat the last N; staff passwords (platform, zone, chain, department accounts)
+# expire after this many days (0: never). accounts/policy.py, docs/security.md.
+PASSWORD_HISTORY_COUNT = envint("PASSWORD_HISTORY_COUNT", "5")
+PASSWORD_MAX_AGE_DAYS = envint("PASSWORD_MAX_AGE_DAYS", "90")
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
@@ -131,6 +140,13 @@ SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"
 AXES_ENABLED = envbool("AXES_ENABLED", "1")
+AXES_HTTP_RESPONSE_CODE = 429
+# Rate limits (core/ratelimit.py): per minute; answered 429 in Chinese.
+RATE_LIMITS = envbool("LIANTONG_RATE_LIMITS", "1")
+API_RATE_LIMIT = envint("LIANTONG_API_RATE_LIMIT", "3000")  # API requests per caller (token/user/address)
+TOKEN_FAILURE_LIMIT = envint("LIANTONG_TOKEN_FAILURE_LIMIT", "30")  # refused bearer tokens per address
+LOGIN_RATE_LIMIT = envint("LIANTONG_LOGIN_RATE_LIMIT", "30")  # login attempts per address
+LOGIN_PATH = "/accounts/login/"
 
 # 30-minute idle timeout: the cookie is renewed on every request and expires 30 minutes after the last.
 SESSION_COOKIE_AGE = envint("SESSION_IDLE_SECONDS", "1800")
