@@ -42,12 +42,16 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "liantong.core",
     "liantong.accounts",
     "liantong.orgs",
     "liantong.services",
     "liantong.resources",
     "liantong.matching",
+    "liantong.innovation",
     "liantong.insights",
 ]
 
@@ -61,7 +65,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "liantong.accounts.otp.SecondFactorMiddleware",
     "liantong.accounts.policy.PasswordPolicyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "liantong.core.middleware.RequestContextMiddleware",
@@ -123,6 +129,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "liantong.accounts.validators.LeakedPasswordValidator"},
     {"NAME": "liantong.accounts.validators.HistoryValidator"},
 ]
+# The second factor (TOTP, accounts/otp.py) for staff and administrators: on by default in production
+# (DEBUG off); `make run`'s demo sets LIANTONG_TOTP=0, the tests run with DEBUG on at import (off).
+LIANTONG_TOTP = envbool("LIANTONG_TOTP", "0" if DEBUG else "1")
+OTP_TOTP_ISSUER = "链通"
 # A new password may not repeat the last N; staff passwords (platform, zone, chain, department accounts)
 # expire after this many days (0: never). accounts/policy.py, docs/security.md.
 PASSWORD_HISTORY_COUNT = envint("PASSWORD_HISTORY_COUNT", "5")
@@ -212,6 +222,9 @@ STATIC_ROOT = Path(envstr("STATIC_ROOT", str(PROJECT_DIR / "staticfiles")))
 # through /files/<uuid>/ (core.files.download), which checks the login and the owning record's scope.
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(envstr("MEDIA_ROOT", str(PROJECT_DIR / "media")))
+# The matching index built once (``liantong build-match-index``, the tick) and loaded by every process
+# (liantong/matching/index.py). On by default in production; empty: each process builds its own.
+MATCH_INDEX_PATH = envstr("LIANTONG_MATCH_INDEX", "" if DEBUG else str(PROJECT_DIR / "var" / "match-index.pickle"))
 # Who sends a checked file's bytes (docs/deploy.md 附件下载): "django" streams them itself; "nginx" answers
 # with X-Accel-Redirect to FILES_ACCEL_PREFIX + the stored name (an ``internal`` location aliased to
 # MEDIA_ROOT); "apache" answers with X-Sendfile and the absolute path (mod_xsendfile).
