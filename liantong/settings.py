@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "liantong.resources",
     "liantong.matching",
     "liantong.insights",
+    "ninja",  # its Swagger UI from its own static files (/api/v1/docs), never a CDN
 ]
 
 MIDDLEWARE = [
@@ -61,6 +62,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "liantong.core.middleware.RequestContextMiddleware",
+    "liantong.core.middleware.ErrorPagesMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 

@@ -66,6 +66,11 @@ ORDER_FILTERS = [
     Filter("category", "类别", "category", "service_category"),
     Filter("urgency", "紧急程度", "urgency", "urgency"),
     Filter("chain", "产业链", "chain_id", chain_choices),
+    # date ranges (no choices: not in the filter bar; the zone home's period figures link with them)
+    Filter("submitted_from", "提交日期起", "submitted_at__date__gte"),
+    Filter("submitted_to", "提交日期止", "submitted_at__date__lte"),
+    Filter("resolved_from", "办结日期起", "resolved_at__date__gte"),
+    Filter("resolved_to", "办结日期止", "resolved_at__date__lte"),
 ]
 
 ASSIGNMENT_COLUMNS = [
