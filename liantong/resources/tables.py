@@ -35,9 +35,9 @@ def squad_choices(user):
 
 def _progress(p):
     v = p.progress
-    return format_html('<div class="progress" style="min-width:90px" role="progressbar" aria-valuenow="{}" '
-                       'aria-valuemin="0" aria-valuemax="100"><div class="progress-bar bg-danger" style="width:{}%">'
-                       '{}%</div></div>', v, v, v)
+    return format_html('<div class="progress" style="min-width:90px" role="progressbar" aria-label="{}的进度" '
+                       'aria-valuenow="{}" aria-valuemin="0" aria-valuemax="100"><div class="progress-bar bg-danger" '
+                       'style="width:{}%">{}%</div></div>', p.title, v, v, v)
 
 
 def _card(r):

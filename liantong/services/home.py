@@ -18,11 +18,11 @@ from .models import (
     Assignment,
     Card,
     CardLevel,
-    Notification,
     OrderState,
     ServiceRequest,
     overdue_q,
 )
+from .notify import unread_count
 from .services import can_place
 
 
@@ -54,7 +54,7 @@ def panel(request):
                      f"{reverse('services:dept_inbox')}?{OVERDUE_PARAM}=1", "danger"))
     if not rows:
         return None
-    unread = Notification.objects.owned_by(user).filter(read_at__isnull=True).count()
+    unread = unread_count(request)
     rows.append(("未读消息", unread, f"{reverse('services:inbox')}?unread=1", "warning"))
     return {"template": "services/_home_work.html", "rows": rows,
             "place_url": reverse("services:order_create") if can_place(user) else None}
