@@ -154,6 +154,7 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 LANGUAGE_CODE = "zh-hans"
+FORMAT_MODULE_PATH = ["liantong.formats"]  # one date (2026-12-04) and date-time (2026-12-04 09:30) format
 # The interface is Chinese only: with a second language, LocaleMiddleware would follow a browser's
 # Accept-Language and mix English dates and form errors into Chinese pages.
 LANGUAGES = [("zh-hans", "简体中文")]

@@ -19,7 +19,7 @@ def _when(attr):
         v = obj
         for part in attr.split("."):
             v = getattr(v, part, None)
-        return timezone.localtime(v).strftime("%m-%d %H:%M") if v else ""
+        return timezone.localtime(v).strftime("%Y-%m-%d %H:%M") if v else ""
     return render
 
 
@@ -32,7 +32,7 @@ def _due(attr):
             return ""
         late = v < timezone.now()
         return format_html('<span class="{}">{}</span>', "text-danger fw-bold" if late else "",
-                           timezone.localtime(v).strftime("%m-%d %H:%M") + ("（超期）" if late else ""))
+                           timezone.localtime(v).strftime("%Y-%m-%d %H:%M") + ("（超期）" if late else ""))
     return render
 
 
