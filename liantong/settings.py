@@ -7,6 +7,7 @@ Every knob has a safe development default; production sets ``SECRET_KEY``,
 import os
 from pathlib import Path
 
+import csp.constants as _csp
 import dj_database_url
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -54,16 +55,20 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "liantong.core.middleware.NoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "liantong.accounts.policy.PasswordPolicyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "liantong.core.middleware.RequestContextMiddleware",
     "liantong.core.middleware.ErrorPagesMiddleware",
     "axes.middleware.AxesMiddleware",
+    "liantong.core.ratelimit.RateLimitMiddleware",
 ]
 
 ROOT_URLCONF = "liantong.urls"
@@ -116,7 +121,14 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
     {"NAME": "liantong.accounts.validators.CharacterClassValidator", "OPTIONS": {"min_classes": 3}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "liantong.accounts.validators.UsernameValidator"},
+    {"NAME": "liantong.accounts.validators.LeakedPasswordValidator"},
+    {"NAME": "liantong.accounts.validators.HistoryValidator"},
 ]
+# A new password may not repeat the last N; staff passwords (platform, zone, chain, department accounts)
+# expire after this many days (0: never). accounts/policy.py, docs/security.md.
+PASSWORD_HISTORY_COUNT = envint("PASSWORD_HISTORY_COUNT", "5")
+PASSWORD_MAX_AGE_DAYS = envint("PASSWORD_MAX_AGE_DAYS", "90")
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
@@ -130,6 +142,13 @@ SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"
 AXES_ENABLED = envbool("AXES_ENABLED", "1")
+AXES_HTTP_RESPONSE_CODE = 429
+# Rate limits (core/ratelimit.py): per minute; answered 429 in Chinese.
+RATE_LIMITS = envbool("LIANTONG_RATE_LIMITS", "1")
+API_RATE_LIMIT = envint("LIANTONG_API_RATE_LIMIT", "3000")  # API requests per caller (token/user/address)
+TOKEN_FAILURE_LIMIT = envint("LIANTONG_TOKEN_FAILURE_LIMIT", "30")  # refused bearer tokens per address
+LOGIN_RATE_LIMIT = envint("LIANTONG_LOGIN_RATE_LIMIT", "30")  # login attempts per address
+LOGIN_PATH = "/accounts/login/"
 
 # 30-minute idle timeout: the cookie is renewed on every request and expires 30 minutes after the last.
 SESSION_COOKIE_AGE = envint("SESSION_IDLE_SECONDS", "1800")
@@ -144,6 +163,32 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
 SECURE_HSTS_PRELOAD = SECURE_HSTS_SECONDS > 0 and envbool("SECURE_HSTS_PRELOAD", "1")
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if envbool("BEHIND_TLS_PROXY", "0") else None
 SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+# Content-Security-Policy (django-csp): scripts only from this site or inline with the request's nonce
+# (``nonce="{{ request.csp_nonce }}"``); no inline event handlers, no javascript: URLs (docs/security.md).
+# Styles may be inline (Bootstrap's style attributes, htmx's indicator rule).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [_csp.SELF],
+        "script-src": [_csp.SELF, _csp.NONCE],
+        "style-src": [_csp.SELF, _csp.UNSAFE_INLINE],
+        "img-src": [_csp.SELF, "data:", "blob:"],
+        "font-src": [_csp.SELF, "data:"],
+        "connect-src": [_csp.SELF],
+        "object-src": [_csp.NONE],
+        "base-uri": [_csp.SELF],
+        "form-action": [_csp.SELF],
+        "frame-ancestors": [_csp.NONE],
+    },
+}
+# How many reverse proxies stand in front of the app (nginx: 1). Only then is X-Forwarded-For read for the
+# client's address in the audit log (the N-th entry from the right); 0 (default): the connection's address.
+TRUSTED_PROXIES = envint("LIANTONG_TRUSTED_PROXIES", "0")
+# The key of the audit log's hash chain (core/audit_chain.py); empty: derived from SECRET_KEY. Keep it
+# when SECRET_KEY changes (set it to the old derived value, docs/security.md), or old rows stop verifying.
+LIANTONG_AUDIT_KEY = envstr("LIANTONG_AUDIT_KEY", "")
+# Audit rows are kept at least this many days (graded protection level 3: 180); nothing deletes them.
+AUDIT_RETENTION_DAYS = envint("LIANTONG_AUDIT_RETENTION_DAYS", "180")
 X_FRAME_OPTIONS = "DENY"
 
 REDIS_URL = envstr("REDIS_URL", "")
