@@ -33,7 +33,7 @@ def test_the_log_filters_by_user_action_and_date_range_and_exports_what_it_shows
     c = client_for(personas["zone_staff"])
     _project(c, personas["zone_staff"].zone)
     today = timezone.localdate()
-    base = f"/system/operation-log/?q=日志可读项目&user=zj_zone"
+    base = "/system/operation-log/?q=日志可读项目&user=zj_zone"
     page = c.get(f"{base}&from={today}&to={today}").content.decode()
     n = int(re.search(r"共 (\d+) 条", page).group(1))
     assert n == 2  # the creation and the change

@@ -61,8 +61,19 @@ def zone_panel(zone, period: str, figures: dict, counted_at) -> dict:
 
     from . import stats
 
+    from django.core.cache import cache
+
     start, end, prev_start, prev_end = stats.period_bounds(period, timezone.localdate())
-    now, before = stats.zone_flows(zone, start, end), stats.zone_flows(zone, prev_start, prev_end)
+
+    def flows_of(a, b):  # counted at most once a minute per zone and period, like the totals
+        key = f"home_flows:{zone.pk}:{a}:{b}"
+        hit = cache.get(key)
+        if hit is None:
+            hit = stats.zone_flows(zone, a, b)
+            cache.set(key, hit, 60)
+        return hit
+
+    now, before = flows_of(start, end), flows_of(prev_start, prev_end)
     flows = []
     for key, label in stats.FLOW_LABELS.items():
         if key not in now:
