@@ -42,6 +42,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "liantong.core",
     "liantong.accounts",
     "liantong.orgs",
@@ -62,7 +65,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "liantong.accounts.otp.SecondFactorMiddleware",
     "liantong.accounts.policy.PasswordPolicyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "liantong.core.middleware.RequestContextMiddleware",
@@ -125,6 +130,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "liantong.accounts.validators.LeakedPasswordValidator"},
     {"NAME": "liantong.accounts.validators.HistoryValidator"},
 ]
+# The second factor (TOTP, accounts/otp.py) for staff and administrators: on by default in production
+# (DEBUG off); `make run`'s demo sets LIANTONG_TOTP=0, the tests run with DEBUG on at import (off).
+LIANTONG_TOTP = envbool("LIANTONG_TOTP", "0" if DEBUG else "1")
+OTP_TOTP_ISSUER = "链通"
 # A new password may not repeat the last N; staff passwords (platform, zone, chain, department accounts)
 # expire after this many days (0: never). accounts/policy.py, docs/security.md.
 PASSWORD_HISTORY_COUNT = envint("PASSWORD_HISTORY_COUNT", "5")

@@ -336,6 +336,20 @@ def _remember_password(user: User) -> None:
         user.password_history.exclude(pk__in=keep).delete()
 
 
+@transaction.atomic
+def reset_second_factor(target: User, *, actor) -> int:
+    """Remove ``target``'s second factor (a lost phone): the user enrols again at the next login
+    (accounts/otp.py). A zone administrator for the zone's users; audited."""
+    from django_otp.plugins.otp_static.models import StaticDevice
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    _require_manage(actor, target)
+    n = TOTPDevice.objects.filter(user=target).delete()[0] + StaticDevice.objects.filter(user=target).delete()[0]
+    audit.record(actor, audit.AuditAction.UPDATE, target, object_repr=f"{target.username} 的第二因素",
+                 changes={"detail": "重置第二因素（下次登录重新绑定）"}, zone=target.zone_id)
+    return n
+
+
 # --- API tokens ---------------------------------------------------------------------------------
 
 def tokens_visible_to(actor):

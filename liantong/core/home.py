@@ -56,12 +56,11 @@ def zone_panel(zone, period: str, figures: dict, counted_at) -> dict:
     """The zone committee's figures: what happened in this month / quarter / year against the period
     before (each a link to the list showing those rows, its date filters set), then the zone's totals,
     each a link to the list it counts (``stats.link``)."""
+    from django.core.cache import cache
     from django.urls import NoReverseMatch, reverse
     from django.utils import timezone
 
     from . import stats
-
-    from django.core.cache import cache
 
     start, end, prev_start, prev_end = stats.period_bounds(period, timezone.localdate())
 

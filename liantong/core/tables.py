@@ -99,10 +99,12 @@ class Filter:
     lookup: str
     choices: Callable[[Any], list[tuple[Any, str]]] | str | None = None  # str: a dictionary code
     apply: Callable[[Any, Any, Any], Any] | None = None  # (rows, value, user) -> rows, when a lookup is not enough
+    default: str | None = None  # the value when the parameter is absent (the board: open cards only)
 
     def clean(self, model, raw: str | None, user):
-        """The parsed value (a list for ``__in``), or None when the parameter is absent or empty."""
-        raw = (raw or "").strip()
+        """The parsed value (a list for ``__in``), or None when the parameter is absent or empty (then the
+        ``default``, when the filter has one)."""
+        raw = (raw or "").strip() or (self.default or "")
         if not raw:
             return None
         kind, detail = lists.field_kind(model, self.lookup) if self.lookup else (lists.TEXT, None)

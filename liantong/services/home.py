@@ -55,7 +55,7 @@ def panel(request):
     if not rows:
         return None
     unread = unread_count(request)
-    rows.append(("未读消息", unread, f"{reverse('services:inbox')}?unread=1", "warning"))
+    rows.append(("未读消息", unread, f"{reverse('services:inbox')}?unread=true", "warning"))
     return {"template": "services/_home_work.html", "rows": rows,
             "place_url": reverse("services:order_create") if can_place(user) else None}
 
