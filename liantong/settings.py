@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "liantong.services",
     "liantong.resources",
     "liantong.matching",
+    "liantong.innovation",
     "liantong.insights",
     "ninja",  # its Swagger UI from its own static files (/api/v1/docs), never a CDN
 ]
@@ -224,6 +225,9 @@ STATIC_ROOT = Path(envstr("STATIC_ROOT", str(PROJECT_DIR / "staticfiles")))
 # through /files/<uuid>/ (core.files.download), which checks the login and the owning record's scope.
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(envstr("MEDIA_ROOT", str(PROJECT_DIR / "media")))
+# The matching index built once (``liantong build-match-index``, the tick) and loaded by every process
+# (liantong/matching/index.py). On by default in production; empty: each process builds its own.
+MATCH_INDEX_PATH = envstr("LIANTONG_MATCH_INDEX", "" if DEBUG else str(PROJECT_DIR / "var" / "match-index.pickle"))
 # Who sends a checked file's bytes (docs/deploy.md 附件下载): "django" streams them itself; "nginx" answers
 # with X-Accel-Redirect to FILES_ACCEL_PREFIX + the stored name (an ``internal`` location aliased to
 # MEDIA_ROOT); "apache" answers with X-Sendfile and the absolute path (mod_xsendfile).

@@ -11,6 +11,7 @@ urlpatterns = [
     path("services/", include("liantong.services.urls")),
     path("resources/", include("liantong.resources.urls")),
     path("matching/", include("liantong.matching.urls")),
+    path("innovation/", include("liantong.innovation.urls")),
     path("insights/", include("liantong.insights.urls")),
     path("api/v1/", api.urls),
     path("django-admin/", admin.site.urls),

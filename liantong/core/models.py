@@ -445,3 +445,24 @@ class Attachment(models.Model):
     @property
     def url(self) -> str:
         return reverse("core:file", args=[self.uuid])
+
+
+class HolidayDay(models.Model):
+    """One day of the State Council's yearly arrangement (国务院办公厅关于某年部分节假日安排的通知), entered by
+    a platform administrator on 系统管理 → 节假日安排: a holiday on a weekday, or a 调休 working day on a weekend.
+    Deadlines (core/calendar.py) follow it before the chinesecalendar package, which ends at its last year."""
+
+    HOLIDAY, WORKDAY = "holiday", "workday"
+    KINDS = [(HOLIDAY, "放假"), (WORKDAY, "上班（调休）")]
+
+    day = models.DateField(_("日期"), unique=True)
+    kind = models.CharField(_("安排"), max_length=8, choices=KINDS)
+    name = models.CharField(_("节日"), max_length=20, blank=True)
+
+    class Meta:
+        verbose_name = _("节假日安排")
+        verbose_name_plural = _("节假日安排")
+        ordering = ["day"]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.get_kind_display()} {self.name}".strip()

@@ -247,3 +247,51 @@ def operation_log(request):
 
 
 
+
+
+@login_required
+def holidays(request):
+    """系统管理 → 节假日安排: the State Council's arrangement per year, entered by a platform administrator
+    (core/calendar.py ``save_arrangement``); deadlines follow it. Everyone with the page sees the years."""
+    from . import calendar
+    from .models import HolidayDay
+    from .services import Forbidden, ServiceError
+
+    _require(request, calendar.HOLIDAYS_PERM)
+    today = timezone.localdate()
+    try:
+        year = int(request.POST.get("year") or request.GET.get("year") or today.year + 1)
+    except ValueError:
+        year = 0
+    if not 2000 <= year <= 2100:
+        return render(request, "core/holidays.html", {"title": "节假日安排", "error": "年份应在 2000 至 2100 之间",
+                                                      "year": today.year + 1, "days": [], "missing": []}, status=400)
+    text = request.POST.get("text", "")
+    status = 200
+    if request.method == "POST":
+        try:
+            n = calendar.save_arrangement(year, text, actor=request.user)
+        except (ServiceError, Forbidden) as exc:
+            messages.error(request, exc.message)
+            status = 400
+        else:
+            messages.success(request, f"已保存 {year} 年的节假日安排（{n} 天）；期限计算即日起按此执行")
+            return redirect(f"{request.path}?year={year}")
+    days = list(HolidayDay.objects.filter(day__year=year))
+    if not text:
+        text = "\n".join(f"{d.day.isoformat()} {'休' if d.kind == HolidayDay.HOLIDAY else '班'} {d.name}".strip()
+                         for d in days)
+    return render(request, "core/holidays.html", {
+        "title": "节假日安排", "year": year, "days": days, "text": text, "missing": calendar.missing_years(today),
+        "package_covers": calendar.covered(year) and not days}, status=status)
+
+
+def holiday_warning(request):
+    """The home page's warning for those who enter the arrangement, while this or the coming year has none."""
+    from . import calendar
+
+    user = request.user
+    if not user.is_authenticated or not user.has_perm_code(calendar.HOLIDAYS_PERM):
+        return None
+    missing = calendar.missing_years()
+    return {"template": "core/_holiday_warning.html", "missing": missing, "width": 12} if missing else None
