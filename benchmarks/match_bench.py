@@ -207,8 +207,8 @@ def run(n: int = 200_000, queries: int = 200, bm25_queries: int = 20, dev_dir: P
     res["peak_rss_mb"], res["peak_rss_worker_mb"] = (round(x) for x in _peak_rss_mb())
     print(f"peak RSS: {res['peak_rss_mb']} MB in this process, {res['peak_rss_worker_mb']} MB in the largest worker")
 
+    res.update(_bm25s(docs, qdocs, res))
     if with_bm25:
-        res.update(_bm25s(docs, qdocs, res))
         try:
             from rank_bm25 import BM25Okapi
         except ImportError:  # pragma: no cover
@@ -245,7 +245,7 @@ def main(argv=None):
     ap.add_argument("--queries", type=int, default=200)
     ap.add_argument("--bm25-queries", type=int, default=20, help="rank_bm25 is slow; time fewer queries")
     ap.add_argument("--dev", type=Path, default=DEFAULT_DEV, help="folder with listings.jsonl to recombine")
-    ap.add_argument("--no-bm25", action="store_true")
+    ap.add_argument("--no-bm25", action="store_true", help="skip rank_bm25 (slow); bm25s always runs")
     ap.add_argument("--workers", type=int, default=None,
                     help="index build processes (default: the engine's: $LIANTONG_MATCH_WORKERS or the CPUs)")
     a = ap.parse_args(argv)
