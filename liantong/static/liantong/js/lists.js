@@ -45,3 +45,24 @@
   document.addEventListener("DOMContentLoaded", hints);
   document.addEventListener("htmx:afterSettle", hints);
 })();
+
+/* Actions that cannot be undone ask first (<form data-confirm="…">); a suggestion fills a field
+   (<button data-fill="#id_lead" data-value="…">, e.g. 派单建议 → 主办部门). */
+(function () {
+  "use strict";
+  document.addEventListener("submit", function (ev) {
+    var form = ev.target;
+    var text = form && form.getAttribute && form.getAttribute("data-confirm");
+    if (text && !window.confirm(text)) { ev.preventDefault(); }
+  }, true);
+  document.addEventListener("click", function (ev) {
+    var btn = ev.target.closest ? ev.target.closest("[data-fill]") : null;
+    if (!btn) { return; }
+    var field = document.querySelector(btn.getAttribute("data-fill"));
+    if (field) {
+      field.value = btn.getAttribute("data-value");
+      field.dispatchEvent(new Event("change", { bubbles: true }));
+      field.focus();
+    }
+  });
+})();
