@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "liantong.services",
     "liantong.resources",
     "liantong.matching",
+    "liantong.people",
     "liantong.insights",
 ]
 

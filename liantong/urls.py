@@ -11,6 +11,7 @@ urlpatterns = [
     path("resources/", include("liantong.resources.urls")),
     path("matching/", include("liantong.matching.urls")),
     path("insights/", include("liantong.insights.urls")),
+    path("people/", include("liantong.people.urls")),
     path("api/v1/", api.urls),
     path("django-admin/", admin.site.urls),
 ]
