@@ -10,6 +10,7 @@ urlpatterns = [
     path("services/", include("liantong.services.urls")),
     path("resources/", include("liantong.resources.urls")),
     path("matching/", include("liantong.matching.urls")),
+    path("innovation/", include("liantong.innovation.urls")),
     path("insights/", include("liantong.insights.urls")),
     path("people/", include("liantong.people.urls")),
     path("api/v1/", api.urls),

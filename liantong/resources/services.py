@@ -10,11 +10,11 @@ from __future__ import annotations
 import datetime
 import decimal
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from liantong.core import audit, calendar, dicts, guarantees
+from liantong.core import audit, calendar, deadlines, dicts, guarantees
 from liantong.core import services as core
 from liantong.core.files import Attachment, attach, check_upload
 from liantong.core.services import ServiceError
@@ -24,7 +24,6 @@ from .models import (
     ActionProject,
     Booking,
     BookingState,
-    CardLevel,
     DepartmentResource,
     JointMeeting,
     Milestone,
@@ -430,8 +429,7 @@ def save_meeting(*, actor, chain: Chain, title: str, held_on: datetime.date, att
 
 
 def _times(starts_at: datetime.datetime, workdays: int) -> tuple[datetime.datetime, datetime.datetime]:
-    due = calendar.deadline(starts_at, workdays)
-    return starts_at + (due - starts_at) * 3 / 4, due
+    return deadlines.times(starts_at, workdays)
 
 
 @transaction.atomic
@@ -507,43 +505,15 @@ def hold_meeting(*, actor, chain: Chain, title: str, held_on: datetime.date, att
 # Resolutions are started, completed and reopened through ``workflow.RESOLUTION``.
 
 
-def _raise_card(r: Resolution, level: str, now: datetime.datetime) -> bool:
-    """Record a card once: the unique constraint makes a second attempt (another tick) a no-op."""
-    try:
-        with transaction.atomic():
-            card = ResolutionCard.objects.create(zone_id=r.zone_id, resolution=r, level=level, raised_at=now,
-                                                 due_at=r.due_at)
-            audit.record(None, audit.AuditAction.CREATE, card, zone=r.zone_id)
-        return True
-    except IntegrityError:
-        return False
-
-
 ACTIVE = [ResolutionState.OPEN, ResolutionState.IN_PROGRESS]
 
 
 def tick_resolutions(now: datetime.datetime) -> dict:
-    """The periodic job: mark overdue resolutions and raise yellow/red cards, each card once."""
-    overdue_ids = list(Resolution.objects.filter(state__in=ACTIVE, due_at__lt=now).values_list("pk", flat=True))
-    marked = 0
-    for pk in overdue_ids:
-        with transaction.atomic():
-            r = Resolution.objects.filter(pk=pk).only("state", "zone_id").first()
-            # conditional update: if another tick (or a user's move) changed it meanwhile, this matches nothing
-            n = Resolution.objects.filter(pk=pk, state=r.state, state__in=ACTIVE).update(state=ResolutionState.OVERDUE)
-            if n:
-                marked += 1
-                # the same audit row as a move of workflow.RESOLUTION, so RESOLUTION.history() shows it
-                audit.record(None, audit.AuditAction.TRANSITION, r, object_repr=f"议定事项#{pk} 逾期",
-                             changes={"action": "overdue", "from": r.state, "to": ResolutionState.OVERDUE,
-                                      "note": "超过办理时限", "at": now})
-    red = yellow = 0
-    for r in Resolution.objects.filter(state=ResolutionState.OVERDUE).exclude(cards__level=CardLevel.RED):
-        red += _raise_card(r, CardLevel.RED, now)
-    for r in (Resolution.objects.filter(state__in=ACTIVE, yellow_at__lte=now, due_at__gte=now)
-              .exclude(cards__level=CardLevel.YELLOW)):
-        yellow += _raise_card(r, CardLevel.YELLOW, now)
-    return {"overdue": marked, "red_cards": red, "yellow_cards": yellow}
+    """The periodic job: mark overdue resolutions and raise yellow/red cards, each card once
+    (``core.deadlines.supervise``, the rule the challenge milestones share)."""
+    return deadlines.supervise(Resolution, ResolutionCard, now=now, active=ACTIVE,
+                               overdue_state=ResolutionState.OVERDUE, task_field="resolution", noun="议定事项",
+                               warn_field="yellow_at")
 
 
 # --- 工单引用 -------------------------------------------------------------------------------------------

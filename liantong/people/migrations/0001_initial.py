@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('core', '0003_attachment'),
-        ('orgs', '0006_alter_cultivation_stage'),
+        ('orgs', '0007_alter_cultivation_stage'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

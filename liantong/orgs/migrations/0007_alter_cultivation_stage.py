@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('orgs', '0005_member_transfer'),
+        ('orgs', '0006_shorter_id_mask'),
     ]
 
     operations = [
