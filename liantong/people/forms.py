@@ -194,6 +194,7 @@ class MemberCheckInForm(forms.Form):
     def __init__(self, *args, members=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["members"].queryset = members
+        self.fields["members"].label_from_instance = lambda m: f"{m.name}（{m.party_org.name}）"
         self.fields["members"].widget.attrs["size"] = 8
         bootstrap(self)
 

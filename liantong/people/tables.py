@@ -131,7 +131,7 @@ ACTIVITIES = Listing(Activity, filters=[ZONE, CHAIN, Filter("kind", "类型", "k
                                         Filter("since", "日期起", "held_on__gte", None),
                                         Filter("until", "日期止", "held_on__lte", None)],
                      search_fields=["title", "summary", "place"], ordering=["-held_on", "-id"],
-                     sorts=sorts(ACTIVITY_COLUMNS), select_related=["chain"], prefetch_related=["organisers"],
+                     sorts=sorts(ACTIVITY_COLUMNS), select_related=["chain"], prefetch_related=["organisers", "firms"],
                      base=_activities)
 
 ATTENDANCES = Listing(Attendance, filters=[Filter("activity", "活动", "activity_id", None)],
