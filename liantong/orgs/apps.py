@@ -31,6 +31,11 @@ class OrgsConfig(AppConfig):
         from . import home as orgs_home
 
         home.register(10, orgs_home.panel)
+        for key, name, query in (("chains", "chain_list", ""), ("chain_committees", "partyorg_list", "kind=chain_committee"),
+                                 ("enterprises", "enterprise_list", ""), ("party_orgs_all", "partyorg_list", ""),
+                                 ("members", "member_list", ""), ("vanguard_teams", "vanguard_list", ""),
+                                 ("pairings", "pairing_list", "")):
+            stats.link(key, f"orgs:{name}", query)
         demo.register(10, "组织固链（三个园区、企业、党组织、党员、账号）", orgs_demo.load)
         gen.register(10, "orgs", orgs_gen.generate)
         dicts.register("org_kind", "党组织类别", [
