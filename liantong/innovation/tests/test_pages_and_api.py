@@ -110,3 +110,34 @@ def test_a_qualification_expiring_before_its_grant_is_refused_in_chinese(persona
                                     expires_on=datetime.date(2024, 1, 1))
     assert exc.value.field == "expires_on"
     assert not Qualification.objects.filter(title="倒挂资质").exists()
+
+
+def test_the_committee_keeps_incubation_qualifications_coaching_and_contracts_through_the_api(personas, client_for):
+    c = client_for(personas["zone_staff"])
+    firm = personas["firm_b"].enterprise
+    r = c.post("/api/v1/incubated-firms", {"name": "镇江测试孵化科技有限公司", "incubator": "科创园",
+                                           "incubated_on": "2025-03-01"}, content_type="application/json")
+    assert r.status_code == 201, r.content
+    r = c.post("/api/v1/qualifications", {"kind": "srdi", "level": "provincial", "title": "专精特新（API）",
+                                          "enterprise": firm.pk, "granted_on": "2025-01-01",
+                                          "expires_on": "2027-12-31"}, content_type="application/json")
+    assert r.status_code == 201 and r.json()["holder"] == firm.name
+    r = c.post("/api/v1/coachings", {"kind": "one_on_one", "held_on": "2025-05-01", "topic": "研发费用归集"},
+               content_type="application/json")
+    assert r.status_code == 400 and r.json()["field"] == "enterprise" and "辅导企业" in r.json()["detail"]
+    a = Achievement.objects.get(title="船舶压载水处理系统")
+    r = c.post("/api/v1/transfer-contracts", {"achievement": a.pk, "buyer": firm.pk, "amount": "88.5",
+                                              "signed_on": "2025-07-01"}, content_type="application/json")
+    assert r.status_code == 201 and r.json()["buyer_name"] == firm.name
+    # a firm keeps none of these
+    r = client_for(personas["firm_b"]).post("/api/v1/qualifications", {
+        "kind": "srdi", "level": "provincial", "title": "自封资质", "enterprise": firm.pk, "granted_on": "2025-01-01"},
+        content_type="application/json")
+    assert r.status_code == 403 and "无权" in r.json()["detail"]
+
+
+def test_the_board_is_searched_through_the_token_index(personas, client_for):
+    r = client_for(personas["uni"]).get("/api/v1/challenges", {"q": "电磁矫平"})
+    assert [row["title"] for row in r.json()["items"]] == ["大型邮轮电磁矫平技术攻关"]
+    page = client_for(personas["uni"]).get("/innovation/challenge/", {"q": "双燃料"}).content.decode()
+    assert "船用中速双燃料发动机关键技术攻关" in page and "大型邮轮电磁矫平技术攻关" not in page
