@@ -112,12 +112,14 @@ def _http_error(request, exc):
 
 def _add_routers() -> None:
     from liantong.core.api import router as core_router
+    from liantong.insights.api import router as insights_router
     from liantong.matching.api import router as matching_router
     from liantong.orgs.api import router as orgs_router
     from liantong.resources.api import router as resources_router
     from liantong.services.api import router as services_router
 
-    for router in (core_router, orgs_router, services_router, resources_router, matching_router):
+    for router in (core_router, orgs_router, services_router, resources_router, matching_router,
+                   insights_router):
         api.add_router("", router)
 
 

@@ -9,6 +9,7 @@
     liantong match-eval DIR            evaluate the matching engine on a labelled set
     liantong tick                      the periodic job (deadlines, cards, reminders)
     liantong reindex-search [APP.MODEL ...]   recompute the search tokens (docs/search.md)
+    liantong report --zone ZONE --year YEAR [--out FILE]   the zone's work report (.docx) from its data
     liantong backup FILE               one zip: every table's rows, the uploaded files, a manifest (docs/deploy.md)
     liantong restore FILE [--force]    load a backup into an empty migrated database, all or nothing, verified
     liantong <any manage.py command>

@@ -42,6 +42,7 @@ MENU: list[Group] = [
     ]),
     Group("服务优链", "headset", []),
     Group("供需对接", "arrow-left-right", []),
+    Group("招商与看板", "graph-up-arrow", []),
     Group("系统管理", "gear", [
         Item("数据字典", "core:dict_list", "core.dicts_view", icon="book"),
         Item("登录日志", "core:login_log", "core.audit", icon="box-arrow-in-right"),
