@@ -1,10 +1,11 @@
-# 链通 Liantong — two commands: `make run` (demo on SQLite at http://127.0.0.1:8000) and `make test`.
+# 链通 Liantong — two commands: `make run` (demo on SQLite at http://127.0.0.1:8000, served by gunicorn) and
+# `make test`; `make dev` serves the same through Django's development server.
 PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install demo lint clean browser-deps
+.PHONY: run dev test install demo lint clean browser-deps
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -20,7 +21,15 @@ run: install
 	$(BIN)/liantong migrate --noinput -v0
 	$(BIN)/liantong demo
 	@echo "打开 http://127.0.0.1:8000 ，用上面的演示账号登录（Ctrl-C 停止）"
-	$(BIN)/liantong run 127.0.0.1:8000
+	LIANTONG_TOTP=$${LIANTONG_TOTP:-0} $(BIN)/liantong run 127.0.0.1:8000
+
+# The production server (gunicorn, several workers, DEBUG off, WhiteNoise) serves `make run`; the demo's
+# shared accounts log in without a second factor (LIANTONG_TOTP=0) unless asked. For working on the code:
+# Django's development server, DEBUG on, reloading.
+dev: install
+	$(BIN)/liantong migrate --noinput -v0
+	$(BIN)/liantong demo
+	$(BIN)/liantong run --dev 127.0.0.1:8000
 
 demo: install
 	$(BIN)/liantong migrate --noinput -v0

@@ -8,6 +8,7 @@
     liantong token USERNAME            print a new API token
     liantong match-eval DIR            evaluate the matching engine on a labelled set
     liantong tick                      the periodic job (deadlines, cards, reminders)
+    liantong build-match-index         build the matching index once and store it for every process
     liantong reindex-search [APP.MODEL ...]   recompute the search tokens (docs/search.md)
     liantong report --zone ZONE --year YEAR [--out FILE]   the zone's work report (.docx) from its data
     liantong backup FILE               one zip: every table's rows, the uploaded files, a manifest (docs/deploy.md)

@@ -7,6 +7,7 @@ Every knob has a safe development default; production sets ``SECRET_KEY``,
 import os
 from pathlib import Path
 
+import csp.constants as _csp
 import dj_database_url
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -41,6 +42,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "liantong.core",
     "liantong.accounts",
     "liantong.orgs",
@@ -53,15 +57,21 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "liantong.core.middleware.NoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "liantong.accounts.otp.SecondFactorMiddleware",
+    "liantong.accounts.policy.PasswordPolicyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "liantong.core.middleware.RequestContextMiddleware",
     "axes.middleware.AxesMiddleware",
+    "liantong.core.ratelimit.RateLimitMiddleware",
 ]
 
 ROOT_URLCONF = "liantong.urls"
@@ -114,7 +124,18 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
     {"NAME": "liantong.accounts.validators.CharacterClassValidator", "OPTIONS": {"min_classes": 3}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "liantong.accounts.validators.UsernameValidator"},
+    {"NAME": "liantong.accounts.validators.LeakedPasswordValidator"},
+    {"NAME": "liantong.accounts.validators.HistoryValidator"},
 ]
+# The second factor (TOTP, accounts/otp.py) for staff and administrators: on by default in production
+# (DEBUG off); `make run`'s demo sets LIANTONG_TOTP=0, the tests run with DEBUG on at import (off).
+LIANTONG_TOTP = envbool("LIANTONG_TOTP", "0" if DEBUG else "1")
+OTP_TOTP_ISSUER = "链通"
+# A new password may not repeat the last N; staff passwords (platform, zone, chain, department accounts)
+# expire after this many days (0: never). accounts/policy.py, docs/security.md.
+PASSWORD_HISTORY_COUNT = envint("PASSWORD_HISTORY_COUNT", "5")
+PASSWORD_MAX_AGE_DAYS = envint("PASSWORD_MAX_AGE_DAYS", "90")
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
@@ -128,6 +149,13 @@ SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"
 AXES_ENABLED = envbool("AXES_ENABLED", "1")
+AXES_HTTP_RESPONSE_CODE = 429
+# Rate limits (core/ratelimit.py): per minute; answered 429 in Chinese.
+RATE_LIMITS = envbool("LIANTONG_RATE_LIMITS", "1")
+API_RATE_LIMIT = envint("LIANTONG_API_RATE_LIMIT", "3000")  # API requests per caller (token/user/address)
+TOKEN_FAILURE_LIMIT = envint("LIANTONG_TOKEN_FAILURE_LIMIT", "30")  # refused bearer tokens per address
+LOGIN_RATE_LIMIT = envint("LIANTONG_LOGIN_RATE_LIMIT", "30")  # login attempts per address
+LOGIN_PATH = "/accounts/login/"
 
 # 30-minute idle timeout: the cookie is renewed on every request and expires 30 minutes after the last.
 SESSION_COOKIE_AGE = envint("SESSION_IDLE_SECONDS", "1800")
@@ -142,6 +170,32 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
 SECURE_HSTS_PRELOAD = SECURE_HSTS_SECONDS > 0 and envbool("SECURE_HSTS_PRELOAD", "1")
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if envbool("BEHIND_TLS_PROXY", "0") else None
 SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+# Content-Security-Policy (django-csp): scripts only from this site or inline with the request's nonce
+# (``nonce="{{ request.csp_nonce }}"``); no inline event handlers, no javascript: URLs (docs/security.md).
+# Styles may be inline (Bootstrap's style attributes, htmx's indicator rule).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [_csp.SELF],
+        "script-src": [_csp.SELF, _csp.NONCE],
+        "style-src": [_csp.SELF, _csp.UNSAFE_INLINE],
+        "img-src": [_csp.SELF, "data:", "blob:"],
+        "font-src": [_csp.SELF, "data:"],
+        "connect-src": [_csp.SELF],
+        "object-src": [_csp.NONE],
+        "base-uri": [_csp.SELF],
+        "form-action": [_csp.SELF],
+        "frame-ancestors": [_csp.NONE],
+    },
+}
+# How many reverse proxies stand in front of the app (nginx: 1). Only then is X-Forwarded-For read for the
+# client's address in the audit log (the N-th entry from the right); 0 (default): the connection's address.
+TRUSTED_PROXIES = envint("LIANTONG_TRUSTED_PROXIES", "0")
+# The key of the audit log's hash chain (core/audit_chain.py); empty: derived from SECRET_KEY. Keep it
+# when SECRET_KEY changes (set it to the old derived value, docs/security.md), or old rows stop verifying.
+LIANTONG_AUDIT_KEY = envstr("LIANTONG_AUDIT_KEY", "")
+# Audit rows are kept at least this many days (graded protection level 3: 180); nothing deletes them.
+AUDIT_RETENTION_DAYS = envint("LIANTONG_AUDIT_RETENTION_DAYS", "180")
 X_FRAME_OPTIONS = "DENY"
 
 REDIS_URL = envstr("REDIS_URL", "")
@@ -167,6 +221,9 @@ STATIC_ROOT = Path(envstr("STATIC_ROOT", str(PROJECT_DIR / "staticfiles")))
 # through /files/<uuid>/ (core.files.download), which checks the login and the owning record's scope.
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(envstr("MEDIA_ROOT", str(PROJECT_DIR / "media")))
+# The matching index built once (``liantong build-match-index``, the tick) and loaded by every process
+# (liantong/matching/index.py). On by default in production; empty: each process builds its own.
+MATCH_INDEX_PATH = envstr("LIANTONG_MATCH_INDEX", "" if DEBUG else str(PROJECT_DIR / "var" / "match-index.pickle"))
 # Who sends a checked file's bytes (docs/deploy.md 附件下载): "django" streams them itself; "nginx" answers
 # with X-Accel-Redirect to FILES_ACCEL_PREFIX + the stored name (an ``internal`` location aliased to
 # MEDIA_ROOT); "apache" answers with X-Sendfile and the absolute path (mod_xsendfile).

@@ -58,6 +58,7 @@ def fingerprint() -> str:
                 h.update(path.read_bytes())
     h.update(settings.DEMO_PASSWORD.encode())
     h.update(",".join(settings.PASSWORD_HASHERS).encode())
+    h.update(",".join(settings.INSTALLED_APPS).encode())  # a third-party app brings migrations of its own
     return h.hexdigest()[:10]
 
 

@@ -79,3 +79,70 @@ def test_a_list_without_an_import_spec_exports_its_columns(personas, client_for)
     names = {r[0] for r in rows[1:]}
     zone = personas["zone_staff"].zone
     assert names == set(Chain.objects.filter(zone=zone).values_list("name", flat=True))
+
+
+FORMULA = '=HYPERLINK("http://evil.example/","点此")'
+
+
+def _plant_formulas(model) -> int:
+    """Write a formula into every free-text field of every row (SQL, as a user's typing would end up) and
+    return how many text fields got it."""
+    from django.db import models
+
+    constrained = {name for group in model._meta.unique_together for name in group}
+    constrained |= {name for c in model._meta.constraints for name in getattr(c, "fields", ())}
+    fields = [f.name for f in model._meta.concrete_fields
+              if isinstance(f, models.CharField | models.TextField) and not f.choices and not f.unique
+              and f.name not in constrained and (f.max_length or 10**6) >= len(FORMULA)
+              and not f.name.endswith(("_hash", "_encrypted", "_masked", "search_text", "password", "key", "digest"))]
+    if fields:
+        model._base_manager.update(**{name: FORMULA for name in fields})
+    return len(fields)
+
+
+def _formula_cells(content: bytes) -> tuple[int, int]:
+    """(formula cells, cells holding the planted text as text)."""
+    ws = load_workbook(io.BytesIO(content)).active
+    formulas = texts = 0
+    for row in ws.iter_rows():
+        for cell in row:
+            if cell.data_type == "f":
+                formulas += 1
+            elif cell.value == FORMULA:
+                texts += 1
+    return formulas, texts
+
+
+def test_no_export_holds_a_formula_a_user_typed(personas, client_for):
+    """Every list's export (the import spec's columns or the page's), for the admin who sees every row,
+    after every free-text field of every listed model was set to ``=HYPERLINK(...)``: the text comes out as
+    text, never as a live formula."""
+    client = client_for(personas["admin"])
+    planted = {}
+    for _name, cls in LIST_VIEWS:
+        model = cls.listing.model if cls.listing is not None else cls.model
+        if model not in planted:
+            planted[model] = _plant_formulas(model)
+    checked = with_text = 0
+    for name, _cls in LIST_VIEWS:
+        resp = client.get(reverse(name), {"export": "xlsx"})
+        if resp.status_code != 200:
+            continue
+        formulas, texts = _formula_cells(resp.content)
+        assert formulas == 0, name
+        checked += 1
+        with_text += bool(texts)
+    assert checked >= 26
+    assert with_text >= checked // 2, (checked, with_text)  # the planted text did reach most exports
+
+
+def test_the_cli_export_writes_a_formula_as_text(db, tmp_path):
+    from django.core.management import call_command
+
+    from liantong.orgs.models import Enterprise
+
+    Enterprise.objects.filter(pk=Enterprise.objects.order_by("pk").first().pk).update(name=FORMULA)
+    out = tmp_path / "firms.xlsx"
+    call_command("export_data", "enterprises", str(out))
+    formulas, texts = _formula_cells(out.read_bytes())
+    assert (formulas, texts) == (0, 1)

@@ -66,6 +66,10 @@ class User(AbstractUser):
     phone = models.CharField(_("手机号码"), max_length=20, blank=True)
     roles = models.ManyToManyField(Role, blank=True, verbose_name=_("角色"), related_name="users")
     is_demo = models.BooleanField(_("演示账号"), default=False)
+    # the password policy (accounts/policy.py): a password an administrator chose (a new account, a reset)
+    # must be changed at the next login; staff passwords expire after PASSWORD_MAX_AGE_DAYS
+    must_change_password = models.BooleanField(_("下次登录须修改密码"), default=False)
+    password_changed_at = models.DateTimeField(_("密码修改时间"), null=True, blank=True)
 
     objects = UserManager()
 
@@ -181,3 +185,17 @@ class ApiToken(models.Model):
         if tok.last_used_at is None or (now - tok.last_used_at).total_seconds() > 300:
             cls.objects.filter(pk=tok.pk).update(last_used_at=now)
         return tok.user
+
+
+class PasswordHistory(models.Model):
+    """The hashes of a user's previous passwords: a new password may not repeat the last
+    ``PASSWORD_HISTORY_COUNT`` (accounts/validators.py)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="password_history")
+    password = models.CharField(max_length=128)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-id"]
+        verbose_name = _("历史密码")
+        verbose_name_plural = _("历史密码")

@@ -223,6 +223,8 @@ def create_user(*, actor, username: str, password: str, unit_kind: str, roles: l
         raise ServiceError("请至少选择一个角色", field="roles")
     _check_password(password, user)
     user.set_password(password)
+    user.must_change_password = actor is not None  # an administrator chose it: the user changes it first
+    user.password_changed_at = timezone.now()
     try:
         user.full_clean(exclude=["password", *UNIT_FIELDS, "party_org", "zone"])
     except ValidationError as exc:
@@ -297,8 +299,11 @@ def reset_password(target: User, new_password: str, *, actor) -> User:
     """An administrator sets a new password for a user; the user's API tokens are revoked."""
     _require_manage(actor, target)
     _check_password(new_password, target)
+    _remember_password(target)
     target.set_password(new_password)
-    target.save(update_fields=["password"])
+    target.must_change_password = actor is not None and actor.pk != target.pk
+    target.password_changed_at = timezone.now()
+    target.save(update_fields=["password", "must_change_password", "password_changed_at"])
     audit.record(actor, audit.AuditAction.UPDATE, target, changes={"password": ["***", "重置"]},
                  zone=target.zone_id)
     _revoke_all(target, actor=actor, reason="密码重置")
@@ -309,11 +314,40 @@ def reset_password(target: User, new_password: str, *, actor) -> User:
 def change_password(user: User, new_password: str, *, actor) -> User:
     """Set a new password (already checked against the policy by the form) and audit it without the
     value; the user's API tokens are revoked (whoever held a token with the old password loses it)."""
+    _remember_password(user)
     user.set_password(new_password)
-    user.save(update_fields=["password"])
+    user.must_change_password = False
+    user.password_changed_at = timezone.now()
+    user.save(update_fields=["password", "must_change_password", "password_changed_at"])
     audit.record(actor, audit.AuditAction.UPDATE, user, changes={"password": ["***", "***"]}, zone=user.zone_id)
     _revoke_all(user, actor=actor, reason="修改密码")
     return user
+
+
+def _remember_password(user: User) -> None:
+    """Keep the hash being replaced (the history validator refuses the last PASSWORD_HISTORY_COUNT)."""
+    from django.conf import settings
+
+    from .models import PasswordHistory
+
+    if user.password and user.has_usable_password():
+        PasswordHistory.objects.create(user=user, password=user.password)
+        keep = list(user.password_history.values_list("pk", flat=True)[:max(settings.PASSWORD_HISTORY_COUNT, 1)])
+        user.password_history.exclude(pk__in=keep).delete()
+
+
+@transaction.atomic
+def reset_second_factor(target: User, *, actor) -> int:
+    """Remove ``target``'s second factor (a lost phone): the user enrols again at the next login
+    (accounts/otp.py). A zone administrator for the zone's users; audited."""
+    from django_otp.plugins.otp_static.models import StaticDevice
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    _require_manage(actor, target)
+    n = TOTPDevice.objects.filter(user=target).delete()[0] + StaticDevice.objects.filter(user=target).delete()[0]
+    audit.record(actor, audit.AuditAction.UPDATE, target, object_repr=f"{target.username} 的第二因素",
+                 changes={"detail": "重置第二因素（下次登录重新绑定）"}, zone=target.zone_id)
+    return n
 
 
 # --- API tokens ---------------------------------------------------------------------------------

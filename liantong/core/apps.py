@@ -7,14 +7,19 @@ class CoreConfig(AppConfig):
     verbose_name = "基础"
 
     def ready(self):
+        from django.db import connections
+        from django.db.backends.signals import connection_created
         from django.db.models.signals import post_migrate
 
-        from . import checks, dicts, guarantees, signals  # noqa: F401  (deploy checks, login audit receivers)
+        from . import audit_chain, checks, dicts, guarantees, signals  # noqa: F401  (deploy checks, login audit receivers)
 
         guarantees.register_core()
 
         def _ensure(sender, **kwargs):
             if sender.name == self.name:
                 dicts.ensure_dicts()
+                # a SQLite table rebuild (a later AlterField) drops the table's triggers: put them back
+                audit_chain.install_guards(connections[kwargs.get("using", "default")])
 
+        connection_created.connect(audit_chain.on_connection_created, dispatch_uid="liantong-audit-unlock-fn")
         post_migrate.connect(_ensure, dispatch_uid="liantong-ensure-dicts")

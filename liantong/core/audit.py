@@ -18,6 +18,7 @@ from typing import Any
 from django.db import models
 from django.db.models import Q
 
+from . import audit_chain
 from .models import AuditAction, AuditLog
 from .scoping import scope_q
 
@@ -26,6 +27,8 @@ current_request_meta: contextvars.ContextVar[dict | None] = contextvars.ContextV
 
 
 def _plain(value: Any) -> Any:
+    if value is None or type(value) in (str, int, bool):  # most values: no conversion
+        return value
     if isinstance(value, models.Model):
         return value.pk
     if isinstance(value, (datetime.date, datetime.datetime, decimal.Decimal)):
@@ -70,7 +73,7 @@ def record(
     zone_id = zone.pk if isinstance(zone, models.Model) else zone
     if obj is not None and obj.__class__.__name__ == "Zone":
         zone_id = obj.pk
-    return AuditLog.objects.create(
+    return audit_chain.append([AuditLog(
         actor=actor if getattr(actor, "pk", None) else None,
         actor_name=(getattr(actor, "username", "") or "系统")[:150],
         action=action,
@@ -81,20 +84,25 @@ def record(
         changes=_plain(changes or {}),
         ip=meta.get("ip"),
         user_agent=(meta.get("ua") or "")[:300],
-    )
+    )])[0]
 
 
-def record_many(actor, action: str, objs: list[models.Model]) -> None:
-    """One audit row per object, written in one insert (bulk services)."""
+def record_many(actor, action: str, objs: list[models.Model], *, snapshots: list[dict] | None = None) -> None:
+    """One audit row per object, written by ``executemany`` (bulk services: the Excel import). ``snapshots``:
+    the objects' ``snapshot``, taken by the caller before its transaction (the import's members)."""
+    from . import gen
+
     meta = current_request_meta.get() or {}
-    AuditLog.objects.bulk_create([
+    if not objs:
+        return
+    audit_chain.append([
         AuditLog(actor=actor if getattr(actor, "pk", None) else None,
                  actor_name=(getattr(actor, "username", "") or "系统")[:150], action=action,
                  object_type=obj._meta.label_lower, object_id=str(obj.pk), object_repr=str(obj)[:200],
-                 zone_id=getattr(obj, "zone_id", None), changes=_plain({"new": snapshot(obj)}), ip=meta.get("ip"),
+                 zone_id=getattr(obj, "zone_id", None), changes={"new": snap}, ip=meta.get("ip"),
                  user_agent=(meta.get("ua") or "")[:300])
-        for obj in objs
-    ], batch_size=1000)
+        for obj, snap in zip(objs, snapshots if snapshots is not None else (snapshot(obj) for obj in objs))
+    ], insert=lambda rows: gen.bulk(AuditLog, rows, with_pk=False))
 
 
 # --- who reads which rows ---------------------------------------------------------------------------------

@@ -57,6 +57,8 @@ from django.utils import timezone
 from django.utils.duration import duration_iso_string
 from django.utils.functional import Promise
 
+from . import audit_chain
+
 FORMAT = "liantong-backup"
 FORMAT_VERSION = 1
 CHUNK = 2000
@@ -401,7 +403,7 @@ def _wipe(using: str, *, everything: bool) -> None:
     tables = [t for t in tables if t in set(conn.introspection.table_names())]
     if conn.vendor == "postgresql":
         conn.check_constraints()  # fire pending deferred checks: TRUNCATE refuses tables with pending events
-    with conn.cursor() as c:
+    with audit_chain.unlocked(using), conn.cursor() as c:  # the audit log's append-only guard, lifted here
         for sql in conn.ops.sql_flush(no_style(), tables, allow_cascade=False):
             c.execute(sql)
 

@@ -11,19 +11,22 @@ from __future__ import annotations
 import datetime
 import io
 import re
+import time
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
+from python_calamine import CalamineWorkbook
 
 from . import audit
 from .services import ServiceError
+from .tables import append_row
 
 
 class CellError(ValueError):
@@ -125,6 +128,16 @@ class Spec:
     queryset: Callable[[Any], Any] | None = None
     key_title: str = ""
     extra: dict = field(default_factory=dict)
+    # optional, for large files: (rows, ctx) -> None, called once with every row whose cells parsed, before
+    # ``resolve``; looks up in a few queries what ``resolve`` would otherwise ask row by row (into ``ctx``)
+    prepare: Callable[[list[dict], dict], None] | None = None
+    # optional, both or neither (bulk): ``build_many(rows, actor, ctx) -> batch`` runs before the transaction
+    # (reading only: builds and validates the rows to write); ``save_many(batch, actor, ctx) ->
+    # ({"created": n, "updated": n, "unchanged": n}, [(i, key, message)])`` writes it inside the import's
+    # transaction, through the strand's service (``i`` indexes the rows, ``key`` is a column key). Without
+    # them each row goes through ``save``.
+    build_many: Callable[[list[dict], Any, dict], Any] | None = None
+    save_many: Callable[[Any, Any, dict], tuple[dict, list[tuple[int, str, str]]]] | None = None
 
 
 @dataclass
@@ -135,6 +148,7 @@ class ImportResult:
     unchanged: int = 0
     errors: list[tuple[int, str, str]] = field(default_factory=list)
     dry_run: bool = False
+    write_seconds: float = 0.0  # how long the write transaction was open (validation runs before it)
 
     @property
     def ok(self) -> bool:
@@ -154,68 +168,91 @@ def _header_key(title: str) -> str:
     return re.sub(r"[\s*＊]", "", unicodedata.normalize("NFKC", str(title or "")))
 
 
-def read_rows(spec: Spec, fileobj) -> tuple[list[tuple[int, dict]], list[tuple[int, str, str]]]:
+def _iter_rows(spec: Spec, fileobj) -> tuple[Iterator[tuple[int, dict]], list[tuple[int, str, str]]]:
+    """The first sheet's data rows as ``(row number, {column title: value})``, or the header's problems. Read
+    with calamine (Rust): about fifteen times faster than openpyxl's read-only mode, the cells held compactly
+    outside Python; an empty cell reads as ``""``, a date cell as a ``date``/``datetime``."""
     try:
-        wb = load_workbook(fileobj, read_only=True, data_only=True)
+        sheet = CalamineWorkbook.from_filelike(fileobj).get_sheet_by_index(0)
+        it = sheet.iter_rows()
+        header = next(it, None)
+        first = (sheet.start or (0, 0))[0] + 1  # the header's row number (the range starts at the first cell used)
     except Exception:
-        return [], [(1, "文件", "无法读取：请上传 .xlsx 格式的 Excel 文件")]
-    ws = wb.worksheets[0]
-    it = ws.iter_rows(values_only=True)
-    header = next(it, None)
-    if not header:
-        return [], [(1, "表头", "文件为空")]
+        return iter(()), [(1, "文件", "无法读取：请上传 .xlsx 格式的 Excel 文件")]
+    if not header or all(h in (None, "") for h in header):
+        return iter(()), [(first, "表头", "文件为空")]
     index = {_header_key(h): i for i, h in enumerate(header) if h not in (None, "")}
     errors = []
     for col in spec.columns:
         if col.required and _header_key(col.title) not in index:
             errors.append((1, "表头", f"缺少必填列“{col.title}”"))
     if errors:
-        return [], errors
-    rows = []
-    for n, values in enumerate(it, start=2):
-        if values is None or all(v in (None, "") or (isinstance(v, str) and not v.strip()) for v in values):
+        return iter(()), errors
+    where = [(col.title, index.get(_header_key(col.title))) for col in spec.columns]
+
+    def rows() -> Iterator[tuple[int, dict]]:
+        for n, values in enumerate(it, start=first + 1):
+            if values is None or all(v in (None, "") or (isinstance(v, str) and not v.strip()) for v in values):
+                continue
+            yield n, {title: values[i] if i is not None and i < len(values) else None for title, i in where}
+
+    return rows(), []
+
+
+def read_rows(spec: Spec, fileobj) -> tuple[list[tuple[int, dict]], list[tuple[int, str, str]]]:
+    rows, errors = _iter_rows(spec, fileobj)
+    return list(rows), errors
+
+
+def _parse_row(spec: Spec, n: int, raw: dict, errors: list) -> tuple[dict, set[str]]:
+    """The row's values by column key, and the titles of the columns whose cell was reported."""
+    row, failed = {}, set()
+    for col in spec.columns:
+        value = raw[col.title]
+        if value is None or (isinstance(value, str) and clean_text(value) == ""):
+            if col.required:
+                errors.append((n, col.title, "必填项为空"))
+                failed.add(col.title)
+            row[col.key] = col.empty
             continue
-        raw = {}
-        for col in spec.columns:
-            i = index.get(_header_key(col.title))
-            raw[col.title] = values[i] if i is not None and i < len(values) else None
-        rows.append((n, raw))
-    wb.close()
-    return rows, []
+        try:
+            row[col.key] = col.parse(value)
+        except CellError as exc:
+            errors.append((n, col.title, str(exc)))
+            failed.add(col.title)
+            row[col.key] = col.empty  # the references are still checked, as far as the row allows
+    return row, failed
 
 
 def import_workbook(spec: Spec, fileobj, *, actor, dry_run: bool = False, ctx: dict | None = None) -> ImportResult:
-    """Validate every row; import all of them (atomically) or none, reporting each problem."""
+    """Validate every row; import all of them (atomically) or none, reporting each problem.
+
+    Two phases: every row is parsed and checked first, reading only (no transaction, no write lock); then,
+    when nothing is wrong, all rows are written in one transaction — with ``save_many`` in bulk, else row by
+    row through ``save``. A service that still refuses a row there rolls the whole file back."""
     ctx = dict(ctx or {}, actor=actor)
     result = ImportResult(dry_run=dry_run)
-    rows, errors = read_rows(spec, fileobj)
+    stream, errors = _iter_rows(spec, fileobj)
     result.errors.extend(errors)
-    parsed: list[tuple[int, dict]] = []
+    rows: list[tuple[int, dict, set[str]]] = []
     seen: dict[Any, int] = {}
-    for n, raw in rows:
-        row, failed = {}, set()  # failed: the titles of this row's columns already reported
-        for col in spec.columns:
-            value = raw[col.title]
-            empty = value is None or clean_text(value) == ""
-            if empty:
-                if col.required:
-                    result.errors.append((n, col.title, "必填项为空"))
-                    failed.add(col.title)
-                row[col.key] = col.empty
-                continue
-            try:
-                row[col.key] = col.parse(value)
-            except CellError as exc:
-                result.errors.append((n, col.title, str(exc)))
-                failed.add(col.title)
-                row[col.key] = col.empty  # the references are still checked, as far as the row allows
+    for n, raw in stream:
+        row, failed = _parse_row(spec, n, raw, result.errors)
         # duplicates within the file are reported even when the row has other problems
         k = spec.key(row)
         if k is not None and all(v not in (None, "") for v in (k if isinstance(k, tuple) else (k,))):
             if k in seen:
                 result.errors.append((n, spec.key_title, f"与第{seen[k]}行重复"))
+                result.rows += 1
                 continue
             seen[k] = n
+        rows.append((n, row, failed))
+        result.rows += 1
+    del seen
+    if spec.prepare is not None:
+        spec.prepare([row for _, row, _ in rows], ctx)
+    parsed: list[tuple[int, dict]] = []
+    for n, row, failed in rows:
         # every problem of the row at once: its reference errors (园区, 产业链, 党组织 …) too, but not a
         # second message on a column already reported, nor a check that needed a value the row failed
         # to give (a resolver may then raise: the row's field errors say enough)
@@ -230,25 +267,35 @@ def import_workbook(spec: Spec, fileobj, *, actor, dry_run: bool = False, ctx: d
             result.errors.append((n, title, msg))
         if not failed and not problems:
             parsed.append((n, row))
-    result.rows = len(rows)
-    if result.errors or not rows:
-        if not rows and not result.errors:
+    del rows
+    result.errors.sort(key=lambda e: e[0])  # row by row (stable: a row's own order kept)
+    if result.errors or not result.rows:
+        if not result.rows and not result.errors:
             result.errors.append((2, "数据", "没有可导入的数据行"))
         return result
 
     class _Rollback(Exception):
         pass
 
+    titles = {c.key: c.title for c in spec.columns}
+    batch = spec.build_many([row for _, row in parsed], actor, ctx) if spec.save_many is not None else None
+    started = time.perf_counter()
     try:
         with transaction.atomic():
-            for n, row in parsed:
-                try:
-                    state = spec.save(row, actor, ctx)
-                except ServiceError as exc:
-                    col = next((c.title for c in spec.columns if c.key == exc.field), "数据")
-                    result.errors.append((n, col, exc.message))
-                    continue
-                setattr(result, state, getattr(result, state) + 1)
+            if spec.save_many is not None:
+                counts, refused = spec.save_many(batch, actor, ctx)
+                for i, key, message in refused:
+                    result.errors.append((parsed[i][0], titles.get(key, "数据"), message))
+                for state, count in counts.items():
+                    setattr(result, state, getattr(result, state) + count)
+            else:
+                for n, row in parsed:
+                    try:
+                        state = spec.save(row, actor, ctx)
+                    except ServiceError as exc:
+                        result.errors.append((n, titles.get(exc.field, "数据"), exc.message))
+                        continue
+                    setattr(result, state, getattr(result, state) + 1)
             if result.errors:
                 raise _Rollback
             audit.record(actor, audit.AuditAction.IMPORT, None, object_type=spec.kind,
@@ -258,6 +305,7 @@ def import_workbook(spec: Spec, fileobj, *, actor, dry_run: bool = False, ctx: d
                 raise _Rollback
     except _Rollback:
         pass
+    result.write_seconds = time.perf_counter() - started
     if result.errors:
         result.created = result.updated = result.unchanged = 0
     return result
@@ -312,7 +360,7 @@ def write_workbook(spec: Spec, queryset, *, user=None) -> bytes:
             if isinstance(v, bool):
                 v = "是" if v else "否"
             row.append(v)
-        ws.append(row)
+        append_row(ws, row)
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

@@ -62,7 +62,17 @@ def id_gender(number: str) -> str:
 
 
 def mask_id(number: str) -> str:
-    return number[:4] + "*" * 10 + number[-4:] if len(number) == 18 else "****"
+    """The ID number as shown to those not entitled, and stored beside the ciphertext: its first and last
+    characters only. The old mask (4 + 4 characters) together with the plain birth date left two county
+    digits, narrowed by the check character to about nine candidates; with one character each end, the
+    region, the birth date (stored) and the check character still leave the three sequence digits and the
+    county open: about 90 candidates per county, some 900 within a city (docs/security.md)."""
+    return number[:1] + "*" * 16 + number[-1:] if len(number) == 18 else "****"
+
+
+def remask_id(old_mask: str) -> str:
+    """The new mask from the old one (which kept 4 + 4 characters): no key needed (migration orgs 0006)."""
+    return old_mask[:1] + "*" * 16 + old_mask[-1:] if len(old_mask) == 18 else old_mask
 
 
 def mask_phone(phone: str) -> str:

@@ -102,6 +102,8 @@ def field_kind(model, lookup: str) -> tuple[str, Any]:
     (CHOICE, {values}) for a field with choices, else (TEXT, None). A relation is compared by its id; a
     name that is no field (an annotation) is text, checked against the filter's choices."""
     parts = lookup.split("__")
+    if parts[-1] == "isnull":  # ``?unread=true`` → ``read_at__isnull=True``
+        return BOOL, None
     if parts[-1] in _LOOKUPS:
         parts.pop()
     field = None

@@ -1,10 +1,25 @@
+import ipaddress
+
+from django.conf import settings
+
 from .audit import current_request_meta
 
 
 def client_ip(request) -> str | None:
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    ip = forwarded.split(",")[0].strip() if forwarded else request.META.get("REMOTE_ADDR")
-    return ip or None
+    """The client's address for the audit log. ``X-Forwarded-For`` is believed only when the site says it
+    sits behind ``LIANTONG_TRUSTED_PROXIES`` reverse proxies (each appends the address it received from):
+    then the address the outermost trusted proxy saw is the N-th from the right. Otherwise anyone could
+    write any address into the log, and only the connection's own address counts."""
+    proxies = getattr(settings, "TRUSTED_PROXIES", 0)
+    ip = request.META.get("REMOTE_ADDR") or None
+    if proxies > 0:
+        hops = [h.strip() for h in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if h.strip()]
+        if hops:
+            ip = hops[-proxies] if len(hops) >= proxies else hops[0]
+    try:
+        return str(ipaddress.ip_address(ip)) if ip else None
+    except ValueError:
+        return None
 
 
 class RequestContextMiddleware:
@@ -19,3 +34,19 @@ class RequestContextMiddleware:
             return self.get_response(request)
         finally:
             current_request_meta.reset(token)
+
+
+class NoStoreMiddleware:
+    """``Cache-Control: no-store`` on every response the application builds (pages, API answers, exports,
+    downloads): nearly all of them carry personal or internal data, and a shared computer's browser cache or
+    a proxy must not keep a member's page. Static files are answered before this (WhiteNoise) and keep their
+    long cache; a view that sets its own Cache-Control keeps it."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if "Cache-Control" not in response:
+            response["Cache-Control"] = "no-store, private"
+        return response

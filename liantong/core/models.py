@@ -141,19 +141,26 @@ _CHANGE_KEYS = {"rows": "行数", "created": "新增", "updated": "更新", "dry
 class AuditLog(models.Model):
     """One append-only row per write, login, failed login, export and personal-data view."""
 
-    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    # ``at`` is set before the insert (the row's hash covers it); the two references keep their ids when the
+    # user or zone is deleted (no constraint, nothing done): the database refuses any UPDATE of a row
+    at = models.DateTimeField(default=timezone.now, editable=False, db_index=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.DO_NOTHING, db_constraint=False,
+        related_name="+"
     )
     actor_name = models.CharField(max_length=150, blank=True)
     action = models.CharField(max_length=20, choices=AuditAction.choices, db_index=True)
     object_type = models.CharField(max_length=60, blank=True)
     object_id = models.CharField(max_length=40, blank=True)
     object_repr = models.CharField(max_length=200, blank=True)
-    zone = models.ForeignKey(Zone, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    zone = models.ForeignKey(Zone, null=True, blank=True, on_delete=models.DO_NOTHING, db_constraint=False,
+                             related_name="+")
     changes = models.JSONField(default=dict, blank=True)
     ip = models.GenericIPAddressField(null=True, blank=True)
     user_agent = models.CharField(max_length=300, blank=True)
+    # the hash chain (core/audit_chain.py): the previous row's hash and this row's, over its content
+    prev_hash = models.CharField(max_length=64, blank=True, editable=False)
+    row_hash = models.CharField(max_length=64, blank=True, editable=False)
 
     objects = AuditLogQuerySet.as_manager()
     # a zone committee reads its zone's log; platform rows (no zone) are for platform admins only
@@ -213,7 +220,7 @@ class AuditLog(models.Model):
         return "；".join(parts)
 
     def save(self, *args, **kwargs):
-        if self.pk:
+        if not self._state.adding:
             raise PermissionError("审计日志不可修改")
         super().save(*args, **kwargs)
 

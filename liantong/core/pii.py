@@ -15,14 +15,19 @@ from django.conf import settings
 from django.utils.html import escape
 
 
-@lru_cache(maxsize=1)
-def _fernet() -> Fernet:
-    key = hashlib.sha256(("enc:" + settings.PII_KEY).encode()).digest()
+def fernet_for(secret: str) -> Fernet:
+    key = hashlib.sha256(("enc:" + secret).encode()).digest()
     return Fernet(base64.urlsafe_b64encode(key))
 
 
-def keyed_hash(value: str) -> str:
-    return hmac.new(settings.PII_KEY.encode(), value.encode(), hashlib.sha256).hexdigest()
+@lru_cache(maxsize=1)
+def _fernet() -> Fernet:
+    return fernet_for(settings.PII_KEY)
+
+
+def keyed_hash(value: str, secret: str | None = None) -> str:
+    return hmac.new((settings.PII_KEY if secret is None else secret).encode(), value.encode(),
+                    hashlib.sha256).hexdigest()
 
 
 def encrypt(value: str) -> str:
@@ -54,6 +59,12 @@ class Revealed(str):
         return escape(self.masked)
 
 
+class Protected(property):
+    """The attribute ``protected()`` makes; it names its columns, so the key rotation finds every one."""
+
+    columns: tuple[str, str, str | None] = ("", "", None)
+
+
 def protected(*, encrypted: str, masked: str, mask: Callable[[str], str], hashed: str | None = None) -> property:
     """A model attribute for one protected value (ID number, phone …) stored as ciphertext, mask and
     (when it is looked up) keyed hash. Reading it decrypts; assigning it rewrites all stored forms
@@ -74,4 +85,58 @@ def protected(*, encrypted: str, masked: str, mask: Callable[[str], str], hashed
         if hashed:
             setattr(obj, hashed, keyed_hash(value) if value else "")
 
-    return property(get, set_, doc=f"decrypted {encrypted}; setting it rewrites {masked} and {hashed or encrypted}")
+    prop = Protected(get, set_, doc=f"decrypted {encrypted}; setting it rewrites {masked} and {hashed or encrypted}")
+    prop.columns = (encrypted, masked, hashed)
+    return prop
+
+
+def protected_fields() -> list[tuple[type, str, str, str | None]]:
+    """Every protected value of every model: (model, encrypted column, mask column, hash column or None)."""
+    from django.apps import apps
+
+    out = []
+    for model in apps.get_models():
+        for attr in vars(model).values():
+            if isinstance(attr, Protected):
+                out.append((model, *attr.columns))
+    return out
+
+
+class RotationError(Exception):
+    pass
+
+
+def rotate_key(new_secret: str, *, old_secret: str | None = None, batch: int = 2000, log=lambda s: None) -> int:
+    """Re-encrypt and re-hash every protected value under ``new_secret``, all or nothing: one transaction;
+    a ciphertext the old key cannot open stops it (nothing changed) and names the row. Afterwards the site
+    must run with ``LIANTONG_PII_KEY=new_secret``. Returns the number of values rewritten."""
+    from django.db import transaction
+
+    old_secret = settings.PII_KEY if old_secret is None else old_secret
+    if new_secret == old_secret:
+        raise RotationError("新密钥与当前密钥相同")
+    old_f, new_f = fernet_for(old_secret), fernet_for(new_secret)
+    done = 0
+    with transaction.atomic():
+        for model, encrypted, _masked, hashed in protected_fields():
+            columns = [encrypted] + ([hashed] if hashed else [])
+            qs = model._base_manager.exclude(**{encrypted: ""}).order_by("pk")
+            last = 0
+            while True:
+                rows = list(qs.filter(pk__gt=last).only("pk", *columns)[:batch])
+                if not rows:
+                    break
+                for row in rows:
+                    try:
+                        plain = old_f.decrypt(getattr(row, encrypted).encode()).decode()
+                    except InvalidToken as exc:
+                        raise RotationError(f"{model._meta.verbose_name} 第 {row.pk} 行的 {encrypted} 无法用当前密钥解密："
+                                            "未做任何修改") from exc
+                    setattr(row, encrypted, new_f.encrypt(plain.encode()).decode())
+                    if hashed:
+                        setattr(row, hashed, keyed_hash(plain, new_secret))
+                model._base_manager.bulk_update(rows, columns)
+                done += len(rows)
+                last = rows[-1].pk
+            log(f"  {model._meta.label}.{encrypted}：已重新加密")
+    return done

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, strip_tags
 from openpyxl import Workbook
+from openpyxl.cell.cell import Cell
 from openpyxl.styles import Font
 
 from . import dicts, lists
@@ -94,10 +95,12 @@ class Filter:
     lookup: str
     choices: Callable[[Any], list[tuple[Any, str]]] | str | None = None  # str: a dictionary code
     apply: Callable[[Any, Any, Any], Any] | None = None  # (rows, value, user) -> rows, when a lookup is not enough
+    default: str | None = None  # the value when the parameter is absent (the board: open cards only)
 
     def clean(self, model, raw: str | None, user):
-        """The parsed value (a list for ``__in``), or None when the parameter is absent or empty."""
-        raw = (raw or "").strip()
+        """The parsed value (a list for ``__in``), or None when the parameter is absent or empty (then the
+        ``default``, when the filter has one)."""
+        raw = (raw or "").strip() or (self.default or "")
         if not raw:
             return None
         kind, detail = lists.field_kind(model, self.lookup) if self.lookup else (lists.TEXT, None)
@@ -121,6 +124,26 @@ class Filter:
         return self.choices(user)
 
 
+# What a spreadsheet reads as the start of a formula (=, +, -, @) or hides in front of one (tab, CR).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def append_row(ws, values) -> None:
+    """Append one row to an export sheet, text kept as text: a string that starts like a formula (a listing
+    titled ``=HYPERLINK(...)``) is written as a text cell with Excel's quote prefix, never as a formula —
+    the value reads back unchanged, so an export can still be re-imported. Every export goes through
+    here (list columns, import-spec exports, the CLI's ``export``)."""
+    row = []
+    for value in values:
+        if isinstance(value, str) and value.startswith(FORMULA_START):
+            cell = Cell(ws, value=value)
+            cell.data_type = "s"  # openpyxl made it "f" for a leading "="
+            cell.quotePrefix = True
+            value = cell
+        row.append(value)
+    ws.append(row)
+
+
 def write_columns(title: str, columns: list[Column], rows) -> bytes:
     """A workbook of exactly what a list page shows: its column titles, then one row per object (the
     export of a list without an import ``Spec``)."""
@@ -131,7 +154,7 @@ def write_columns(title: str, columns: list[Column], rows) -> bytes:
     for cell in ws[1]:
         cell.font = Font(bold=True)
     for obj in rows:
-        ws.append([c.export_value(obj) for c in columns])
+        append_row(ws, [c.export_value(obj) for c in columns])
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

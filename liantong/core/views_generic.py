@@ -137,7 +137,8 @@ class ObjectListView(PermissionMixin, View):
             "columns": self.columns,
             "rows": rows,
             "page": page,
-            "filters": [(f, f.options(request.user), request.GET.get(f.name, "")) for f in self.get_listing().filters],
+            "filters": [(f, f.options(request.user), request.GET.get(f.name) or f.default or "")
+                        for f in self.get_listing().filters],
             "q": request.GET.get("q", ""),
             "can_export": True,  # every list exports what it shows
             "create_url": self.create_url if self.can_create(request.user) else None,

@@ -15,15 +15,14 @@ from ninja import Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
-from liantong.core.lists import CappedPage, Error, Id, Year
+from liantong.core.lists import CappedPage, Error
 from liantong.core.services import ServiceError
 from liantong.core.workflow_api import transition_endpoints
-from liantong.orgs.models import Chain, ChainMembership, ChainNode, Enterprise
+from liantong.orgs.models import Chain, ChainNode, Enterprise
 
 from . import index, services, tables
 from .models import (
     ContactRequest,
-    ContactStatus,
     ContractStatus,
     Deal,
     EnterpriseRevenue,
@@ -184,12 +183,6 @@ class RevenueUpdate(Schema):
     revenue: Decimal
 
 
-class RevenueFilter(Schema):
-    enterprise: Id | None = None
-    chain: Id | None = None
-    year: Year | None = None
-
-
 class GrowthFirmOut(Schema):
     enterprise_id: int
     enterprise_name: str
@@ -300,9 +293,8 @@ def listing_matches(request, pk: int, limit: int = 10):
 
 @router.get("/contacts", response=list[ContactOut], summary="对接意向列表")
 @paginate(CappedPage)
-def list_contacts(request, status: ContactStatus | None = None):
-    qs = ContactRequest.objects.visible_to(request.user).order_by("-id")
-    return qs.filter(status=status) if status else qs
+def list_contacts(request, filters: Query[tables.CONTACTS.query_schema("ContactQuery")]):
+    return tables.CONTACTS.read(request)
 
 
 @router.get("/contacts/{pk}", response=ContactOut, summary="对接意向详情")
@@ -333,13 +325,8 @@ transition_endpoints(router, CONTACT, path="contacts", out=ContactOut)
 
 @router.get("/deals", response=list[DealOut], summary="对接成果（签约）列表")
 @paginate(CappedPage)
-def list_deals(request, chain: Id | None = None, meeting: Id | None = None):
-    qs = Deal.objects.visible_to(request.user).order_by("-signed_on", "-id")
-    if chain:
-        qs = qs.filter(chain_id=chain)
-    if meeting:
-        qs = qs.filter(meeting_id=meeting)
-    return qs
+def list_deals(request, filters: Query[tables.DEALS.query_schema("DealQuery")]):
+    return tables.DEALS.read(request)
 
 
 @router.get("/deals/{pk}", response=DealOut, summary="对接成果详情")
@@ -449,17 +436,9 @@ def _require_revenue_role(request) -> None:
 @router.get("/revenues", response={200: list[RevenueOut], 403: Error},
             summary="企业年度营业收入（万元）列表：按企业、产业链、年度筛选")
 @paginate(CappedPage)
-def list_revenues(request, filters: Query[RevenueFilter]):
+def list_revenues(request, filters: Query[tables.REVENUES.query_schema("RevenueQuery")]):
     _require_revenue_role(request)
-    qs = EnterpriseRevenue.objects.visible_to(request.user).select_related("enterprise")
-    if filters.enterprise:
-        qs = qs.filter(enterprise_id=filters.enterprise)
-    if filters.chain:
-        qs = qs.filter(enterprise_id__in=ChainMembership.objects.filter(chain_id=filters.chain)
-                       .values("enterprise_id"))
-    if filters.year:
-        qs = qs.filter(year=filters.year)
-    return qs.order_by("enterprise__name", "-year", "id")
+    return tables.REVENUES.read(request)
 
 
 @router.post("/revenues", response={201: RevenueOut, 400: Error, 403: Error, 409: Error},

@@ -20,11 +20,13 @@ class MatchingConfig(AppConfig):
 
         register_specs(SPECS)
         backup.on_restore(index.reset)  # a restored database: the match engine is built again on use
+        backup.on_restore(index.forget_stored)
         stats.register(services.matching_stats, {"listings": "有效供需信息", "deals": "对接签约",
                                                  "deal_amount": "签约金额（万元）"})
         demo.register(40, "供需对接（供给、需求、开放场景、对接与签约、配套企业营收）", matching_demo.load)
         gen.register(40, "listings", matching_gen.generate)
         tick.register("matching.expire_listings", services.expire_listings)
+        tick.register("matching.rebuild_index", index.tick_rebuild)  # the stored index, when stale
         # matching.post: post and answer for one's own firm; matching.manage: meetings, deals, revenues
         roles.grant("zone_staff", "matching.*")
         roles.grant("chain_staff", "matching.post", "matching.manage", "matching.import")

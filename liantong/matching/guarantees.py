@@ -26,5 +26,5 @@ register(
     Entry("matching.EnterpriseRevenue", sample={"enterprise__name": "镇江海帆船舶配件有限公司"},
           readers={"admin", "zone_staff", "chain_staff", "firm_b"},
           no_page="revenues are listed at /matching/revenue/ (their edit page needs matching.manage)",
-          list_page="matching:revenue_list"),
+          list_page="matching:revenue_list", api_list="/api/v1/revenues"),
 )

@@ -8,15 +8,24 @@
   when the version moved, ``get_engine`` applies the listings changed since its last look (by the indexed
   ``updated_at``) and, after deletions, drops ids that are no longer in the database.
 * Expired listings are never matched: ``match_listing`` re-checks status and validity in SQL.
+* **Built once, shared** (issue 12): ``liantong build-match-index`` (and the tick, when the stored index is
+  missing or older than ``STALE_AFTER`` with changes since) builds the engine and stores it in
+  ``settings.MATCH_INDEX_PATH`` with the version it was built at; a process's first ``get_engine`` loads that
+  file (a pickle of arrays and the listings' features: seconds, not the minute a build takes at 200,000
+  listings) and then applies the changes since it was built, exactly as above. Without the file each process
+  builds its own, as before.
 """
 
 from __future__ import annotations
 
 import datetime
+import logging
 import threading
 import time
 from dataclasses import dataclass
+from pathlib import Path
 
+from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 
@@ -29,7 +38,10 @@ STAGE_INDEX = {"up": 0, "mid": 1, "down": 2}
 _RELATED = ("zone", "chain", "node", "enterprise")
 
 _lock = threading.RLock()
-_state: dict = {"engine": None, "version": None, "removals": None, "since": None, "built_at": None}
+_state: dict = {"engine": None, "version": None, "removals": None, "since": None, "built_at": None,
+                "loaded_from": None}
+STALE_AFTER = datetime.timedelta(minutes=30)  # the tick rebuilds a stored index this old when listings changed
+log = logging.getLogger(__name__)
 
 
 def matchable(qs=None, today: datetime.date | None = None):
@@ -68,18 +80,111 @@ def _db_state() -> tuple[int, int]:
 def reset() -> None:
     """Forget this process's engine (tests, or after bulk generation)."""
     with _lock:
-        _state.update(engine=None, version=None, removals=None, since=None, built_at=None)
+        _state.update(engine=None, version=None, removals=None, since=None, built_at=None, loaded_from=None)
+
+
+def index_path() -> Path | None:
+    path = getattr(settings, "MATCH_INDEX_PATH", "")
+    return Path(path) if path else None
+
+
+def store() -> dict:
+    """Build the engine from the database and store it (``liantong build-match-index``, the tick): the file
+    holds the engine, the version and removal count it was built at and the time the build started."""
+    path = index_path()
+    if path is None:
+        raise RuntimeError("MATCH_INDEX_PATH 未设置")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    started = timezone.now()
+    version, removals = _db_state()
+    t = time.perf_counter()
+    engine = build()
+    built = time.perf_counter() - t
+    engine.built_meta = {"version": version, "removals": removals, "db": _db_name(),
+                         "since": started - datetime.timedelta(seconds=2), "at": started}
+    size = engine.save(path)
+    path.with_suffix(path.suffix + ".version").write_text(str(version))
+    return {"listings": len(engine), "seconds": round(built, 1), "bytes": size, "version": version,
+            "path": str(path)}
+
+
+def _db_name() -> str:
+    from django.db import connection
+
+    return str(connection.settings_dict.get("NAME"))
+
+
+def forget_stored() -> None:
+    """Remove the stored index (after a restore: it describes the database as it was)."""
+    path = index_path()
+    if path is not None:
+        for p in (path, path.with_suffix(path.suffix + ".version")):
+            p.unlink(missing_ok=True)
+
+
+def _load_stored() -> MatchEngine | None:
+    path = index_path()
+    if path is None or not path.exists():
+        return None
+    try:
+        engine = MatchEngine.load(path)
+        if engine.built_meta.get("db") != _db_name():
+            raise ValueError("built from another database")
+    except Exception:  # a file from another code version, half-copied …: build as before
+        log.warning("匹配索引文件 %s 无法载入，改为从数据库构建", path, exc_info=True)
+        return None
+    return engine
+
+
+def stored_is_stale(now=None) -> bool:
+    """The tick's test: no stored index, or one older than ``STALE_AFTER`` with listing changes since."""
+    path = index_path()
+    if path is None:
+        return False
+    if not path.exists():
+        return True
+    age = (now or timezone.now()).timestamp() - path.stat().st_mtime
+    if age < STALE_AFTER.total_seconds():
+        return False
+    engine_version = _stored_version(path)
+    return engine_version is None or engine_version != _db_state()[0]
+
+
+def _stored_version(path: Path) -> int | None:
+    meta = path.with_suffix(path.suffix + ".version")
+    try:
+        return int(meta.read_text())
+    except (OSError, ValueError):
+        return None
+
+
+def tick_rebuild(now) -> dict:
+    """The periodic job: rebuild the stored index when it is stale (``stored_is_stale``)."""
+    if not stored_is_stale(now):
+        return {"rebuilt": 0}
+    out = store()
+    return {"rebuilt": 1, "listings": out["listings"]}
 
 
 def get_engine() -> MatchEngine:
-    """This process's engine, built on first use and brought up to date when the version moved."""
+    """This process's engine: loaded from the stored index (or built) on first use, brought up to date when
+    the version moved."""
     with _lock:
         version, removals = _db_state()
         if _state["engine"] is None:
             started = timezone.now()
+            engine = _load_stored()
+            if engine is not None:
+                meta = engine.built_meta
+                _state.update(engine=engine, version=meta["version"], removals=meta["removals"],
+                              since=meta["since"], built_at=meta["at"].timestamp(), loaded_from=str(index_path()))
+                if version != meta["version"]:
+                    _sync(removals)
+                    _state["version"] = version
+                return engine
             engine = build()
             _state.update(engine=engine, version=version, removals=removals,
-                          since=started - datetime.timedelta(seconds=2), built_at=time.time())
+                          since=started - datetime.timedelta(seconds=2), built_at=time.time(), loaded_from=None)
             return engine
         if version != _state["version"]:
             _sync(removals)

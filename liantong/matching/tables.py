@@ -7,11 +7,11 @@ from django.utils.html import format_html
 from liantong.core import textsearch
 from liantong.core.lists import Listing
 from liantong.core.tables import Column, Filter, sorts
-from liantong.orgs.models import Enterprise
+from liantong.orgs.models import ChainMembership, Enterprise
 from liantong.orgs.tables import CHAIN, ZONE
 
+from .models import ContactRequest, Deal, EnterpriseRevenue, MatchmakingMeeting
 from .models import Listing as SupplyDemand
-from .models import MatchmakingMeeting
 
 
 def _title(obj):
@@ -75,8 +75,18 @@ REVENUE_COLUMNS = [
     Column("年度", "year", order="year"),
     Column("营业收入（万元）", "revenue", order="revenue"),
 ]
-REVENUE_FILTERS = [ZONE, Filter("chain", "产业链", "enterprise__memberships__chain_id", CHAIN.choices),
-                   Filter("year", "年度", "year", None)]
+
+
+def _revenue_chain(rows, chain_id, user):
+    """``?chain=``: the revenues of the chain's firms (a subquery: a join through the memberships would
+    repeat a firm on two chains' rows)."""
+    return rows.filter(enterprise_id__in=ChainMembership.objects.filter(chain_id=chain_id).values("enterprise_id"))
+
+
+REVENUE_FILTERS = [ZONE, Filter("chain", "产业链", "enterprise__memberships__chain_id", CHAIN.choices,
+                                apply=_revenue_chain),
+                   Filter("year", "年度", "year", None),
+                   Filter("enterprise", "企业", "enterprise_id", None)]
 
 
 # --- the lists' read declarations (page, API, export) ---------------------------------------------------
@@ -101,3 +111,12 @@ LISTINGS = Listing(SupplyDemand, filters=LISTING_FILTERS, search=search_listings
                    select_related=["enterprise", "chain", "node"])
 MEETINGS = Listing(MatchmakingMeeting, filters=MEETING_FILTERS, search_fields=["title", "venue", "organiser"],
                    ordering=("-held_on", "-id"), sorts=sorts(MEETING_COLUMNS), select_related=["chain"])
+CONTACTS = Listing(ContactRequest, filters=CONTACT_FILTERS,
+                   search_fields=["listing__title", "requester__name", "responder__name"],
+                   sorts=sorts(CONTACT_COLUMNS), select_related=["listing", "requester", "responder"])
+DEALS = Listing(Deal, filters=DEAL_FILTERS, search_fields=["title", "supplier__name", "buyer__name"],
+                ordering=("-signed_on", "-id"), sorts=sorts(DEAL_COLUMNS),
+                select_related=["zone", "supplier", "buyer", "chain", "meeting"])
+REVENUES = Listing(EnterpriseRevenue, filters=REVENUE_FILTERS, search_fields=["enterprise__name"],
+                   ordering=("enterprise__name", "-year", "id"), sorts=sorts(REVENUE_COLUMNS),
+                   select_related=["zone", "enterprise"])

@@ -148,11 +148,9 @@ def listing_interest(request, pk):
 
 class ContactList(ObjectListView):
     model = ContactRequest
+    listing = tables.CONTACTS
     title = "对接意向"
     columns = tables.CONTACT_COLUMNS
-    filters = tables.CONTACT_FILTERS
-    search_fields = ["listing__title", "requester__name", "responder__name"]
-    select_related = ["listing", "requester", "responder"]
 
 
 class ContactDetail(ObjectDetailView):
@@ -202,12 +200,9 @@ def contact_deal(request, pk):
 
 class DealList(ObjectListView):
     model = Deal
+    listing = tables.DEALS
     title = "对接成果"
     columns = tables.DEAL_COLUMNS
-    filters = tables.DEAL_FILTERS
-    search_fields = ["title", "supplier__name", "buyer__name"]
-    select_related = ["zone", "supplier", "buyer", "chain", "meeting"]
-    ordering = "-signed_on"
     excel_spec = excel.DEAL
 
     def extra_context(self):
@@ -279,19 +274,13 @@ class MeetingEdit(ObjectEditView):
 
 class RevenueList(ObjectListView):
     model = EnterpriseRevenue
+    listing = tables.REVENUES
     perm = "matching.manage"
     title = "企业营收"
     columns = tables.REVENUE_COLUMNS
-    filters = tables.REVENUE_FILTERS
-    search_fields = ["enterprise__name"]
-    select_related = ["zone", "enterprise"]
-    ordering = "enterprise__name"
     excel_spec = excel.REVENUE
     create_url = "matching:revenue_create"
     create_perm = "matching.manage"
-
-    def get_queryset(self):
-        return super().get_queryset().distinct()
 
 
 class RevenueEdit(ObjectEditView):

@@ -12,7 +12,7 @@ from liantong.core.services import Forbidden, ServiceError
 from liantong.core.workflow_api import transition_endpoints
 
 from . import services, tables, transfers
-from .models import Chain, Enterprise, Member, MemberStatus, MemberTransfer, PartyOrg, TransferState
+from .models import Chain, Enterprise, Member, MemberStatus, MemberTransfer, PartyOrg
 from .transfers import TRANSFER
 
 router = Router(tags=["组织"])
@@ -247,11 +247,8 @@ class _TransferRows(_MemberRows):
 
 @router.get("/member-transfers", response=list[TransferOut], summary="组织关系转接（转入与转出）")
 @paginate(CappedPage)
-def list_transfers(request, state: TransferState | None = None):
-    qs = MemberTransfer.objects.visible_to(request.user).select_related("member", "from_org", "to_org")
-    if state:
-        qs = qs.filter(state=state)
-    return _TransferRows(transfers.with_sides(qs, request.user).order_by("-id"), request.user)
+def list_transfers(request, filters: Query[tables.TRANSFERS.query_schema("TransferQuery")]):
+    return _TransferRows(tables.TRANSFERS.read(request), request.user)
 
 
 @router.get("/member-transfers/{pk}", response=TransferOut, summary="组织关系转接详情")

@@ -237,18 +237,43 @@ PARTY_ORG = Spec(
 
 # --- 党员 -------------------------------------------------------------------------------------------
 
+def _prepare_members(rows, ctx):
+    """What ``_resolve_member`` asks, for the whole file at once: the orgs the actor may manage by name (two
+    per name at most: a name held twice is refused), the ID numbers already registered and which of those
+    the actor may change."""
+    actor = ctx["actor"]
+    names = sorted({row["org_name"] for row in rows if row.get("org_name")})
+    orgs: dict[str, list] = {}
+    for part in services._in_chunks(names):
+        for org in PartyOrg.objects.visible_to(actor, for_write=True).filter(name__in=part).order_by("pk"):
+            orgs.setdefault(org.name, []).append(org)
+    holders = services.registered_members(pii.keyed_hash(row["id_number"]) for row in rows if row.get("id_number"))
+    writable: set[int] = set()
+    for part in services._in_chunks(list(holders.values())):
+        writable.update(services.writable_members(actor).filter(pk__in=part).values_list("pk", flat=True))
+    ctx["_member_lookups"] = (orgs, holders, writable)
+
+
 def _resolve_member(row, ctx):
     errors: dict[str, str] = {}
     actor = ctx["actor"]
-    orgs = PartyOrg.objects.visible_to(actor, for_write=True).filter(name=row["org_name"])[:2]
-    orgs = list(orgs)
+    number = row["id_number"]
+    lookups = ctx.get("_member_lookups")
+    if lookups is not None:  # prepared for the whole file (``_prepare_members``)
+        named, holders, writable = lookups
+        orgs = named.get(row["org_name"], [])[:2]
+        existing = holders.get(pii.keyed_hash(number)) if number else None
+        takeover = existing is not None and existing not in writable
+    else:
+        orgs = list(PartyOrg.objects.visible_to(actor, for_write=True).filter(name=row["org_name"])[:2])
+        existing = Member.objects.filter(id_hash=pii.keyed_hash(number)).values_list("pk", flat=True).first()
+        takeover = bool(existing) and not services.writable_members(actor).filter(pk=existing).exists()
     if not orgs:
         errors["所在党组织"] = f"党组织“{row['org_name']}”不存在或您无权管理"
     elif len(orgs) > 1:
         errors["所在党组织"] = f"有多个名为“{row['org_name']}”的党组织，请联系管理员"
     else:
         row["party_org"] = orgs[0]
-    number = row["id_number"]
     if number and row.get("gender") and row["gender"] != id_gender(number):  # (no number: its cell is reported)
         errors["性别"] = "与公民身份号码不符"
     born = id_birth_date(number)
@@ -256,19 +281,33 @@ def _resolve_member(row, ctx):
         errors["出生日期"] = "与公民身份号码不符"
     if row.get("joined_on") and born and row["joined_on"] < born:
         errors["入党日期"] = "早于出生日期"
-    existing = Member.objects.filter(id_hash=pii.keyed_hash(number)).values_list("pk", flat=True).first()
-    if existing and not services.writable_members(actor).filter(pk=existing).exists():
+    if takeover:
         errors["公民身份号码"] = services.TRANSFER_REQUIRED
     return errors
 
 
+_MEMBER_FIELDS = ("name", "id_number", "gender", "status", "phone", "joined_on", "post")
+
+
+def _member_fields(row) -> dict:
+    return dict({k: row[k] for k in _MEMBER_FIELDS}, party_org=row["party_org"],
+                phone=row["phone"] or "", is_tech_backbone=bool(row["is_tech_backbone"]),
+                is_mgmt_backbone=bool(row["is_mgmt_backbone"]))
+
+
 def _save_member(row, actor, ctx):
-    _, state = services.save_member(
-        actor=actor, party_org=row["party_org"], name=row["name"], id_number=row["id_number"],
-        gender=row["gender"], status=row["status"], phone=row["phone"] or "", joined_on=row["joined_on"],
-        post=row["post"], is_tech_backbone=bool(row["is_tech_backbone"]),
-        is_mgmt_backbone=bool(row["is_mgmt_backbone"]))
+    _, state = services.save_member(actor=actor, **_member_fields(row))
     return state
+
+
+def _build_members(rows, actor, ctx):
+    return services.prepare_members(actor=actor, rows=[_member_fields(row) for row in rows])
+
+
+def _save_members(batch, actor, ctx):
+    counts, refused = services.import_members(actor=actor, batch=batch)
+    column = {"party_org": "org_name"}
+    return counts, [(i, column.get(field, field), message) for i, field, message in refused]
 
 
 def _member_personal(key):
@@ -303,6 +342,9 @@ MEMBER = Spec(
     key=lambda row: row.get("id_number"),
     resolve=_resolve_member,
     save=_save_member,
+    prepare=_prepare_members,
+    build_many=_build_members,
+    save_many=_save_members,
     queryset=lambda user: Member.objects.visible_to(user).select_related("party_org", "zone"),
 )
 

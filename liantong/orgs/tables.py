@@ -10,7 +10,7 @@ from liantong.core.lists import Listing
 from liantong.core.models import Zone
 from liantong.core.tables import Column, Filter, sorts
 
-from .models import Chain, ChainMembership, Enterprise, Member, PartyOrg, TransferState
+from .models import Chain, ChainMembership, Enterprise, Member, MemberTransfer, PartyOrg, TransferState
 
 
 def zone_choices(user):
@@ -134,3 +134,16 @@ PARTY_ORGS = Listing(PartyOrg, filters=[*PARTYORG_FILTERS, Filter("enterprise", 
                      select_related=["parent", "enterprise", "department", "institution", "chain", "zone"])
 MEMBERS = Listing(Member, filters=MEMBER_FILTERS, search_fields=["name", "post"], sorts=sorts(MEMBER_COLUMNS),
                   select_related=["party_org"])
+
+
+def _transfers(user):
+    # each row annotated with the user's side of it (``direction``: in / out / both), which the filter reads
+    from .transfers import with_sides
+
+    return with_sides(MemberTransfer.objects.visible_to(user), user)
+
+
+# search never reaches the sending org or the member's name: a requester could probe them
+TRANSFERS = Listing(MemberTransfer, filters=TRANSFER_FILTERS, search_fields=["requested_name", "to_org__name"],
+                    sorts=["requested_name", "state", "requested_at"], select_related=["member", "from_org", "to_org"],
+                    base=_transfers)

@@ -10,6 +10,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.html import format_html
 
+from liantong.core import lists
 from liantong.core.scoping import get_for_user
 from liantong.core.services import ServiceError
 from liantong.core.tables import Column
@@ -164,7 +165,11 @@ def partyorg_tree(request):
     if not request.user.has_perm_code("orgs.view_party"):
         raise Http404
     visible = PartyOrg.objects.visible_to(request.user)
-    parent = request.GET.get("parent")
+    raw = (request.GET.get("parent") or "").strip()
+    try:  # parsed at the edge like a list's parameters: a word or a huge number is a 400, not a 500
+        parent = lists.parse_int("parent", "上级组织", raw) if raw else None
+    except lists.BadParameter as exc:
+        return render(request, "core/error.html", {"code": 400, "message": exc.message}, status=400)
     if parent:
         qs = visible.filter(parent_id=parent)
     else:
@@ -238,11 +243,9 @@ class TransferList(ObjectListView):
     (a requester could probe them)."""
 
     model = MemberTransfer
+    listing = tables.TRANSFERS
     perm = "orgs.view_party"
     title = "组织关系转接"
-    filters = tables.TRANSFER_FILTERS
-    search_fields = ["requested_name", "to_org__name"]
-    select_related = ["member", "from_org", "to_org"]
     excel_spec = excel.TRANSFER
     template_name = "orgs/transfer_list.html"
 
@@ -269,9 +272,6 @@ class TransferList(ObjectListView):
                    render=lambda t: timezone.localtime(t.requested_at).strftime("%Y-%m-%d %H:%M")),
             Column("操作", "pk", render=actions),
         ]
-
-    def base_queryset(self):
-        return transfers.with_sides(super().base_queryset(), self.request.user)
 
     def extra_context(self) -> dict:
         return {"can_request": self.request.user.has_perm_code("orgs.manage_party")}

@@ -20,11 +20,11 @@ from ninja.pagination import paginate
 
 from liantong.core import dicts
 from liantong.core.api import AttachmentOut
-from liantong.core.lists import MAX_ID, CappedPage, Id, PageNumber, PageSize, SearchText
+from liantong.core.lists import CappedPage
 from liantong.core.workflow_api import transition_endpoints
 
 from . import services, tables
-from .models import Card, Notification, ServiceBundle, ServiceRequest
+from .models import Notification, ServiceBundle, ServiceRequest
 from .suggest import suggest
 from .workflow import ORDER_WORKFLOW, TransitionError, allowed_actions, category_limit
 
@@ -265,12 +265,6 @@ class RatingIn(Schema):
     note: str = ""
 
 
-class BundleFilter(Schema):
-    enterprise: Id | None = None
-    chain: Id | None = None
-    q: SearchText | None = None
-
-
 def _bundle(bundle: ServiceBundle, user) -> ServiceBundle:
     bundle.progress = services.bundle_progress(bundle)
     # the linked orders this user may open (the progress counts all of them, titles need scope)
@@ -280,15 +274,8 @@ def _bundle(bundle: ServiceBundle, user) -> ServiceBundle:
 
 @router.get("/bundles", response=list[BundleOut], summary="高效办成一件事清单")
 @paginate(CappedPage)
-def list_bundles(request, filters: Query[BundleFilter]):
-    qs = ServiceBundle.objects.visible_to(request.user).select_related("enterprise").order_by("-id")
-    if filters.enterprise:
-        qs = qs.filter(enterprise_id=filters.enterprise)
-    if filters.chain:
-        qs = qs.filter(chain_id=filters.chain)
-    if filters.q:
-        qs = qs.filter(title__icontains=filters.q.strip())
-    return qs
+def list_bundles(request, filters: Query[tables.BUNDLES.query_schema("BundleQuery")]):
+    return tables.BUNDLES.read(request)
 
 
 @router.get("/bundles/{pk}", response=BundleDetailOut, summary="“一件事”详情（关联工单、总体时限、进度）")
@@ -338,30 +325,14 @@ class CardOut(Schema):
     cleared_at: datetime.datetime | None
 
 
-class CardFilter(Schema):
-    level: Literal["yellow", "red"] | None = Field(None, description="yellow 黄牌 / red 红牌")
-    status: Literal["open", "closed", "all"] = Field("open", description="open 未消除（默认）/ closed 已消除 / all")
-    department: Id | None = None
-    chain: Id | None = None
-    stage: Literal["dispatch", "accept", "resolve"] | None = None
-
-
 @router.get("/cards", response={200: list[CardOut], 403: Detail}, summary="督办红黄牌（督办看板）")
 @paginate(CappedPage)
-def list_cards(request, filters: Query[CardFilter]):
+def list_cards(request, filters: Query[tables.CARDS.query_schema("CardQuery")]):
+    """The board's list (``tables.CARDS``): ``status`` open (default), closed or all; level, stage, department,
+    chain; ``q`` searches the order's title and number."""
     if not request.user.has_perm_code("services.supervise"):  # raised: a returned Status would be paginated
         raise HttpError(403, "只有园区党工委或产业链联合党委可以查看督办红黄牌")
-    qs = Card.objects.visible_to(request.user).select_related("order", "department").order_by("-raised_at", "-id")
-    if filters.status == "open":
-        qs = qs.filter(cleared_at__isnull=True)
-    elif filters.status == "closed":
-        qs = qs.filter(cleared_at__isnull=False)
-    for key, lookup in {"level": "level", "department": "department_id", "chain": "order__chain_id",
-                        "stage": "stage"}.items():
-        v = getattr(filters, key)
-        if v not in (None, ""):
-            qs = qs.filter(**{lookup: v})
-    return qs
+    return tables.CARDS.read(request)
 
 
 # --- messages (站内信): only ever the user's own -----------------------------------------------------
@@ -378,25 +349,27 @@ class NotificationOut(Schema):
     read_at: datetime.datetime | None
 
 
-class NotificationPage(Schema):
-    items: list[NotificationOut]
-    count: int
-    unread_count: int
+class NotificationPage(CappedPage):
+    """The capped page plus the user's unread count (the bell's figure), whatever the filter."""
+
+    class Output(CappedPage.Output):
+        unread_count: int = Field(..., description="未读消息数")
+
+    def paginate_queryset(self, queryset, pagination, **params):
+        out = super().paginate_queryset(queryset, pagination, **params)
+        out["unread_count"] = _own(params["request"].user).filter(read_at__isnull=True).count()
+        return out
 
 
 def _own(user):
-    return Notification.objects.filter(user=user)
+    return Notification.objects.owned_by(user)
 
 
-@router.get("/notifications", response=NotificationPage, summary="我的消息（含未读数）")
-def list_notifications(request, unread: bool = False, page: PageNumber = 1, page_size: PageSize = 20):
-    qs = _own(request.user).order_by("-id")
-    if unread:
-        qs = qs.filter(read_at__isnull=True)
-    offset = (page - 1) * page_size
-    items = list(qs[offset:offset + page_size]) if offset <= MAX_ID - page_size else []
-    return {"items": items, "count": qs.count(),
-            "unread_count": _own(request.user).filter(read_at__isnull=True).count()}
+@router.get("/notifications", response=list[NotificationOut],
+            summary="我的消息（含未读数 unread_count；unread=true 只看未读，q 检索标题和内容）")
+@paginate(NotificationPage)
+def list_notifications(request, filters: Query[tables.NOTIFICATIONS.query_schema("NotificationQuery")]):
+    return tables.NOTIFICATIONS.read(request)
 
 
 class ReadAllOut(Schema):

@@ -2,6 +2,7 @@
 
 import dataclasses
 
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
@@ -11,7 +12,7 @@ from liantong.core.tables import Column, Filter, sorts
 from liantong.orgs.models import Chain, Department
 from liantong.orgs.tables import ZONE
 
-from .models import OPEN_STATES, QUEUE_STATES, ServiceRequest
+from .models import OPEN_STATES, QUEUE_STATES, Card, Notification, ServiceBundle, ServiceRequest
 
 
 def _when(attr):
@@ -95,11 +96,46 @@ CARD_COLUMNS = [
     Column("时限", "due_at", render=_when("due_at"), order="due_at"),
     Column("亮牌时间", "raised_at", render=_when("raised_at"), order="raised_at"),
 ]
+
+
+def _card_status(rows, value, user):
+    """``?status=``: open (未消除, the board's default), closed (已消除) or all."""
+    if value == "all":
+        return rows
+    return rows.filter(cleared_at__isnull=value == "open")
+
+
 CARD_FILTERS = [
+    Filter("status", "督办状态", "", lambda u: [("open", "未消除"), ("closed", "已消除"), ("all", "全部（含已消除）")],
+           apply=_card_status, default="open"),
     Filter("level", "督办牌", "level", "card_level"),
     Filter("stage", "环节", "stage", "order_stage"),
     Filter("department", "责任部门", "department_id", department_choices),
+    Filter("chain", "产业链", "order__chain_id", chain_choices),
 ]
+
+BUNDLE_COLUMNS = [
+    Column("事项名称", "title", link="services:bundle_detail", order="title"),
+    Column("企业", "enterprise.name"),
+    Column("总体时限", "due_at", render=_due("due_at"), order="due_at"),
+    Column("总体评价", "satisfaction", dict_code="satisfaction"),
+]
+BUNDLE_FILTERS = [ZONE, Filter("chain", "产业链", "chain_id", chain_choices),
+                  Filter("enterprise", "企业", "enterprise_id", None)]
+
+
+def _message_title(n):
+    return format_html('<a class="{}" href="{}">{}</a>', "" if n.read_at else "fw-bold",
+                       reverse("services:notification_open", args=[n.pk]), n.title)
+
+
+NOTIFICATION_COLUMNS = [
+    Column("消息", "title", render=_message_title),
+    Column("内容", "body", render=lambda n: n.body if len(n.body) <= 120 else n.body[:119] + "…"),
+    Column("时间", "created_at", render=_when("created_at"), order="created_at"),
+    Column("状态", "read_at", render=lambda n: "已读" if n.read_at else "未读"),
+]
+NOTIFICATION_FILTERS = [Filter("unread", "阅读状态", "read_at__isnull", lambda u: [("true", "未读"), ("false", "已读")])]
 
 
 # --- the lists' read declarations (page, API, export) ---------------------------------------------------
@@ -111,3 +147,10 @@ QUEUE = dataclasses.replace(
     ORDERS, ordering="due_at",
     filters=[*(f for f in ORDERS.filters if f.name != "state"),
              Filter("state", "状态", "state", lambda u: [(s.value, s.label) for s in QUEUE_STATES])])
+CARDS = Listing(Card, filters=CARD_FILTERS, search_fields=["order__title", "order__ref"],
+                ordering=("-raised_at", "-id"), sorts=sorts(CARD_COLUMNS), select_related=["order", "department"])
+BUNDLES = Listing(ServiceBundle, filters=BUNDLE_FILTERS, search_fields=["title"], sorts=sorts(BUNDLE_COLUMNS),
+                  select_related=["enterprise"])
+# the user's own messages (站内信), whatever the roles: read by owner, not by the scope (仅本人 gives them to none)
+NOTIFICATIONS = Listing(Notification, filters=NOTIFICATION_FILTERS, search_fields=["title", "body"],
+                        sorts=sorts(NOTIFICATION_COLUMNS), base=lambda user: Notification.objects.owned_by(user))

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -118,23 +117,17 @@ class SupervisionBoard(ObjectListView):
     """督办看板: open yellow and red cards with the responsible department."""
 
     model = Card
+    listing = tables.CARDS  # ?status= open (the default), closed or all — as GET /api/v1/cards
     perm = "services.supervise"
     title = "督办看板"
     columns = tables.CARD_COLUMNS
-    filters = tables.CARD_FILTERS
-    search_fields = ["order__title", "order__ref"]
-    select_related = ["order", "department"]
-    ordering = "-raised_at"
     excel_spec = excel.CARDS
     template_name = "services/board.html"
 
-    def base_queryset(self):
-        return super().base_queryset().filter(cleared_at__isnull=True)
-
     def extra_context(self) -> dict:
-        # grouped by the department's key, read from the (zone, cleared_at, department, level) index
-        # alone; the few department names come in a second query
-        rows = list(self.base_queryset().order_by().values("department_id", "level").annotate(n=Count("pk")))
+        # the open cards grouped by the department's key, read from the (zone, cleared_at, department,
+        # level) index alone; the few department names come in a second query
+        rows = list(self.base_queryset().filter(cleared_at__isnull=True).order_by().values("department_id", "level").annotate(n=Count("pk")))
         names = dict(Department.objects.visible_to(self.request.user)
                      .filter(pk__in={r["department_id"] for r in rows if r["department_id"]})
                      .values_list("pk", "name"))
@@ -271,18 +264,20 @@ def order_create(request):
 # --- messages ----------------------------------------------------------------------------------------
 
 
-@login_required
-def inbox(request):
-    """The user's messages (站内信), newest first; POST marks all read."""
-    if request.method == "POST":
+class Inbox(ObjectListView):
+    """The user's messages (站内信), newest first — search, 未读/已读 filter, export, capped paging, read through
+    ``tables.NOTIFICATIONS`` like ``GET /api/v1/notifications``; POST marks all read."""
+
+    model = Notification
+    listing = tables.NOTIFICATIONS
+    title = "消息"
+    columns = tables.NOTIFICATION_COLUMNS
+    template_name = "services/inbox.html"
+
+    def post(self, request):
         n = services.mark_read(request.user)
         messages.success(request, f"已将 {n} 条消息标为已读")
         return redirect("services:inbox")
-    qs = Notification.objects.owned_by(request.user).order_by("-id")
-    if request.GET.get("unread") == "1":
-        qs = qs.filter(read_at__isnull=True)
-    page = Paginator(qs, 20).get_page(request.GET.get("page"))
-    return render(request, "services/inbox.html", {"page": page, "title": "消息"})
 
 
 @login_required
@@ -318,14 +313,10 @@ def figures(request):
 
 class BundleList(ObjectListView):
     model = ServiceBundle
+    listing = tables.BUNDLES
     perm = "services.view"
     title = "高效办成一件事"
-    columns = [tables.Column("事项名称", "title", link="services:bundle_detail"),
-               tables.Column("企业", "enterprise.name"),
-               tables.Column("总体时限", "due_at", render=tables._due("due_at"), order="due_at"),
-               tables.Column("总体评价", "satisfaction", dict_code="satisfaction")]
-    search_fields = ["title"]
-    select_related = ["enterprise"]
+    columns = tables.BUNDLE_COLUMNS
     create_url = "services:bundle_create"
     create_perm = "services.place"
 

@@ -38,7 +38,7 @@ def live_url(demo_template, django_db_blocker):
     from django.db import connection
 
     tmp = tempfile.mkdtemp(prefix="liantong-browser-")
-    env = dict(os.environ, DEBUG="1", AXES_ENABLED="0", FAST_PASSWORD_HASHER="1",
+    env = dict(os.environ, DEBUG="1", AXES_ENABLED="0", LIANTONG_RATE_LIMITS="0", FAST_PASSWORD_HASHER="1",
                MEDIA_ROOT=os.path.join(tmp, "media"))
     if demo_template.vendor == "sqlite":
         copy = os.path.join(tmp, "db.sqlite3")

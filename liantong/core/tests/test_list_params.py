@@ -52,7 +52,8 @@ PAGE_CASES = [(name, param) for name, cls in LIST_VIEWS for param in _page_param
 def test_the_list_pages_are_all_found():
     # the generator really walked the URL configuration: every strand's lists are in it
     names = {name for name, _ in LIST_VIEWS}
-    assert {"orgs:member_list", "services:order_list", "resources:visit_list", "matching:listing_list"} <= names
+    assert {"orgs:member_list", "services:order_list", "resources:visit_list", "matching:listing_list",
+            "services:inbox"} <= names
     assert len(LIST_VIEWS) >= 26
 
 

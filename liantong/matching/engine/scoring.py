@@ -257,6 +257,23 @@ class _Segment:
         return out, words
 
 
+def _adopt_terms(kn: Knowledge, saved: list[str]) -> None:
+    """Make this process's term ids those of a saved index: extend them when the process's terms so far are
+    the saved list's beginning (a fresh process); otherwise renumber — the saved terms first, this process's
+    others after them — and forget the analysis caches, which hold the old numbers."""
+    mine = kn.terms
+    if mine == saved[:len(mine)]:
+        for t in saved[len(mine):]:
+            kn.term_id(t)
+        return
+    extra = [t for t in mine if t not in set(saved)]
+    kn.terms[:] = [*saved, *extra]
+    kn.vocab.clear()
+    kn.vocab.update((t, i) for i, t in enumerate(kn.terms))
+    for memo in (kn.cache, kn.memo, kn.tokens, kn.bigrams, kn.light):
+        memo.clear()
+
+
 class MatchEngine(_Reranking, _Reasons):
     """Ranks listings for a listing.  See the module docstring for the scoring."""
 
@@ -454,6 +471,43 @@ class MatchEngine(_Reranking, _Reasons):
             self._feat[pos] = None
             self._delta_vec.pop(pos, None)
             return True
+
+    # ------------------------------------------------------------------ persistence (built once, shared)
+
+    def __getstate__(self) -> dict:
+        state = {k: v for k, v in self.__dict__.items() if k not in ("kn", "vocab", "terms", "_lock")}
+        state["_term_list"] = list(self.kn.terms)  # the term ids the index's columns and statistics use
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        saved = state.pop("_term_list")
+        self.__dict__.update(state)
+        self.kn = knowledge()
+        self._lock = threading.RLock()
+        _adopt_terms(self.kn, saved)
+        self.vocab, self.terms = self.kn.vocab, self.kn.terms
+
+    def save(self, path) -> int:
+        """Write the engine to ``path`` (pickle; written beside it and renamed, so a reader never sees half a
+        file); returns its size in bytes."""
+        import os
+        import pickle
+
+        tmp = f"{path}.{os.getpid()}.tmp"
+        with self._lock, open(tmp, "wb") as fh:
+            pickle.dump(self, fh, protocol=5)
+        os.replace(tmp, path)
+        return os.path.getsize(path)
+
+    @staticmethod
+    def load(path) -> MatchEngine:
+        import pickle
+
+        with open(path, "rb") as fh:
+            engine = pickle.load(fh)
+        if not isinstance(engine, MatchEngine):
+            raise TypeError(f"{path} holds no MatchEngine")
+        return engine
 
     def __len__(self) -> int:
         return int(self._alive.sum())

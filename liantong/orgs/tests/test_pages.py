@@ -65,7 +65,9 @@ def test_the_tree_expands_one_level_at_a_time(personas, client_for):
 
 @pytest.mark.parametrize("url, status", [
     ("/orgs/member/?zone=abc", 400), ("/orgs/member/?page=999999", 200), ("/orgs/member/?sort=password", 400),
-    ("/orgs/enterprise/?hightech=maybe", 400), ("/api/v1/members?zone=abc", 422), ("/api/v1/members?page=-3", 422)])
+    ("/orgs/enterprise/?hightech=maybe", 400), ("/api/v1/members?zone=abc", 422), ("/api/v1/members?page=-3", 422),
+    ("/orgs/partyorg/tree/?parent=abc", 400), (f"/orgs/partyorg/tree/?parent={2**63}", 400),
+    ("/orgs/partyorg/tree/?parent=-1", 400)])
 def test_odd_query_strings_are_refused_in_chinese_never_with_a_500(personas, client_for, url, status):
     resp = client_for(personas["zone_staff"]).get(url)
     assert resp.status_code == status
