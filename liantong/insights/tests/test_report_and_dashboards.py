@@ -92,7 +92,7 @@ def test_the_report_button_downloads_a_docx(personas, client_for):
 def test_the_dashboards_show_the_period_figures_with_their_change_and_links(personas, client_for, who):
     c = client_for(personas[who])
     chain = Chain.objects.get(name="高技术船舶海工装备")
-    for url in ("/insights/dashboard/chain/%d/" % chain.pk, "/insights/dashboard/"):
+    for url in (f"/insights/dashboard/chain/{chain.pk}/", "/insights/dashboard/"):
         if who == "chain_staff" and url == "/insights/dashboard/":
             continue
         html = c.get(url + "?period=year&date=2025-03-01").content.decode()
