@@ -146,11 +146,16 @@ def figures(zone, period: Period | None = None, chain=None) -> dict:
     return out
 
 
-def totals(zone) -> dict:
-    """The zone-only providers' figures (not per period, not per chain)."""
+def totals(zone, *, besides=()) -> dict:
+    """The zone-only providers' figures (not per period, not per chain). ``besides``: keys the caller already
+    has (from ``figures``); a provider all of whose labelled keys are among them is not asked."""
     out: dict = {}
+    have = set(besides)
     with guarantees.unscoped("zone figures: totals over a zone the caller may see, published to its users"):
         for fn in _PROVIDERS:
+            keys = _KEYS.get(fn, ())
+            if keys and set(keys) <= have:
+                continue
             out.update(fn(zone))
     return out
 

@@ -65,7 +65,7 @@ def figure_sections(zone, period: Period | None, chain=None) -> list[dict]:
     """``[{"title", "rows": [{key, label, value, previous, change, pct, url, cumulative}], "empty"}]``."""
     now = stats.figures(zone, period, chain)
     before = stats.figures(zone, period.previous(), chain) if period is not None else {}
-    totals = stats.totals(zone) if chain is None else {}
+    totals = stats.totals(zone, besides=now) if chain is None else {}
     named = {k for _, keys in SECTIONS for k in keys}
     extra = [k for k in stats.LABELS if k not in named and k not in HIDDEN]
     out = []
@@ -137,7 +137,7 @@ def screen_data(zone, day: datetime.date | None = None) -> dict:
     day = day or timezone.localdate()
     period = Period.of("year", day)
     fig = stats.figures(zone, period)
-    totals = stats.totals(zone)
+    totals = stats.totals(zone, besides=fig)
     with guarantees.unscoped("the big screen: the zone's figures, shown to its staff"):
         chains = list(Chain.objects.filter(zone=zone).order_by("id"))
         by_state = dict(ServiceRequest.objects.filter(zone=zone).order_by().values_list("state")
