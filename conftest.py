@@ -129,13 +129,15 @@ def _fresh_cache():
     """The cache (dictionaries, …) is not rolled back with the database: clear it around each test."""
     from django.core.cache import cache
 
-    from liantong.core import dicts
+    from liantong.core import calendar, dicts
 
     cache.clear()
     dicts.invalidate()
+    calendar.forget_arrangement()
     yield
     cache.clear()
     dicts.invalidate()
+    calendar.forget_arrangement()
 
 
 @pytest.fixture

@@ -54,8 +54,13 @@ def say(ok: bool, what: str) -> None:
         FAILED.append(what)
 
 
+def _env() -> dict:
+    """Production settings; the admin's session is made here without its second factor (TOTP off)."""
+    return dict(_server_env(), LIANTONG_TOTP="0")
+
+
 def manage(*args: str, env: dict | None = None, capture: bool = True) -> subprocess.CompletedProcess:
-    return subprocess.run([PY, "-m", "liantong.cli", *args], env=env or _server_env(), cwd=ROOT,
+    return subprocess.run([PY, "-m", "liantong.cli", *args], env=env or _env(), cwd=ROOT,
                           capture_output=capture, text=True)
 
 
@@ -63,7 +68,7 @@ def query(code: str, env: dict | None = None) -> dict:
     """Run ``code`` (which sets ``out``) in a Django child process; its ``out`` as JSON."""
     script = ("import django, json, os; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'liantong.settings'); "
               "django.setup()\n" + code + "\nprint(json.dumps(out, default=str))")
-    r = subprocess.run([PY, "-c", script], env=env or _server_env(), cwd=ROOT, capture_output=True, text=True)
+    r = subprocess.run([PY, "-c", script], env=env or _env(), cwd=ROOT, capture_output=True, text=True)
     if r.returncode:
         raise SystemExit(r.stderr[-2000:])
     return json.loads(r.stdout.strip().splitlines()[-1])
@@ -72,7 +77,7 @@ def query(code: str, env: dict | None = None) -> dict:
 def start(env: dict | None = None, workers: int = 2) -> subprocess.Popen:
     proc = subprocess.Popen([PY, "-m", "gunicorn", "liantong.wsgi:application", "--workers", str(workers),
                              "--bind", f"127.0.0.1:{PORT}", "--timeout", "300", "--log-level", "error"],
-                            env=env or _server_env(), cwd=ROOT, start_new_session=True)
+                            env=env or _env(), cwd=ROOT, start_new_session=True)
     _wait_port(PORT, 120)
     return proc
 
@@ -241,7 +246,7 @@ def scenario_pg_restart(port: int = 55432) -> None:
     as_postgres(*ctl, "start")
     try:
         subprocess.run(["createdb", "-h", "127.0.0.1", "-p", str(port), "-U", "postgres", "lt_faults"], check=True)
-        env = dict(_server_env(), DATABASE_URL=f"postgres://postgres@127.0.0.1:{port}/lt_faults",
+        env = dict(_env(), DATABASE_URL=f"postgres://postgres@127.0.0.1:{port}/lt_faults",
                    FAST_PASSWORD_HASHER="1")
         env.pop("SQLITE_PATH", None)
         manage("migrate", "--noinput", "-v0", env=env)

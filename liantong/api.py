@@ -5,7 +5,7 @@ Every handler reads through the scoping layer; out-of-scope objects answer 404.
 """
 
 from django.http import Http404
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer, django_auth
 
@@ -32,6 +32,9 @@ api = NinjaAPI(
     description="产业链党建平台接口。认证：会话 Cookie 或 `Authorization: Bearer <令牌>`（`liantong token 用户名` 生成）。",
     auth=[BearerToken(), django_auth],
     urls_namespace="api",
+    # served from django-ninja's own static files ("ninja" in INSTALLED_APPS), never a CDN; no validator badge
+    # (it would call validator.swagger.io): an intranet has no internet
+    docs=Swagger(settings={"validatorUrl": None}),
 )
 
 
@@ -112,14 +115,16 @@ def _http_error(request, exc):
 
 def _add_routers() -> None:
     from liantong.core.api import router as core_router
+    from liantong.innovation.api import router as innovation_router
     from liantong.insights.api import router as insights_router
     from liantong.matching.api import router as matching_router
     from liantong.orgs.api import router as orgs_router
+    from liantong.people.api import router as people_router
     from liantong.resources.api import router as resources_router
     from liantong.services.api import router as services_router
 
     for router in (core_router, orgs_router, services_router, resources_router, matching_router,
-                   insights_router):
+                   innovation_router, people_router, insights_router):
         api.add_router("", router)
 
 

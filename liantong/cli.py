@@ -1,6 +1,6 @@
 """The ``liantong`` console script: the platform's own commands plus every Django management command.
 
-    liantong run                       migrate and serve on http://127.0.0.1:8000
+    liantong run [--dev]               migrate and serve on http://127.0.0.1:8000 (gunicorn; --dev: runserver)
     liantong demo                      load the seed article's three zones (idempotent)
     liantong gen --scale zone|city|province
     liantong import KIND FILE [--dry-run]     KIND: enterprises | party-orgs | members
@@ -13,6 +13,8 @@
     liantong report --zone ZONE --year YEAR [--out FILE]   the zone's work report (.docx) from its data
     liantong backup FILE               one zip: every table's rows, the uploaded files, a manifest (docs/deploy.md)
     liantong restore FILE [--force]    load a backup into an empty migrated database, all or nothing, verified
+    liantong audit-verify              check the audit log's hash chain; name the first row tampered with
+    liantong rotate-pii-key            re-encrypt personal data under NEW_LIANTONG_PII_KEY, all or nothing
     liantong <any manage.py command>
 """
 

@@ -16,6 +16,7 @@ class Item:
     perm: str | None = None  # None: every logged-in user
     icon: str = ""
     when: Callable[[object], bool] | None = None  # a further condition on the user (e.g. "belongs to a firm")
+    section: str = ""  # a heading inside the group (what users do: 办理, 督办, 统计 …); "" uses SECTIONS
 
 
 @dataclass(frozen=True)
@@ -40,15 +41,40 @@ MENU: list[Group] = [
         Item("高校/院所", "orgs:institution_list", icon="mortarboard"),
         Item("导入", "orgs:import", "orgs.import", icon="upload"),
     ]),
+    Group("人才与组织生活", "person-badge", []),
     Group("服务优链", "headset", []),
     Group("供需对接", "arrow-left-right", []),
+    Group("创新强链", "lightbulb", []),
     Group("招商与看板", "graph-up-arrow", []),
     Group("系统管理", "gear", [
         Item("数据字典", "core:dict_list", "core.dicts_view", icon="book"),
+        Item("节假日安排", "core:holidays", "core.holidays", icon="calendar-event"),
         Item("登录日志", "core:login_log", "core.audit", icon="box-arrow-in-right"),
         Item("操作日志", "core:operation_log", "core.audit", icon="journal-text"),
     ]),
 ]
+
+
+# Headings inside a group, by what users do there, for items that name none themselves (url name -> heading).
+# Items of the same heading are shown together, headings in the order first met.
+SECTIONS: dict[str, str] = {
+    "orgs:chain_list": "链与企业", "orgs:enterprise_list": "链与企业", "orgs:department_list": "链与企业",
+    "orgs:institution_list": "链与企业",
+    "orgs:partyorg_list": "党组织与党员", "orgs:partyorg_tree": "党组织与党员", "orgs:member_list": "党组织与党员",
+    "orgs:transfer_list": "党组织与党员", "orgs:cultivation_list": "党组织与党员",
+    "orgs:pairing_list": "共建", "orgs:vanguard_list": "共建", "orgs:import": "数据",
+    "services:order_create": "点单与办理", "services:order_list": "点单与办理", "services:queue": "点单与办理",
+    "services:dept_inbox": "点单与办理", "services:bundle_list": "点单与办理", "services:inbox": "点单与办理",
+    "services:board": "督办与统计", "services:figures": "督办与统计",
+    "resources:deptresource_list": "资源与项目", "resources:project_list": "资源与项目",
+    "resources:shared_list": "资源共享", "resources:booking_list": "资源共享",
+    "resources:squad_list": "帮办服务", "resources:visit_list": "帮办服务",
+    "resources:meeting_list": "联席会议", "resources:resolution_list": "联席会议",
+    "matching:listing_list": "供需", "matching:listing_create": "供需", "matching:contact_list": "对接",
+    "matching:deal_list": "对接", "matching:meeting_list": "对接", "matching:revenue_list": "统计与数据",
+    "matching:import": "统计与数据",
+    "core:dict_list": "数据", "core:login_log": "日志", "core:operation_log": "日志",
+}
 
 
 def register(group_label: str, items: list[Item]) -> None:
@@ -62,7 +88,9 @@ def register(group_label: str, items: list[Item]) -> None:
     raise KeyError(group_label)
 
 
-def menu_for(user) -> list[dict]:
+def menu_for(user, path: str = "") -> list[dict]:
+    """The user's menu: groups of items the user may open, each item under its heading (``section``),
+    and the item whose address is the longest prefix of ``path`` marked ``active`` (its group too)."""
     out = []
     for g in MENU:
         items = []
@@ -75,7 +103,25 @@ def menu_for(user) -> list[dict]:
                 url = reverse(it.url_name)
             except NoReverseMatch:
                 continue
-            items.append({"label": it.label, "url": url, "icon": it.icon})
+            items.append({"label": it.label, "url": url, "icon": it.icon, "active": False,
+                          "section": it.section or SECTIONS.get(it.url_name, "")})
         if items:
-            out.append({"label": g.label, "icon": g.icon, "items": items})
+            order: list[str] = []
+            for it in items:
+                if it["section"] not in order:
+                    order.append(it["section"])
+            items.sort(key=lambda it: order.index(it["section"]))
+            prev = None
+            for it in items:  # a heading is shown above the first item of its section
+                it["heading"] = it["section"] if it["section"] != prev and len(order) > 1 else ""
+                prev = it["section"]
+            out.append({"label": g.label, "icon": g.icon, "items": items, "active": False})
+    best = None
+    for g in out:
+        for it in g["items"]:
+            if path and path.startswith(it["url"]) and (best is None or len(it["url"]) > len(best[1]["url"])):
+                best = (g, it)
+    if best:
+        best[0]["active"] = best[1]["active"] = True
     return out
+

@@ -51,7 +51,10 @@ INSTALLED_APPS = [
     "liantong.services",
     "liantong.resources",
     "liantong.matching",
+    "liantong.people",
+    "liantong.innovation",
     "liantong.insights",
+    "ninja",  # its Swagger UI from its own static files (/api/v1/docs), never a CDN
 ]
 
 MIDDLEWARE = [
@@ -70,6 +73,7 @@ MIDDLEWARE = [
     "liantong.accounts.policy.PasswordPolicyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "liantong.core.middleware.RequestContextMiddleware",
+    "liantong.core.middleware.ErrorPagesMiddleware",
     "axes.middleware.AxesMiddleware",
     "liantong.core.ratelimit.RateLimitMiddleware",
 ]
@@ -206,6 +210,7 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 LANGUAGE_CODE = "zh-hans"
+FORMAT_MODULE_PATH = ["liantong.formats"]  # one date (2026-12-04) and date-time (2026-12-04 09:30) format
 # The interface is Chinese only: with a second language, LocaleMiddleware would follow a browser's
 # Accept-Language and mix English dates and form errors into Chinese pages.
 LANGUAGES = [("zh-hans", "简体中文")]

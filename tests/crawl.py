@@ -13,6 +13,20 @@ from urllib.parse import parse_qsl, urljoin, urlsplit
 from django.urls import Resolver404, resolve
 
 HREF = re.compile(r'href="([^"#]+)"')
+# anything a page loads or points at on another host: src=, href=, action=, srcset=, CSS url(…)
+OFF_HOST = re.compile(r"""(?:\b(?:src|href|action|srcset|poster|data)\s*=\s*["']?|url\(\s*["']?)((?:https?:)?//[^"'\s>)]+)""",
+                      re.I)
+OFF_HOST_REFS: dict[str, list[str]] = {}  # url -> the references to other hosts its HTML holds (``crawl`` fills it)
+
+
+def off_host_refs(html: str) -> list[str]:
+    """The references in ``html`` to a host other than the page's own (``testserver``)."""
+    out = []
+    for ref in OFF_HOST.findall(html):
+        host = urlsplit(ref if "://" in ref else "http:" + ref).netloc
+        if host not in ("testserver", ""):
+            out.append(ref)
+    return out
 SKIP_PREFIXES = ("/static/", "/media/", "/django-admin/", "/accounts/logout")
 MAX_PAGES = 400
 
@@ -42,7 +56,9 @@ def crawl(client) -> dict[str, int]:
         visited[url] = resp.status_code
         if resp.status_code != 200 or "html" not in resp.get("Content-Type", ""):
             continue
-        for href in HREF.findall(resp.content.decode()):
+        html = resp.content.decode()
+        OFF_HOST_REFS[url] = off_host_refs(html)
+        for href in HREF.findall(html):
             href = href.replace("&amp;", "&")
             target = urljoin(url, href)
             parts = urlsplit(target)

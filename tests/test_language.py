@@ -17,4 +17,6 @@ def test_form_errors_and_dates_are_chinese_for_any_browser_language(accept, clie
     page = client_for(personas["firm_a"]).get(f"/matching/listing/{listing.pk}/", HTTP_ACCEPT_LANGUAGE=accept)
     body = page.content.decode()
     assert page.status_code == 200
-    assert f"{listing.valid_until.year}年{listing.valid_until.month}月{listing.valid_until.day}日" in body
+    # the one date format (docs/ui.md), never an English month name
+    assert f"{listing.valid_until:%Y-%m-%d}" in body
+    assert listing.valid_until.strftime("%b") not in body

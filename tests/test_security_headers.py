@@ -51,7 +51,7 @@ def test_every_page_sends_the_csp_and_its_inline_scripts_carry_the_nonce(persona
     assert not problems, problems[:20]
 
 
-def test_the_pages_with_inline_scripts_carry_the_nonce(personas, client_for):
+def test_the_chart_pages_carry_no_inline_script_without_the_nonce(personas, client_for):
     from liantong.orgs.models import Chain
 
     client = client_for(personas["zone_staff"])
@@ -60,8 +60,6 @@ def test_the_pages_with_inline_scripts_carry_the_nonce(personas, client_for):
         resp = client.get(url)
         if resp.status_code != 200:
             continue
-        body = resp.content.decode()
-        assert 'nonce="' in body, url
         assert not _problems(url, resp), _problems(url, resp)
 
 

@@ -1,8 +1,12 @@
 """The seed's figures are counted from data, and the demo is idempotent."""
 
+import re
+
 from liantong.core import demo
 from liantong.core.models import AuditLog, Zone
 from liantong.orgs.models import Member, PartyOrg
+
+FIG = 'data-figure="党员">{}</div>'  # the zone home's total of members
 
 
 def stats(client, zone):
@@ -48,20 +52,23 @@ def test_the_stats_of_another_zone_answer_404(personas, client_for):
     assert resp.status_code == 404
 
 
-def test_home_page_shows_every_registered_figure_and_a_dash_for_rates_without_data(personas, client_for):
-    """Each app's zone figures reach the home page with their labels; 平顶山 has no orders yet, so its
-    rates show “—”, never “None”."""
+def test_the_zone_home_shows_every_registered_figure_and_a_dash_for_rates_without_data(personas, client_for):
+    """Each app's zone figures reach the zone committee's home with their labels; 平顶山 has no orders yet,
+    so its rates show “—” on the platform administrator's zone table, never “None”."""
     from liantong.core.models import Zone
     from liantong.core.stats import LABELS, zone_stats
 
-    html = client_for(personas["admin"]).get("/").content.decode()
+    html = client_for(personas["zone_staff"]).get("/").content.decode()
     assert "None" not in html
     for label in ("链上企业", "企业诉求", "响应率（%）", "共享资源", "有效供需信息", "签约金额（万元）"):
         assert f'data-figure="{label}"' in html, label
     pds = Zone.objects.get(name__startswith="平顶山")
     assert zone_stats(pds)["response_rate"] is None
     assert set(LABELS) <= set(zone_stats(pds)), "every labelled key is computed"
-    assert '>—</div><div class="small text-muted">响应率（%）' in html
+    admin = client_for(personas["admin"]).get("/").content.decode()
+    assert "None" not in admin
+    row = re.search(rf'data-zone="{pds.pk}">(.*?)</tr>', admin, re.S).group(1)
+    assert '<td data-label="满意率">—</td>' in row
 
 
 def test_home_figures_are_counted_at_most_once_a_minute_and_the_api_counts_live(personas, client_for):
@@ -72,10 +79,10 @@ def test_home_figures_are_counted_at_most_once_a_minute_and_the_api_counts_live(
 
     zone = Zone.objects.get(name__startswith="白银")
     client = client_for(personas["by_zone"])
-    assert '>5333</div><div class="small text-muted">党员<' in client.get("/").content.decode()
+    assert FIG.format(5333) in client.get("/").content.decode()
     Member.objects.filter(zone=zone).order_by("id").first().delete()
     page = client.get("/").content.decode()
-    assert '>5333</div><div class="small text-muted">党员<' in page and "每分钟更新" in page
+    assert FIG.format(5333) in page and "每分钟更新" in page
     assert client.get(f"/api/v1/zones/{zone.pk}/stats").json()["members"] == 5332
     cache.delete(f"home_figures:{zone.pk}")  # what the minute's expiry does
-    assert '>5332</div><div class="small text-muted">党员<' in client.get("/").content.decode()
+    assert FIG.format(5332) in client.get("/").content.decode()

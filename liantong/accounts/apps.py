@@ -19,6 +19,11 @@ class AccountsConfig(AppConfig):
         demo.register(90, "演示账号（统一密码）", accounts_demo.load)
         demo.register_accounts(accounts_demo.demo_accounts)
 
+        from liantong.core import home
+
+        from . import home as accounts_home
+
+        home.register(40, accounts_home.panel)
         navigation.register("系统管理", [
             Item("用户管理", "accounts:user_list", "accounts.users", icon="person-gear"),
             Item("API 令牌", "accounts:token_list", "accounts.tokens", icon="key"),

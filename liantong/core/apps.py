@@ -14,6 +14,9 @@ class CoreConfig(AppConfig):
         from . import audit_chain, checks, dicts, guarantees, signals  # noqa: F401  (deploy checks, login audit receivers)
 
         guarantees.register_core()
+        from . import home, views
+
+        home.register(1, views.holiday_warning)
 
         def _ensure(sender, **kwargs):
             if sender.name == self.name:

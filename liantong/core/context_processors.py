@@ -13,11 +13,21 @@ def register(provider) -> None:
         _PROVIDERS.append(provider)
 
 
+def _trail(menu, path) -> list[dict]:
+    """The breadcrumb above a page under a menu item (a detail, an edit form): the group, then the list."""
+    for g in menu:
+        for it in g["items"]:
+            if it["active"] and it["url"] != path:
+                return [{"label": g["label"], "url": ""}, {"label": it["label"], "url": it["url"]}]
+    return []
+
+
 def shell(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    ctx = {"nav_menu": menu_for(user)}
+    menu = menu_for(user, request.path)
+    ctx = {"nav_menu": menu, "nav_trail": _trail(menu, request.path)}
     for provider in _PROVIDERS:
         ctx.update(provider(request))
     return ctx

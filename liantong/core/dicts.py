@@ -34,6 +34,22 @@ def code_for(model, field: str) -> str | None:
     return _BINDINGS.get((model._meta.label_lower, field))
 
 
+def code_guess(model, field: str) -> str | None:
+    """The dictionary a field's values most likely come from, for showing old values (the logs): its
+    binding, else a dictionary named after the field (``urgency``) or after the model and the field
+    (``project_status`` for ``ActionProject.status``, ``booking_state`` for ``Booking.state``)."""
+    code = code_for(model, field)
+    if code:
+        return code
+    if field in _DEFAULTS:
+        return field
+    name = model._meta.model_name
+    for code in _DEFAULTS:
+        if code.endswith("_" + field) and code[: -len(field) - 1] in name:
+            return code
+    return None
+
+
 def ensure_dicts() -> int:
     """Create missing dictionaries and items; never overwrite what an admin changed."""
     from .models import DictItem, DictType

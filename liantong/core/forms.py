@@ -51,9 +51,19 @@ class MultipleFileField(forms.FileField):
         return [single(data, initial)] if data else []
 
 
+EMPTY_CHOICE = "请选择…"
+
+
 def bootstrap(form: forms.BaseForm) -> None:
-    """Bootstrap classes on every widget (selects, checkboxes, the rest), dates as date pickers."""
+    """Bootstrap classes on every widget (selects, checkboxes, the rest), dates as date pickers, and
+    “请选择…” instead of Django's “---------” as the empty choice."""
     for field in form.fields.values():
+        if isinstance(field, forms.ModelChoiceField) and field.empty_label is not None:
+            field.empty_label = EMPTY_CHOICE
+        elif isinstance(field, forms.ChoiceField) and not isinstance(field, forms.MultipleChoiceField):
+            choices = list(field.choices)
+            if choices and choices[0][0] in ("", None) and str(choices[0][1]).strip("-") == "":
+                field.choices = [("", EMPTY_CHOICE), *choices[1:]]
         w = field.widget
         if isinstance(field, forms.DateField) and not isinstance(w, forms.HiddenInput):
             field.widget = w = forms.DateInput(attrs={**w.attrs, "type": "date"}, format="%Y-%m-%d")

@@ -138,6 +138,14 @@ _CHANGE_KEYS = {"rows": "行数", "created": "新增", "updated": "更新", "dry
                 "action": "动作", "fields": "字段", "count": "数量", "filters": "筛选条件", "detail": "说明"}
 
 
+def _has_field(model, name: str) -> bool:
+    try:
+        model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return False
+    return True
+
+
 class AuditLog(models.Model):
     """One append-only row per write, login, failed login, export and personal-data view."""
 
@@ -218,6 +226,72 @@ class AuditLog(models.Model):
             else:
                 parts.append(f"{name(key)}：{value(v)}")
         return "；".join(parts)
+
+    @property
+    def change_rows(self) -> list[tuple[str, str, str]]:
+        """What changed, one row per field for the log pages: (字段, 原值, 新值) by the field's Chinese name,
+        a choice or dictionary value by its label, a flag as 是/否, nothing as “空”. A created row shows its
+        values as new, a deleted one as old; a state move as 状态 old → new with its note."""
+        from . import dicts
+
+        model = self._model()
+
+        def name(key: str) -> str:
+            if model is not None:
+                with contextlib.suppress(FieldDoesNotExist):
+                    return str(model._meta.get_field(key).verbose_name)
+            return _CHANGE_KEYS.get(key, key)
+
+        def shown(key: str, v) -> str:
+            if v is None or v == "" or v == [] or v == {}:
+                return "空"
+            if isinstance(v, bool):
+                return "是" if v else "否"
+            if isinstance(v, list | tuple):
+                return "、".join(shown(key, x) for x in v)
+            if isinstance(v, dict):
+                return "；".join(f"{name(k)}：{shown(k, x)}" for k, x in v.items())
+            if model is not None:
+                code = dicts.code_guess(model, key)
+                if code:
+                    return dicts.label(code, v)
+                with contextlib.suppress(FieldDoesNotExist):
+                    field = model._meta.get_field(key)
+                    if field.choices:
+                        return str(dict(field.flatchoices).get(v, v))
+            return str(v)
+
+        data = self.changes if isinstance(self.changes, dict) else {}
+        rows = []
+        for key, v in data.items():
+            if key in ("new", "old") and isinstance(v, dict):
+                for k, x in v.items():
+                    if x in (None, "", [], {}):
+                        continue
+                    rows.append((name(k), shown(k, x), "") if key == "old" else (name(k), "", shown(k, x)))
+            elif isinstance(v, list) and len(v) == 2:
+                rows.append((name(key), shown(key, v[0]), shown(key, v[1])))
+            elif key in ("from", "to") and self.action == AuditAction.TRANSITION:
+                continue
+            else:
+                rows.append((name(key), "", shown(key, v)))
+        if self.action == AuditAction.TRANSITION and "to" in data:
+            key = next((k for k in ("state", "status") if model is not None and _has_field(model, k)), "state")
+            rows.insert(0, ("状态", shown(key, data.get("from")), shown(key, data.get("to"))))
+        return rows
+
+    @property
+    def client(self) -> str:
+        """The browser and system of the user agent, in short (登录日志's 客户端)."""
+        ua = self.user_agent or ""
+        if not ua:
+            return ""
+        browser = next((b for k, b in (("Edg/", "Edge"), ("MicroMessenger", "微信"), ("Firefox/", "Firefox"),
+                                       ("Chrome/", "Chrome"), ("Safari/", "Safari"), ("python", "程序"),
+                                       ("curl", "程序")) if k in ua), "其他浏览器")
+        system = next((s for k, s in (("Android", "Android"), ("iPhone", "iPhone"), ("iPad", "iPad"),
+                                      ("Windows", "Windows"), ("Mac OS", "macOS"), ("Linux", "Linux")) if k in ua), "")
+        return f"{browser}{' · ' + system if system else ''}"
 
     def save(self, *args, **kwargs):
         if not self._state.adding:
@@ -371,3 +445,24 @@ class Attachment(models.Model):
     @property
     def url(self) -> str:
         return reverse("core:file", args=[self.uuid])
+
+
+class HolidayDay(models.Model):
+    """One day of the State Council's yearly arrangement (国务院办公厅关于某年部分节假日安排的通知), entered by
+    a platform administrator on 系统管理 → 节假日安排: a holiday on a weekday, or a 调休 working day on a weekend.
+    Deadlines (core/calendar.py) follow it before the chinesecalendar package, which ends at its last year."""
+
+    HOLIDAY, WORKDAY = "holiday", "workday"
+    KINDS = [(HOLIDAY, "放假"), (WORKDAY, "上班（调休）")]
+
+    day = models.DateField(_("日期"), unique=True)
+    kind = models.CharField(_("安排"), max_length=8, choices=KINDS)
+    name = models.CharField(_("节日"), max_length=20, blank=True)
+
+    class Meta:
+        verbose_name = _("节假日安排")
+        verbose_name_plural = _("节假日安排")
+        ordering = ["day"]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.get_kind_display()} {self.name}".strip()

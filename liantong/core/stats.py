@@ -28,7 +28,7 @@ from . import guarantees
 _PROVIDERS: list[Callable] = []
 _PERIODIC: list[Callable] = []
 LABELS: dict[str, str] = {}  # key -> label, filled by ``register`` / ``register_periodic``
-LINKS: dict[str, Callable] = {}  # key -> fn(zone, period, chain) -> url of the list the figure counts
+PERIOD_LINKS: dict[str, Callable] = {}  # key -> fn(zone, period, chain) -> url of the list the figure counts
 _MONTHLY: dict[Callable, Callable] = {}  # periodic provider -> its monthly series function
 _KEYS: dict[Callable, tuple[str, ...]] = {}  # provider -> the keys it labels
 STANDING: set[str] = set()  # keys that are a state now (a count of gaps), not a count over the period
@@ -55,7 +55,7 @@ def register_periodic(fn: Callable, labels: dict[str, str] | None = None, *, lin
     if not zone_totals:
         _NOT_TOTALS.add(fn)
     LABELS.update(labels or {})
-    LINKS.update(links or {})
+    PERIOD_LINKS.update(links or {})
     _KEYS[fn] = tuple(labels or ())
     if monthly is not None:
         _MONTHLY[fn] = monthly
@@ -183,6 +183,77 @@ def monthly(zone, start: datetime.date, end: datetime.date, chain=None, keys=Non
     return out
 
 
-def link(key: str, zone, period: Period | None = None, chain=None) -> str | None:
-    fn = LINKS.get(key)
-    return fn(zone, period, chain) if fn else None
+def link_for(key: str, zone, period: Period | None = None, chain=None) -> str | None:
+    """The list a figure counts: the periodic provider's link for this zone, period and chain, else the
+    zone figure's static link (``link(key, url_name, query)``)."""
+    fn = PERIOD_LINKS.get(key)
+    if fn is not None:
+        return fn(zone, period, chain)
+    if key in LINKS:
+        from django.urls import NoReverseMatch, reverse
+
+        name, query = LINKS[key]
+        try:
+            return reverse(name) + (f"?{query}" if query else "")
+        except NoReverseMatch:
+            return None
+    return None
+
+
+
+
+# --- the zone committee's home: each figure a link, and flows per period -----------------------------------
+
+LINKS: dict[str, tuple[str, str]] = {}  # key -> (URL name of the list it counts, query string)
+
+
+def link(key: str, url_name: str, query: str = "") -> None:
+    """The list page a zone figure counts (``url_name`` with ``query``), so the home page links it."""
+    LINKS[key] = (url_name, query)
+
+
+_FLOWS: list[Callable] = []
+FLOW_LABELS: dict[str, str] = {}
+
+
+def register_flow(fn: Callable, labels: dict[str, str]) -> Callable:
+    """Add a provider of figures *over a period*: ``fn(zone, start, end) -> {key: (value, url)}``, counting
+    what happened from ``start`` to ``end`` (dates, both included) and the list address showing exactly
+    those rows (its date filters set). The zone home shows them for a month, quarter or year, with the
+    change against the period before."""
+    if fn not in _FLOWS:
+        _FLOWS.append(fn)
+    FLOW_LABELS.update(labels)
+    return fn
+
+
+def zone_flows(zone, start, end) -> dict:
+    out: dict = {}
+    with guarantees.unscoped("zone figures over a period: totals over a zone the caller may see"):
+        for fn in _FLOWS:
+            out.update(fn(zone, start, end))
+    return out
+
+
+PERIODS = {"month": "本月", "quarter": "本季度", "year": "本年"}
+PREVIOUS = {"month": "上月", "quarter": "上季度", "year": "上年"}
+
+
+def period_bounds(kind: str, today) -> tuple:
+    """(start, end, previous start, previous end) of the month, quarter or year holding ``today``."""
+    import datetime
+
+    if kind == "year":
+        start = today.replace(month=1, day=1)
+        prev_start = start.replace(year=start.year - 1)
+    elif kind == "quarter":
+        start = today.replace(month=(today.month - 1) // 3 * 3 + 1, day=1)
+        m = start.month - 3
+        prev_start = start.replace(year=start.year - (1 if m < 1 else 0), month=m + 12 if m < 1 else m)
+    else:
+        start = today.replace(day=1)
+        prev_start = (start - datetime.timedelta(days=1)).replace(day=1)
+    months = {"year": 12, "quarter": 3}.get(kind, 1)
+    m = start.month - 1 + months
+    end = start.replace(year=start.year + m // 12, month=m % 12 + 1) - datetime.timedelta(days=1)
+    return start, end, prev_start, start - datetime.timedelta(days=1)

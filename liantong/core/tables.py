@@ -65,6 +65,10 @@ class Column:
                                dicts.label(self.dict_code, v))
         if isinstance(v, bool):
             return "是" if v else "否"
+        if isinstance(v, datetime.datetime):  # one date-time and one date format everywhere (docs/ui.md)
+            v = (timezone.localtime(v) if timezone.is_aware(v) else v).strftime("%Y-%m-%d %H:%M")
+        elif isinstance(v, datetime.date):
+            v = v.strftime("%Y-%m-%d")
         text = "" if v is None else v
         if self.link:
             return format_html('<a href="{}">{}</a>', reverse(self.link, args=[obj.pk]), text)

@@ -82,7 +82,7 @@ def figure_sections(zone, period: Period | None, chain=None) -> list[dict]:
             diff, pct = _change(value, prev)
             rows.append({"key": key, "label": stats.LABELS.get(key, key), "value": value, "previous": prev,
                          "change": diff, "pct": pct, "cumulative": cumulative,
-                         "url": stats.link(key, zone, period, chain)})
+                         "url": stats.link_for(key, zone, period, chain)})
         if rows or title != "其他":
             out.append({"title": title, "rows": rows, "empty": not rows})
     return out

@@ -23,6 +23,16 @@ class MatchingConfig(AppConfig):
         backup.on_restore(index.forget_stored)
         stats.register(services.matching_stats, {"listings": "有效供需信息", "deals": "对接签约",
                                                  "deal_amount": "签约金额（万元）"})
+        from liantong.core import home
+
+        from . import home as matching_home
+
+        home.register(20, matching_home.panel)
+        stats.register_flow(matching_home.flows, {"listings_posted": "新发布供需", "deals_signed": "对接签约",
+                                                  "deal_amount_in": "签约金额（万元）"})
+        stats.link("listings", "matching:listing_list", "status=open")
+        stats.link("deals", "matching:deal_list")
+        stats.link("deal_amount", "matching:deal_list")
         demo.register(40, "供需对接（供给、需求、开放场景、对接与签约、配套企业营收）", matching_demo.load)
         gen.register(40, "listings", matching_gen.generate)
         tick.register("matching.expire_listings", services.expire_listings)

@@ -21,10 +21,12 @@ register(
           api=("/api/v1/contacts/{pk}", "/api/v1/contacts/{pk}/transitions"), api_list="/api/v1/contacts"),
     Entry("matching.Deal", sample={"title": "散货船船板年度供货协议"},
           readers={"admin", "zone_staff", "chain_staff", "firm_a"},
+          writers={"admin", "zone_staff", "chain_staff", "firm_a"},  # a party's firm, the committees
           page="matching:deal_detail", edit_page="matching:deal_edit", list_page="matching:deal_list",
           api=("/api/v1/deals/{pk}",), api_list="/api/v1/deals"),
     Entry("matching.EnterpriseRevenue", sample={"enterprise__name": "镇江海帆船舶配件有限公司"},
           readers={"admin", "zone_staff", "chain_staff", "firm_b"},
+          writers={"admin", "zone_staff", "chain_staff"},  # matching.manage; firm_b reads its own, cannot edit
           no_page="revenues are listed at /matching/revenue/ (their edit page needs matching.manage)",
           list_page="matching:revenue_list", api_list="/api/v1/revenues"),
 )

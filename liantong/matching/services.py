@@ -15,7 +15,7 @@ from django.utils import timezone
 from liantong.core import audit
 from liantong.core import services as core
 from liantong.core.models import AuditAction
-from liantong.core.services import ServiceError
+from liantong.core.services import Forbidden, ServiceError
 from liantong.orgs.models import Chain, ChainMembership, ChainNode, ChainRole, Enterprise
 
 from .models import (
@@ -93,12 +93,21 @@ def acting_enterprise(actor) -> Enterprise | None:
     return actor.enterprise
 
 
-def _check_writes_for(actor, enterprise: Enterprise) -> None:
-    """A user may post or answer only for a firm they may write (own firm; zone/chain staff for theirs)."""
-    if actor is None or not getattr(actor, "pk", None):
-        return  # system jobs: demo, match-eval, tick
-    if not Enterprise.objects.visible_to(actor, for_write=True).filter(pk=enterprise.pk).exists():
-        raise ServiceError(f"您无权代表“{enterprise}”操作")
+POST_PERM = "matching.post"  # post listings and answer for one's own firm
+MANAGE_PERM = "matching.manage"  # meetings, revenues (deals: either)
+
+
+def _check_writes_for(actor, enterprise: Enterprise, *, field: str = "enterprise") -> None:
+    """A firm the user *chose* to act for (a new listing's firm, a contact's requester, a revenue's firm) must
+    be one they may write — own firm; zone/chain staff for theirs: else a 400 on that field
+    (``core.require_writable(..., field=)``, the input is at fault)."""
+    core.require_writable(actor, enterprise, f"您无权代表“{enterprise}”操作", field=field)
+
+
+def _check_row(actor, row, message: str) -> None:
+    """The row being written (a listing, a revenue, a deal) must be in the actor's write scope: else
+    ``OutOfScope`` (404), the project's one scope refusal, which says nothing more."""
+    core.require_writable(actor, row, message)
 
 
 def is_chain_master(enterprise: Enterprise, chain: Chain) -> bool:
@@ -149,9 +158,11 @@ def save_listing(*, actor, enterprise: Enterprise, chain: Chain, kind: str, titl
         raise ServiceError("所在环节不属于该产业链", field="node")
     if kind == ListingKind.SCENARIO and not is_chain_master(enterprise, chain):
         raise ServiceError(f"只有“{chain}”的链主企业可以发布开放场景", field="kind")
-    _check_writes_for(actor, enterprise)
-    if listing is not None and listing.enterprise_id != enterprise.pk:
-        _check_writes_for(actor, listing.enterprise)
+    core.require_perm(actor, POST_PERM, "您的角色不能发布或修改供需信息")
+    if listing is not None:  # the edited row: out of the write scope is a 404
+        _check_row(actor, listing, "未找到该供需信息，或您无权修改")
+    if listing is None or listing.enterprise_id != enterprise.pk:  # a firm chosen: 400 on the field
+        _check_writes_for(actor, enterprise)
     ref = clean_text(ref)[:40] or (listing.ref if listing is not None else "")  # an edit keeps the import key
     if listing is None and ref:
         listing = Listing.objects.filter(zone_id=enterprise.zone_id, ref=ref).first()
@@ -179,7 +190,8 @@ def save_listing(*, actor, enterprise: Enterprise, chain: Chain, kind: str, titl
 @transaction.atomic
 def close_listing(listing: Listing, *, actor, reason: str = "") -> Listing:
     """Close a listing: it leaves the match index at once."""
-    _check_writes_for(actor, listing.enterprise)
+    core.require_perm(actor, POST_PERM, "您的角色不能关闭供需信息")
+    _check_row(actor, listing, "未找到该供需信息，或您无权修改")
     if listing.status == ListingStatus.CLOSED:
         raise ServiceError("该信息已关闭")
     obj = core.update(listing, actor=actor, status=ListingStatus.CLOSED)
@@ -193,7 +205,8 @@ def close_listing(listing: Listing, *, actor, reason: str = "") -> Listing:
 @transaction.atomic
 def renew_listing(listing: Listing, *, actor, days: int = DEFAULT_VALID_DAYS) -> Listing:
     """Renew (续期) a listing: open again, valid for ``days`` more days from today."""
-    _check_writes_for(actor, listing.enterprise)
+    core.require_perm(actor, POST_PERM, "您的角色不能续期供需信息")
+    _check_row(actor, listing, "未找到该供需信息，或您无权修改")
     if not 1 <= int(days) <= 730:
         raise ServiceError("续期天数应在 1 到 730 天之间")
     if listing.kind == ListingKind.SCENARIO and not is_chain_master(listing.enterprise, listing.chain):
@@ -208,7 +221,8 @@ def renew_listing(listing: Listing, *, actor, days: int = DEFAULT_VALID_DAYS) ->
 @transaction.atomic
 def delete_listing(listing: Listing, *, actor) -> None:
     """Delete a listing that no contact request refers to (otherwise close it instead)."""
-    _check_writes_for(actor, listing.enterprise)
+    core.require_perm(actor, POST_PERM, "您的角色不能删除供需信息")
+    _check_row(actor, listing, "未找到该供需信息，或您无权修改")
     if listing.contacts.exists():
         raise ServiceError("该信息已有对接意向，不能删除，请改为关闭")
     pk = listing.pk
@@ -244,7 +258,8 @@ def express_interest(*, actor, listing: Listing, requester: Enterprise | None = 
     requester = requester or (from_listing.enterprise if from_listing else None) or acting_enterprise(actor)
     if requester is None:
         raise ServiceError("只有企业用户可以表达对接意向")
-    _check_writes_for(actor, requester)
+    core.require_perm(actor, POST_PERM, "您没有发起对接的权限")
+    _check_writes_for(actor, requester, field="from_listing")
     if requester.pk == listing.enterprise_id:
         raise ServiceError("不能对本企业发布的信息表达意向")
     if not listing.is_matchable:
@@ -348,8 +363,8 @@ def make_deal(*, actor, contact: ContactRequest | None = None, title: str, amoun
             raise ServiceError("只有对方已接受的对接意向才能登记签约")
         if Deal.objects.filter(contact=contact).exists():
             raise ServiceError("该对接意向已登记签约")
-        if not party_of(contact, actor):
-            raise ServiceError("只有对接双方可以登记签约")
+        if not party_of(contact, actor):  # sees the contact, is not one of its two firms: the role (403)
+            raise Forbidden("只有对接双方可以登记签约")
         if contact.listing.kind == ListingKind.SUPPLY:
             supplier, buyer = contact.responder, contact.requester
         else:
@@ -395,12 +410,12 @@ def may_edit_deals(actor) -> bool:
 
 
 def _check_deal_writer(actor, deal: Deal) -> None:
-    if actor is None or not getattr(actor, "pk", None):
+    """The role (403 ``Forbidden``), then the deal in the actor's write scope (404 ``OutOfScope``)."""
+    if core.is_system(actor):
         return  # system jobs: demo, match-eval
     if not may_edit_deals(actor):
-        raise ServiceError("您的角色不能修改对接成果（仅签约双方企业、产业链党委和园区可以修改）")
-    if not Deal.objects.visible_to(actor, for_write=True).filter(pk=deal.pk).exists():
-        raise ServiceError("您无权修改该对接成果")
+        raise Forbidden("您的角色不能修改对接成果（仅签约双方企业、产业链党委和园区可以修改）")
+    _check_row(actor, deal, "未找到该对接成果，或您无权修改")
 
 
 @transaction.atomic
@@ -518,11 +533,12 @@ def save_revenue(*, actor, enterprise: Enterprise, year: int, revenue, record: E
     """Record (or correct) a firm's annual revenue in 万元. ``record`` corrects that row (its year may
     change, not onto a year already recorded); without it the firm and year find the row to update,
     unless ``new`` asks for a new row only."""
-    _check_writes_for(actor, enterprise)
+    core.require_perm(actor, MANAGE_PERM, "您的角色不能管理企业营收（仅产业链党委和园区可以）")
     if record is not None:  # a form may have set the new values on the instance already
+        _check_row(actor, record, "未找到该营收记录，或您无权修改")
         record = EnterpriseRevenue.objects.select_for_update().select_related("enterprise").get(pk=record.pk)
-        if record.enterprise_id != enterprise.pk:
-            _check_writes_for(actor, record.enterprise)
+    if record is None or record.enterprise_id != enterprise.pk:
+        _check_writes_for(actor, enterprise)
     year = _year(year)
     amount = _amount(revenue, field="revenue", label="营业收入")
     same_year = EnterpriseRevenue.objects.filter(enterprise=enterprise, year=year)

@@ -36,6 +36,8 @@ LISTING_FILTERS = [
     Filter("status", "状态", "status", "listing_status"),
     Filter("category", "类别", "category", "listing_category"),
     Filter("enterprise", "企业", "enterprise_id", None),
+    Filter("created_from", "发布日期起", "created_at__date__gte"),
+    Filter("created_to", "发布日期止", "created_at__date__lte"),
 ]
 
 CONTACT_COLUMNS = [
@@ -58,7 +60,8 @@ DEAL_COLUMNS = [
     Column("对接会", "meeting.title"),
 ]
 DEAL_FILTERS = [ZONE, CHAIN, Filter("contract_status", "合同状态", "contract_status", "contract_status"),
-                Filter("meeting", "对接会", "meeting_id", None)]
+                Filter("meeting", "对接会", "meeting_id", None),
+                Filter("signed_from", "签约日期起", "signed_on__gte"), Filter("signed_to", "签约日期止", "signed_on__lte")]
 
 MEETING_COLUMNS = [
     Column("会议名称", "title", link="matching:meeting_detail", order="title"),

@@ -10,12 +10,13 @@ class OrgsConfig(AppConfig):
         from liantong.core import demo, dicts, gen, scoping, stats
         from liantong.core.registry import register_specs
 
-        from . import demo as orgs_demo
-        from . import gen as orgs_gen
         from . import (
+            cultivation,  # noqa: F401  registers CULTIVATION (双培养's rules)
             models,
             transfers,  # noqa: F401  registers TRANSFER and the audit rows both sides of a transfer read
         )
+        from . import demo as orgs_demo
+        from . import gen as orgs_gen
         from .excel import SPECS
 
         register_specs(SPECS)
@@ -30,6 +31,11 @@ class OrgsConfig(AppConfig):
         from . import home as orgs_home
 
         home.register(10, orgs_home.panel)
+        for key, name, query in (("chains", "chain_list", ""), ("chain_committees", "partyorg_list", "kind=chain_committee"),
+                                 ("enterprises", "enterprise_list", ""), ("party_orgs_all", "partyorg_list", ""),
+                                 ("members", "member_list", ""), ("vanguard_teams", "vanguard_list", ""),
+                                 ("pairings", "pairing_list", "")):
+            stats.link(key, f"orgs:{name}", query)
         demo.register(10, "组织固链（三个园区、企业、党组织、党员、账号）", orgs_demo.load)
         gen.register(10, "orgs", orgs_gen.generate)
         dicts.register("org_kind", "党组织类别", [

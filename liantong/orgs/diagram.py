@@ -10,8 +10,10 @@ from liantong.core import guarantees
 
 from .models import ChainMembership, ChainRole, OrgKind, Pairing, PartyOrg
 
+GROUP_FROM = 16  # from this many firm party orgs on, they hang from their chain node (环节), not all from the hub
 
-def one_plus_two_plus_n(chain, *, limit_n: int = 60) -> dict:
+
+def one_plus_two_plus_n(chain, *, limit_n: int = 300) -> dict:
     """The chain's 1+2+N diagram (committee, chain masters and pairings, firm party orgs) on its public page.
 
     Not through visible_to: the diagram names every firm party org of the chain to everyone of the zone
@@ -40,12 +42,34 @@ def _diagram(chain, *, limit_n: int) -> dict:
         nid = f"p{p.pk}"
         nodes.append({"id": nid, "name": p.partner_name, "category": 2, "symbolSize": 40})
         links.append({"source": "hub", "target": nid})
+    # many firm orgs: grouped under their chain node (环节), so that 300 stay legible (labels on hover)
+    grouped = len(firm_orgs) >= GROUP_FROM
+    node_of = {}
+    if grouped:
+        node_of = {m.enterprise_id: (m.node_id, m.node.name if m.node else "其他环节")
+                   for m in ChainMembership.objects.filter(chain=chain).select_related("node")}
+    groups: dict = {}
     for o in firm_orgs:
         nid = f"o{o.pk}"
-        nodes.append({"id": nid, "name": o.name, "category": 3, "symbolSize": 18})
-        links.append({"source": "hub", "target": nid})
+        parent = "hub"
+        if grouped:
+            key, name = node_of.get(o.enterprise_id, (None, "其他环节"))
+            parent = f"g{key or 0}"
+            if parent not in groups:
+                groups[parent] = {"id": parent, "name": name, "category": 4, "symbolSize": 30, "value": 0}
+                nodes.append(groups[parent])
+                links.append({"source": "hub", "target": parent})
+            groups[parent]["value"] += 1
+        nodes.append({"id": nid, "name": o.name, "category": 3, "symbolSize": 14 if grouped else 18})
+        links.append({"source": parent, "target": nid})
+    for g in groups.values():
+        g["name"] = f"{g['name']}（{g['value']}）"
+    if n_total > len(firm_orgs):
+        nodes.append({"id": "more", "name": f"另有 {n_total - len(firm_orgs)} 个党组织", "category": 3, "symbolSize": 24})
+        links.append({"source": "hub", "target": "more"})
     return {
-        "categories": [{"name": "1 联合党委"}, {"name": "链主企业"}, {"name": "结对共建单位"}, {"name": "N 链上企业党组织"}],
+        "categories": [{"name": "1 联合党委"}, {"name": "链主企业"}, {"name": "结对共建单位"}, {"name": "N 链上企业党组织"},
+                       {"name": "产业链环节"}],
         "nodes": nodes,
         "links": links,
         "counts": {"hub": 1 if hub else 0, "core": len(masters) + len(pairings), "n": n_total,

@@ -63,6 +63,17 @@ class ResourcesConfig(AppConfig):
                                         "department_resources": "部门资源", "action_projects": "行动项目",
                                         "joint_meetings": "联席会议", "resolutions_open": "未办结议定事项"})
         tick.register("resources.resolutions", services.tick_resolutions)
+        from liantong.core import home
+
+        from . import home as resources_home
+
+        home.register(30, resources_home.panel)
+        stats.register_flow(resources_home.flows, {"visits_in": "帮办服务"})
+        for key, name in (("shared_resources", "shared_list"), ("service_visits", "visit_list"),
+                          ("department_resources", "deptresource_list"), ("action_projects", "project_list"),
+                          ("joint_meetings", "meeting_list")):
+            stats.link(key, f"resources:{name}")
+        stats.link("resolutions_open", "resources:resolution_list")
         demo.register(30, "服务资源（部门资源、行动项目、资源共享、帮办服务、联席会议）", resources_demo.load)
         gen.register(30, "resources", resources_gen.generate)
         del models

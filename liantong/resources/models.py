@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from liantong.core.deadlines import CardLevel, card_level
 from liantong.core.models import Attachments, ScopedManager, Zone
 from liantong.core.scoping import Scope
 
@@ -389,9 +390,7 @@ class ResolutionState(models.TextChoices):
     OVERDUE = "overdue", _("已逾期")
 
 
-class CardLevel(models.TextChoices):
-    YELLOW = "yellow", _("黄牌")
-    RED = "red", _("红牌")
+# the card levels and the quarter rule are core.deadlines' (shared with the challenge milestones)
 
 
 class Resolution(models.Model):
@@ -453,14 +452,8 @@ class Resolution(models.Model):
 
     def card_level(self, now: datetime.datetime | None = None) -> str:
         """The card this resolution shows now: 'red' overdue, 'yellow' under a quarter of time left, else ''."""
-        if self.state == ResolutionState.DONE:
-            return ""
-        now = now or timezone.now()
-        if self.state == ResolutionState.OVERDUE or now > self.due_at:
-            return CardLevel.RED
-        if now >= self.yellow_at:
-            return CardLevel.YELLOW
-        return ""
+        return card_level(done=self.state == ResolutionState.DONE, overdue=self.state == ResolutionState.OVERDUE,
+                          due_at=self.due_at, warn_at=self.yellow_at, now=now)
 
 
 class ResolutionCard(models.Model):

@@ -10,11 +10,11 @@ from __future__ import annotations
 import datetime
 import decimal
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from liantong.core import audit, calendar, dicts, guarantees
+from liantong.core import audit, calendar, deadlines, dicts, guarantees
 from liantong.core import services as core
 from liantong.core.files import Attachment, attach, check_upload
 from liantong.core.services import ServiceError
@@ -24,7 +24,6 @@ from .models import (
     ActionProject,
     Booking,
     BookingState,
-    CardLevel,
     DepartmentResource,
     JointMeeting,
     Milestone,
@@ -65,6 +64,12 @@ _is_system = core.is_system
 _require = core.require_perm
 
 
+def _require_row(actor, row, message: str) -> None:
+    """The row being written must be in the actor's write scope: ``OutOfScope`` (404), saying no more. (A unit
+    the user *chose* — the department, the firm, the chain — is a 400 on its field instead.)"""
+    core.require_writable(actor, row, message)
+
+
 def _can_write(actor, model, pk) -> bool:
     if _is_system(actor):
         return True
@@ -103,8 +108,8 @@ def save_department_resource(*, actor, department: Department, title: str, kind:
     if fields.get("valid_from") and fields.get("valid_until") and fields["valid_until"] < fields["valid_from"]:
         raise ServiceError("有效期止不能早于有效期起", field="valid_until")
     _require(actor, "resources.publish", "您无权发布部门资源")
-    if resource is not None and not _can_write(actor, DepartmentResource, resource.pk):
-        raise ServiceError("只能修改本部门发布的资源")
+    if resource is not None:
+        _require_row(actor, resource, "未找到该部门资源，或您无权修改（只能修改本部门发布的资源）")
     if not _can_write(actor, Department, department.pk):
         raise ServiceError("只能以本部门名义发布资源", field="department")
     existing = _existing(DepartmentResource, resource, create_only=create_only, field="title",
@@ -132,8 +137,8 @@ def save_action_project(*, actor, zone, title: str, owner_name: str, project: Ac
         raise ServiceError("责任单位须在企业、部门、党组织中选择且只选择一个", field="enterprise")
     _same_zone(zone.pk, enterprise, department, party_org, chain, message="责任单位和产业链必须属于该园区")
     _require(actor, "resources.project", "您无权维护行动项目")
-    if project is not None and not _can_write(actor, ActionProject, project.pk):
-        raise ServiceError("您无权修改该行动项目")
+    if project is not None:
+        _require_row(actor, project, "未找到该行动项目，或您无权修改")
     unit = units[0]
     unit_field = {Enterprise: "enterprise_id", Department: "department_id", PartyOrg: "party_org_id"}[type(unit)]
     kept = project is not None and getattr(project, unit_field) == unit.pk
@@ -158,8 +163,7 @@ def save_milestone(*, actor, project: ActionProject, title: str, due_on: datetim
     if done_on and project.started_on and done_on < project.started_on:
         raise ServiceError("实际完成日期早于项目开始日期", field="done_on")
     _require(actor, "resources.project", "您无权维护行动项目")
-    if not _can_write(actor, ActionProject, project.pk):
-        raise ServiceError("您无权修改该行动项目")
+    _require_row(actor, project, "未找到该行动项目，或您无权修改")
     existing = _existing(Milestone, milestone, create_only=create_only, field="title",
                          message=f"该项目已有名为“{title}”的节点", project=project, title=title)
     return _apply(Milestone, existing, actor=actor, zone_id=project.zone_id, project=project, title=title,
@@ -191,8 +195,8 @@ def save_shared_resource(*, actor, owner: Enterprise, name: str, category: str, 
         if not ChainMembership.objects.filter(chain=chain, enterprise=owner).exists():
             raise ServiceError(f"提供企业不在产业链“{chain}”上", field="chain")
     _require(actor, "resources.share", "您无权发布共享资源")
-    if resource is not None and not _can_write(actor, SharedResource, resource.pk):
-        raise ServiceError("只能修改本企业共享的资源")
+    if resource is not None:
+        _require_row(actor, resource, "未找到该共享资源，或您无权修改（只能修改本企业共享的资源）")
     if (resource is None or resource.owner_id != owner.pk) and not _can_write(actor, Enterprise, owner.pk):
         raise ServiceError("只能以本企业名义共享资源", field="owner")
     existing = _existing(SharedResource, resource, create_only=create_only, field="name",
@@ -329,8 +333,8 @@ def save_squad(*, actor, zone, name: str, leader_name: str, chain: Chain | None 
     if members and any(m.zone_id != zone.pk for m in members):
         raise ServiceError("队员必须是本园区党员", field="members")
     _require(actor, "resources.squad", "您无权维护帮办服务小分队")
-    if squad is not None and not _can_write(actor, ServiceSquad, squad.pk):
-        raise ServiceError("您无权修改该小分队")
+    if squad is not None:
+        _require_row(actor, squad, "未找到该小分队，或您无权修改")
     if squad is None or squad.chain_id != (chain.pk if chain else None):
         unit_ok = _can_write(actor, Chain, chain.pk) if chain else _can_write(actor, type(zone), zone.pk)
         if not unit_ok:
@@ -366,7 +370,9 @@ def record_visit(*, actor, squad: ServiceSquad, enterprise: Enterprise, kind: st
     if enterprise.zone_id != squad.zone_id:
         raise ServiceError("服务企业必须与小分队同属一个园区", field="enterprise")
     _require(actor, "resources.squad", "您无权登记帮办服务记录")
-    if not _can_write(actor, ServiceSquad, squad.pk):
+    if visit is not None:
+        _require_row(actor, visit, "未找到该服务记录，或您无权修改")
+    if (visit is None or visit.squad_id != squad.pk) and not _can_write(actor, ServiceSquad, squad.pk):
         raise ServiceError("只能为本级小分队登记服务记录", field="squad")
     for f in photos:
         check_upload(f, field="photos")
@@ -390,8 +396,7 @@ def attach_visit_photos(*, actor, visit: ServiceVisit, uploads) -> list[Attachme
     if not uploads:
         return []
     _require(actor, "resources.squad", "您无权登记帮办服务记录")
-    if not _can_write(actor, ServiceSquad, visit.squad_id):
-        raise ServiceError("只能为本级小分队登记服务记录", field="squad")
+    _require_row(actor, visit, "未找到该服务记录，或您无权上传照片")
     return attach(visit, uploads, actor=actor, field="photos")
 
 
@@ -411,8 +416,8 @@ def save_meeting(*, actor, chain: Chain, title: str, held_on: datetime.date, att
     if any(o.zone_id != chain.zone_id for o in orgs):
         raise ServiceError("参会党组织必须属于该园区", field="attending_orgs")
     _require(actor, "resources.meeting", "您无权维护联席会议")
-    if meeting is not None and not _can_write(actor, JointMeeting, meeting.pk):
-        raise ServiceError("您无权修改该联席会议")
+    if meeting is not None:
+        _require_row(actor, meeting, "未找到该联席会议，或您无权修改")
     if (meeting is None or meeting.chain_id != chain.pk) and not _can_write(actor, Chain, chain.pk):
         raise ServiceError("只能为本级产业链召开联席会议", field="chain")
     existing = _existing(JointMeeting, meeting, create_only=create_only, field="title",
@@ -430,8 +435,7 @@ def save_meeting(*, actor, chain: Chain, title: str, held_on: datetime.date, att
 
 
 def _times(starts_at: datetime.datetime, workdays: int) -> tuple[datetime.datetime, datetime.datetime]:
-    due = calendar.deadline(starts_at, workdays)
-    return starts_at + (due - starts_at) * 3 / 4, due
+    return deadlines.times(starts_at, workdays)
 
 
 @transaction.atomic
@@ -452,8 +456,9 @@ def save_resolution(*, actor, meeting: JointMeeting, content: str, workdays: int
     if workdays is None or not 1 <= int(workdays) <= 250:
         raise ServiceError("办理时限应为 1 到 250 个工作日", field="workdays")
     _require(actor, "resources.meeting", "您无权为联席会议添加议定事项")
-    if not _can_write(actor, JointMeeting, meeting.pk):
-        raise ServiceError("您无权为该联席会议添加议定事项")
+    _require_row(actor, meeting, "未找到该联席会议，或您无权为其添加议定事项")
+    if resolution is not None:
+        _require_row(actor, resolution, "未找到该议定事项，或您无权修改")
     if starts_at is None:
         starts_at = datetime.datetime.combine(meeting.held_on, datetime.time(18, 0), tzinfo=calendar.SHANGHAI)
     yellow_at, due_at = _times(starts_at, int(workdays))
@@ -507,43 +512,15 @@ def hold_meeting(*, actor, chain: Chain, title: str, held_on: datetime.date, att
 # Resolutions are started, completed and reopened through ``workflow.RESOLUTION``.
 
 
-def _raise_card(r: Resolution, level: str, now: datetime.datetime) -> bool:
-    """Record a card once: the unique constraint makes a second attempt (another tick) a no-op."""
-    try:
-        with transaction.atomic():
-            card = ResolutionCard.objects.create(zone_id=r.zone_id, resolution=r, level=level, raised_at=now,
-                                                 due_at=r.due_at)
-            audit.record(None, audit.AuditAction.CREATE, card, zone=r.zone_id)
-        return True
-    except IntegrityError:
-        return False
-
-
 ACTIVE = [ResolutionState.OPEN, ResolutionState.IN_PROGRESS]
 
 
 def tick_resolutions(now: datetime.datetime) -> dict:
-    """The periodic job: mark overdue resolutions and raise yellow/red cards, each card once."""
-    overdue_ids = list(Resolution.objects.filter(state__in=ACTIVE, due_at__lt=now).values_list("pk", flat=True))
-    marked = 0
-    for pk in overdue_ids:
-        with transaction.atomic():
-            r = Resolution.objects.filter(pk=pk).only("state", "zone_id").first()
-            # conditional update: if another tick (or a user's move) changed it meanwhile, this matches nothing
-            n = Resolution.objects.filter(pk=pk, state=r.state, state__in=ACTIVE).update(state=ResolutionState.OVERDUE)
-            if n:
-                marked += 1
-                # the same audit row as a move of workflow.RESOLUTION, so RESOLUTION.history() shows it
-                audit.record(None, audit.AuditAction.TRANSITION, r, object_repr=f"议定事项#{pk} 逾期",
-                             changes={"action": "overdue", "from": r.state, "to": ResolutionState.OVERDUE,
-                                      "note": "超过办理时限", "at": now})
-    red = yellow = 0
-    for r in Resolution.objects.filter(state=ResolutionState.OVERDUE).exclude(cards__level=CardLevel.RED):
-        red += _raise_card(r, CardLevel.RED, now)
-    for r in (Resolution.objects.filter(state__in=ACTIVE, yellow_at__lte=now, due_at__gte=now)
-              .exclude(cards__level=CardLevel.YELLOW)):
-        yellow += _raise_card(r, CardLevel.YELLOW, now)
-    return {"overdue": marked, "red_cards": red, "yellow_cards": yellow}
+    """The periodic job: mark overdue resolutions and raise yellow/red cards, each card once
+    (``core.deadlines.supervise``, the rule the challenge milestones share)."""
+    return deadlines.supervise(Resolution, ResolutionCard, now=now, active=ACTIVE,
+                               overdue_state=ResolutionState.OVERDUE, task_field="resolution", noun="议定事项",
+                               warn_field="yellow_at")
 
 
 # --- 工单引用 -------------------------------------------------------------------------------------------

@@ -35,9 +35,9 @@ def squad_choices(user):
 
 def _progress(p):
     v = p.progress
-    return format_html('<div class="progress" style="min-width:90px" role="progressbar" aria-valuenow="{}" '
-                       'aria-valuemin="0" aria-valuemax="100"><div class="progress-bar bg-danger" style="width:{}%">'
-                       '{}%</div></div>', v, v, v)
+    return format_html('<div class="progress" style="min-width:90px" role="progressbar" aria-label="{}的进度" '
+                       'aria-valuenow="{}" aria-valuemin="0" aria-valuemax="100"><div class="progress-bar bg-danger" '
+                       'style="width:{}%">{}%</div></div>', p.title, v, v, v)
 
 
 def _card(r):
@@ -122,7 +122,8 @@ VISIT_COLUMNS = [
 VISIT_FILTERS = [ZONE, Filter("chain", "产业链", "squad__chain_id", CHAIN.choices),
                  Filter("squad", "小分队", "squad_id", squad_choices),
                  Filter("kind", "类型", "kind", "visit_kind"),
-                 Filter("year", "年份", "visited_on__year", lambda u: [(y, f"{y}年") for y in range(2023, 2027)])]
+                 Filter("year", "年份", "visited_on__year", lambda u: [(y, f"{y}年") for y in range(2023, 2027)]),
+                 Filter("visited_from", "服务日期起", "visited_on__gte"), Filter("visited_to", "服务日期止", "visited_on__lte")]
 
 MEETING_COLUMNS = [
     Column("会议名称", "title", link="resources:meeting_detail", order="title"),

@@ -10,7 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.http import Http404
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -416,6 +416,9 @@ class MeetingEdit(ObjectEditView):
 @require_POST
 def resolution_add(request, pk):
     meeting = get_for_user(JointMeeting, request.user, pk, for_write=True)
+    if not request.user.has_perm_code("resources.meeting"):  # sees the meeting, may not add to it: the role
+        return render(request, "core/error.html", {"code": 403, "message": "您无权为联席会议添加议定事项"},
+                      status=403)
     form = forms.ResolutionForm(request.POST, meeting=meeting, user=request.user)
     if not form.is_valid():
         messages.error(request, _form_errors(form) or "请检查填写内容")

@@ -56,6 +56,12 @@ class ServicesConfig(AppConfig):
             "on_time_rate": "按时办结率（%）", "satisfaction_rate": "满意率（%）"})
         tick.register("services.cards", services.tick)
         home.register(5, services_home.panel)
+        home.register(6, services_home.department_rates)
+        stats.register_flow(services_home.flows, {"orders_placed": "新增企业诉求", "orders_resolved_in": "办结诉求"})
+        for key, query in (("orders", ""), ("orders_resolved", "state=resolved,rated,closed")):
+            stats.link(key, "services:order_list", query)
+        for key in ("response_rate", "on_time_rate", "satisfaction_rate"):
+            stats.link(key, "services:figures")
         context_processors.register(notify.unread_context)
         demo.register(20, "服务优链（镇江 47 件已办结诉求及其办理过程）", services_demo.load)
         gen.register(20, "services", services_gen.generate)

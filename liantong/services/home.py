@@ -22,6 +22,7 @@ from .models import (
     ServiceRequest,
     overdue_q,
 )
+from .notify import unread_count
 from .services import can_place
 
 
@@ -53,5 +54,45 @@ def panel(request):
                      f"{reverse('services:dept_inbox')}?{OVERDUE_PARAM}=1", "danger"))
     if not rows:
         return None
+    unread = unread_count(request)
+    rows.append(("未读消息", unread, f"{reverse('services:inbox')}?unread=true", "warning"))
     return {"template": "services/_home_work.html", "rows": rows,
             "place_url": reverse("services:order_create") if can_place(user) else None}
+
+
+def flows(zone, start, end) -> dict:
+    """The zone home's figures over a period: orders placed and orders resolved from ``start`` to
+    ``end``, each with the order list showing exactly those rows."""
+    orders = reverse("services:order_list")
+    zone_orders = ServiceRequest.objects.filter(zone=zone)
+    placed = zone_orders.filter(submitted_at__date__gte=start, submitted_at__date__lte=end).count()
+    resolved = zone_orders.filter(resolved_at__date__gte=start, resolved_at__date__lte=end).count()
+    return {
+        "orders_placed": (placed, f"{orders}?submitted_from={start}&submitted_to={end}"),
+        "orders_resolved_in": (resolved, f"{orders}?resolved_from={start}&resolved_to={end}"),
+    }
+
+
+def department_rates(request):
+    """A department's own three rates (响应率, 按时办结率, 满意率) this month against last month: over the
+    orders it leads (the 办理统计 page's definitions), placed in each month."""
+    from liantong.core.stats import period_bounds
+
+    from .services import order_figures, with_lead_department
+
+    user = request.user
+    if not (user.department_id and user.has_perm_code("services.handle")):
+        return None
+    start, end, prev_start, prev_end = period_bounds("month", timezone.localdate())
+    led = with_lead_department(ServiceRequest.objects.visible_to(user)).filter(lead_department=user.department_id)
+    now_f = order_figures(led.filter(submitted_at__date__gte=start, submitted_at__date__lte=end))
+    prev_f = order_figures(led.filter(submitted_at__date__gte=prev_start, submitted_at__date__lte=prev_end))
+    total = order_figures(led)
+    rows = []
+    for key, label in (("response_rate", "响应率"), ("on_time_rate", "按时办结率"), ("satisfaction_rate", "满意率")):
+        a, b = now_f[key], prev_f[key]
+        rows.append({"label": label, "now": a, "prev": b, "all": total[key],
+                     "delta": round(a - b, 1) if a is not None and b is not None else None})
+    return {"template": "services/_home_dept_rates.html", "rows": rows, "orders_now": now_f["orders"],
+            "orders_prev": prev_f["orders"], "orders_all": total["orders"], "figures_url": reverse("services:figures"),
+            "month": f"{start.year}年{start.month}月", "prev_month": f"{prev_start.year}年{prev_start.month}月"}

@@ -172,6 +172,11 @@ def after_move(order: ServiceRequest, move, *, actor, at, note: str) -> None:
 
 def unread_context(request) -> dict:
     """Page-shell provider: the bell with the user's unread count."""
-    user = request.user
-    return {"unread_count": Notification.objects.owned_by(user).filter(read_at__isnull=True).count(),
-            "inbox_url": reverse("services:inbox")}
+    return {"unread_count": unread_count(request), "inbox_url": reverse("services:inbox")}
+
+
+def unread_count(request) -> int:
+    """The user's unread messages, counted once per request (the bell and the home's 未读消息 share it)."""
+    if not hasattr(request, "_lt_unread"):
+        request._lt_unread = Notification.objects.owned_by(request.user).filter(read_at__isnull=True).count()
+    return request._lt_unread

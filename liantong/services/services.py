@@ -231,6 +231,13 @@ def mark_read(user, ids=None) -> int:
     return qs.update(read_at=timezone.now())
 
 
+def mark_read_about(user, url: str, order=None) -> int:
+    """Mark read the user's unread messages about the page ``url`` or about ``order`` (their subject):
+    acting on an order answers the messages that asked for it."""
+    about = Q(url=url) | Q(order=order) if order is not None else Q(url=url)
+    return Notification.objects.filter(about, user=user, read_at__isnull=True).update(read_at=timezone.now())
+
+
 # --- the periodic job: cards, reminders, follow-ups ----------------------------------------------
 
 

@@ -20,7 +20,7 @@ def _when(attr):
         v = obj
         for part in attr.split("."):
             v = getattr(v, part, None)
-        return timezone.localtime(v).strftime("%m-%d %H:%M") if v else ""
+        return timezone.localtime(v).strftime("%Y-%m-%d %H:%M") if v else ""
     return render
 
 
@@ -33,7 +33,7 @@ def _due(attr):
             return ""
         late = v < timezone.now()
         return format_html('<span class="{}">{}</span>', "text-danger fw-bold" if late else "",
-                           timezone.localtime(v).strftime("%m-%d %H:%M") + ("（超期）" if late else ""))
+                           timezone.localtime(v).strftime("%Y-%m-%d %H:%M") + ("（超期）" if late else ""))
     return render
 
 
@@ -67,6 +67,11 @@ ORDER_FILTERS = [
     Filter("category", "类别", "category", "service_category"),
     Filter("urgency", "紧急程度", "urgency", "urgency"),
     Filter("chain", "产业链", "chain_id", chain_choices),
+    # date ranges (no choices: not in the filter bar; the zone home's period figures link with them)
+    Filter("submitted_from", "提交日期起", "submitted_at__date__gte"),
+    Filter("submitted_to", "提交日期止", "submitted_at__date__lte"),
+    Filter("resolved_from", "办结日期起", "resolved_at__date__gte"),
+    Filter("resolved_to", "办结日期止", "resolved_at__date__lte"),
 ]
 
 ASSIGNMENT_COLUMNS = [

@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -22,6 +23,7 @@ from liantong.orgs.models import Department
 from . import excel, forms, services, tables
 from .models import (
     INBOX_STATES,
+    OPEN_STATES,
     OVERDUE_PARAM,
     QUEUE_STATES,
     Assignment,
@@ -164,6 +166,11 @@ class OrderDetail(ObjectDetailView):
             "satisfaction_choices": Satisfaction.choices,
             "action_labels": ACTION_LABELS,
         }
+        if any(m.action == "merge" for m in ctx["moves"]):
+            # 并单: pick the order to merge into (the open orders the user sees, same firm first), no typing
+            ctx["merge_choices"] = list(
+                ServiceRequest.objects.visible_to(user).filter(zone_id=order.zone_id, state__in=OPEN_STATES)
+                .exclude(pk=order.pk).order_by("-submitted_at").values("ref", "title", "enterprise__name")[:100])
         ctx["citations"] = services.order_citations(order, user)
         if services.may_cite(order, user):
             ctx["cite_choices"] = services.citable(order, user)
@@ -208,6 +215,8 @@ def order_move(request, pk):
         messages.error(request, exc.message)
     else:
         messages.success(request, f"已{ACTION_LABELS.get(action, '办理')}")
+        # acting on an order answers the messages about it: they are read now
+        services.mark_read_about(request.user, reverse("services:order_detail", args=[order.pk]), order=order)
     return redirect("services:order_detail", pk=order.pk)
 
 

@@ -1,7 +1,9 @@
 """Template tags used everywhere: dictionary badges, masking, query-string helpers."""
 
+from decimal import Decimal, InvalidOperation
+
 from django import template
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 
 from liantong.core import dicts
 
@@ -27,3 +29,58 @@ def query_replace(context, **kwargs):
             q[k] = v
     return q.urlencode()
 
+
+
+@register.filter
+def at(seq, i):
+    """``seq[i]`` in a template (a column's title beside its cell), or None past the end."""
+    try:
+        return seq[i]
+    except (IndexError, KeyError, TypeError):
+        return None
+
+
+@register.simple_tag
+def page_window(page, around: int = 2) -> list:
+    """The page numbers a pager shows: the first, the last, ``around`` either side of the current page,
+    and None where numbers are skipped (shown as …)."""
+    last, here = page.paginator.num_pages, page.number
+    keep = {1, last} | set(range(max(1, here - around), min(last, here + around) + 1))
+    out, prev = [], 0
+    for n in sorted(keep):
+        if n - prev > 1:
+            out.append(None)
+        out.append(n)
+        prev = n
+    return out
+
+
+@register.simple_tag(takes_context=True)
+def hidden_params(context, *skip):
+    """The current query string as hidden inputs, except ``skip`` (the page jump keeps the filters)."""
+    q = context["request"].GET
+    return format_html_join("", '<input type="hidden" name="{}" value="{}">',
+                            ((k, v) for k in q for v in q.getlist(k) if k not in skip))
+
+
+@register.filter
+def wan(value, digits: int = 2):
+    """An amount in 万元, one way everywhere: thousands separated, ``digits`` decimals, “—” when unknown."""
+    if value in (None, ""):
+        return "—"
+    try:
+        return f"{Decimal(str(value)):,.{int(digits)}f}"
+    except (InvalidOperation, ValueError):
+        return value
+
+
+@register.filter
+def pct(value, digits: int = 1):
+    """A rate in percent (the value already in percent, 0–100), one way everywhere: “87.5%”, “—” when
+    unknown (no orders yet)."""
+    if value in (None, ""):
+        return "—"
+    try:
+        return f"{Decimal(str(value)):.{int(digits)}f}%"
+    except (InvalidOperation, ValueError):
+        return value

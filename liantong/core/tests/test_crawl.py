@@ -75,3 +75,27 @@ def test_every_create_form_refuses_an_empty_post_in_chinese_and_writes_nothing(p
         assert "This field is required" not in html, url
         assert re.search(r"必填|不能为空|请填写|请选择|请输入|至少", html), (url, "no Chinese error shown")
         assert AuditLog.objects.count() == before, (url, "an empty form wrote something")
+
+
+@pytest.mark.parametrize("persona", personas_("admin", "zone_staff", "chain_staff", "dept_staff", "firm_a", "uni",
+                                               "by_zone", "nobody"))
+def test_no_reachable_page_loads_or_links_anything_from_another_host(persona, crawled):
+    """An intranet has no internet: no page names another host in a src, href, action or CSS url()."""
+    from tests.crawl import OFF_HOST_REFS
+
+    visited = crawled(persona)
+    found = {u: OFF_HOST_REFS[u] for u in visited if OFF_HOST_REFS.get(u)}
+    assert not found, found
+
+
+def test_the_login_page_the_error_pages_and_the_api_docs_load_nothing_from_another_host(client, personas, client_for):
+    from tests.crawl import off_host_refs
+
+    for url in ("/accounts/login/", "/no-such-page/"):
+        resp = client.get(url)
+        assert not off_host_refs(resp.content.decode()), url
+    docs = client_for(personas["firm_a"]).get("/api/v1/docs")
+    html = docs.content.decode()
+    assert docs.status_code == 200 and "/static/ninja/swagger-ui-bundle.js" in html
+    assert not off_host_refs(html), off_host_refs(html)
+    assert '"validatorUrl": null' in html

@@ -104,7 +104,7 @@ def test_the_dashboards_show_the_period_figures_with_their_change_and_links(pers
 
 def test_the_project_list_counts_what_the_dashboard_links_to(personas, client_for):
     zone = Zone.objects.get(short_name="镇江")
-    link = stats.link("investment_projects", zone, stats.Period.year(2025))
+    link = stats.link_for("investment_projects", zone, stats.Period.year(2025))
     html = client_for(personas["zone_staff"]).get(link).content.decode()
     assert html.count("/insights/project/") >= 9 and "共 9 条" in html or "9" in html
 

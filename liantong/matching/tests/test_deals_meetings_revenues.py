@@ -16,7 +16,7 @@ from openpyxl import Workbook, load_workbook
 from liantong.accounts.models import DataScope, Role, UnitKind, User
 from liantong.core.excel import import_workbook, write_workbook
 from liantong.core.models import AuditLog, Zone
-from liantong.core.services import ServiceError
+from liantong.core.services import Forbidden, OutOfScope, ServiceError
 from liantong.matching import excel, services
 from liantong.matching.models import ContractStatus, Deal, EnterpriseRevenue, MatchmakingMeeting
 from liantong.orgs.models import Chain, Enterprise
@@ -131,9 +131,9 @@ def test_bad_input_on_the_page_is_a_chinese_form_error_and_nothing_changes(perso
 
 def test_update_deal_refuses_a_wrong_role_and_another_pairs_firm_in_chinese(personas, viewer):
     deal = _deal()
-    with pytest.raises(ServiceError, match="角色不能修改对接成果"):
+    with pytest.raises(Forbidden, match="角色不能修改对接成果"):  # the role: 403
         services.update_deal(deal, actor=viewer, contract_status="completed")
-    with pytest.raises(ServiceError, match="无权修改该对接成果"):
+    with pytest.raises(OutOfScope, match="未找到该对接成果，或您无权修改"):  # another pair's firm: 404
         services.update_deal(deal, actor=personas["firm_b"], contract_status="completed")
     assert _deal().contract_status == deal.contract_status
 

@@ -82,7 +82,7 @@ def test_the_openapi_schema_is_served(personas, client_for):
 
 @pytest.mark.parametrize("persona, expected", [
     ("firm_a", "江苏省镇江船厂（集团）有限公司"), ("zone_staff", "高技术船舶海工装备"), ("chain_staff", "高技术船舶海工装备"),
-    ("by_zone", "锂电池"), ("admin", "白银高新区"), ("dept_staff", "镇江高新区"), ("uni", "镇江高新区"),
+    ("by_zone", "锂电池"), ("admin", "白银高新区"), ("dept_staff", "自然资源和规划分局"), ("uni", "江苏科技大学"),
 ])
 def test_each_role_has_a_home_page_about_its_own_unit(personas, client_for, persona, expected):
     resp = client_for(personas[persona]).get("/")
