@@ -108,6 +108,63 @@ def _peak_rss_mb() -> tuple[float, float]:
             resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)
 
 
+def _toks(d: Doc) -> list[str]:
+    """The very same analysed terms the engine indexes, as one token list."""
+    return [t for f in (d.title, " ".join(d.keywords), d.node, d.description) for t in analyze(f)["terms"]]
+
+
+def _stored_load(engine: MatchEngine) -> dict:
+    """Save the engine as ``liantong build-match-index`` does and load it in a fresh process: the time
+    ``MatchEngine.load`` takes there (after the process's own jieba start, timed apart)."""
+    import subprocess
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "match-index.pickle"
+        t = time.perf_counter()
+        size = engine.save(path)
+        t_save = time.perf_counter() - t
+        code = ("import sys, time; sys.path.insert(0, sys.argv[2])\n"
+                "t = time.perf_counter(); from liantong.matching.engine import MatchEngine, knowledge; knowledge()\n"
+                "t1 = time.perf_counter(); e = MatchEngine.load(sys.argv[1]); t2 = time.perf_counter()\n"
+                "print(round(t1 - t, 2), round(t2 - t1, 2), len(e))")
+        out = subprocess.run([sys.executable, "-c", code, str(path), str(ROOT)], capture_output=True, text=True,
+                             check=True).stdout.split()
+    res = {"stored_mb": round(size / 1e6, 1), "save_s": round(t_save, 2), "process_start_s": float(out[0]),
+           "load_s": float(out[1])}
+    print(f"stored index: {res['stored_mb']} MB, saved in {res['save_s']} s; a fresh process loads it in "
+          f"{res['load_s']} s (after {res['process_start_s']} s of its own start: imports and jieba)")
+    return res
+
+
+def _bm25s(docs: Sequence[Doc], qdocs: Sequence[Doc], res: dict) -> dict:
+    """bm25s (scipy-sparse BM25) over the same analysed terms: build, then top-10 retrieval per query."""
+    try:
+        import bm25s
+    except ImportError:  # pragma: no cover
+        print("bm25s not installed (pip install '.[bench]'); skipping that comparison")
+        return {}
+    corpus = [_toks(d) for d in docs]
+    t = time.perf_counter()
+    retriever = bm25s.BM25()
+    retriever.index(corpus, show_progress=False)
+    t_build = time.perf_counter() - t
+    del corpus
+    lat = []
+    for q in qdocs:
+        qt = list(dict.fromkeys(_toks(q)))
+        t = time.perf_counter()
+        retriever.retrieve([qt], k=10, show_progress=False)
+        lat.append((time.perf_counter() - t) * 1000)
+    out = {"bm25s_build_s": round(t_build, 2), "bm25s_p50_ms": round(_pct(lat, 50), 2),
+           "bm25s_p95_ms": round(_pct(lat, 95), 2)}
+    print(f"bm25s {bm25s.__version__}: build {t_build:.1f}s, retrieve top 10 over {len(lat)} queries: "
+          f"p50 {out['bm25s_p50_ms']} ms, p95 {out['bm25s_p95_ms']} ms — MatchEngine.match / bm25s: "
+          f"p50 {res['match_p50_ms'] / max(out['bm25s_p50_ms'], 1e-9):.1f}x, "
+          f"p95 {res['match_p95_ms'] / max(out['bm25s_p95_ms'], 1e-9):.1f}x (below 1: the engine is faster)")
+    return out
+
+
 def run(n: int = 200_000, queries: int = 200, bm25_queries: int = 20, dev_dir: Path | None = DEFAULT_DEV,
         docs_factory: Callable[[int], Sequence[Doc]] | None = None, with_bm25: bool = True,
         workers: int | None = None) -> dict:
@@ -146,9 +203,11 @@ def run(n: int = 200_000, queries: int = 200, bm25_queries: int = 20, dev_dir: P
     engine.match(qdocs[0], 10)
     res["match_after_update_ms"] = round((time.perf_counter() - t) * 1000, 2)
     print(f"update(): {res['update_ms']} ms; first match after update (delta build): {res['match_after_update_ms']} ms")
+    res.update(_stored_load(engine))
     res["peak_rss_mb"], res["peak_rss_worker_mb"] = (round(x) for x in _peak_rss_mb())
     print(f"peak RSS: {res['peak_rss_mb']} MB in this process, {res['peak_rss_worker_mb']} MB in the largest worker")
 
+    res.update(_bm25s(docs, qdocs, res))
     if with_bm25:
         try:
             from rank_bm25 import BM25Okapi
@@ -156,9 +215,7 @@ def run(n: int = 200_000, queries: int = 200, bm25_queries: int = 20, dev_dir: P
             print("rank_bm25 not installed; skipping the comparison")
             return res
 
-        def toks(d):  # the very same analysed terms the engine indexes
-            return [t for f in (d.title, " ".join(d.keywords), d.node, d.description) for t in analyze(f)["terms"]]
-
+        toks = _toks
         t0 = time.perf_counter()
         corpus = [toks(d) for d in docs]  # clause cache is warm: this is mostly list building
         t_tok = time.perf_counter() - t0
@@ -188,7 +245,7 @@ def main(argv=None):
     ap.add_argument("--queries", type=int, default=200)
     ap.add_argument("--bm25-queries", type=int, default=20, help="rank_bm25 is slow; time fewer queries")
     ap.add_argument("--dev", type=Path, default=DEFAULT_DEV, help="folder with listings.jsonl to recombine")
-    ap.add_argument("--no-bm25", action="store_true")
+    ap.add_argument("--no-bm25", action="store_true", help="skip rank_bm25 (slow); bm25s always runs")
     ap.add_argument("--workers", type=int, default=None,
                     help="index build processes (default: the engine's: $LIANTONG_MATCH_WORKERS or the CPUs)")
     a = ap.parse_args(argv)

@@ -118,11 +118,12 @@ def _add_routers() -> None:
     from liantong.innovation.api import router as innovation_router
     from liantong.matching.api import router as matching_router
     from liantong.orgs.api import router as orgs_router
+    from liantong.people.api import router as people_router
     from liantong.resources.api import router as resources_router
     from liantong.services.api import router as services_router
 
     for router in (core_router, orgs_router, services_router, resources_router, matching_router,
-                   innovation_router):
+                   innovation_router, people_router):
         api.add_router("", router)
 
 

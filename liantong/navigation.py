@@ -41,6 +41,7 @@ MENU: list[Group] = [
         Item("高校/院所", "orgs:institution_list", icon="mortarboard"),
         Item("导入", "orgs:import", "orgs.import", icon="upload"),
     ]),
+    Group("人才与组织生活", "person-badge", []),
     Group("服务优链", "headset", []),
     Group("供需对接", "arrow-left-right", []),
     Group("创新强链", "lightbulb", []),

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "liantong.services",
     "liantong.resources",
     "liantong.matching",
+    "liantong.people",
     "liantong.innovation",
     "liantong.insights",
     "ninja",  # its Swagger UI from its own static files (/api/v1/docs), never a CDN

@@ -13,6 +13,7 @@ urlpatterns = [
     path("matching/", include("liantong.matching.urls")),
     path("innovation/", include("liantong.innovation.urls")),
     path("insights/", include("liantong.insights.urls")),
+    path("people/", include("liantong.people.urls")),
     path("api/v1/", api.urls),
     path("django-admin/", admin.site.urls),
 ]

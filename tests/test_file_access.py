@@ -12,6 +12,8 @@ from django.test import Client, override_settings
 from django.urls import reverse
 
 from liantong.core.files import Attachment, attach, attachment_owners
+from liantong.innovation.models import Challenge
+from liantong.people.models import Activity
 from liantong.resources import services as resource_services
 from liantong.resources.models import ServiceVisit
 from liantong.services import services as order_services
@@ -131,6 +133,12 @@ OWNERS = {
                                     chain=order_services.chain_choices_for(p["firm_a"].enterprise)[0])),
     "resources.servicevisit": ("resources:visit_detail",
                                lambda p: ServiceVisit.objects.filter(zone__name="白银高新区").order_by("id").first()),
+    # a challenge on 镇江's public board: every user of 镇江 opens it, 白银's committee and nobody do not
+    "innovation.challenge": ("innovation:challenge_detail",
+                             lambda p: Challenge.objects.get(title="大型邮轮电磁矫平技术攻关")),
+    # an activity of 白银 (the roadshow): 镇江's personas get 404, 白银's committee the file
+    "people.activity": ("people:activity_detail",
+                        lambda p: Activity.objects.filter(zone__name="白银高新区").order_by("id").first()),
 }
 
 

@@ -51,7 +51,7 @@ def test_every_page_sends_the_csp_and_its_inline_scripts_carry_the_nonce(persona
     assert not problems, problems[:20]
 
 
-def test_the_pages_with_inline_scripts_carry_the_nonce(personas, client_for):
+def test_the_chart_pages_carry_no_inline_script_without_the_nonce(personas, client_for):
     from liantong.orgs.models import Chain
 
     client = client_for(personas["zone_staff"])
@@ -60,11 +60,6 @@ def test_the_pages_with_inline_scripts_carry_the_nonce(personas, client_for):
         resp = client.get(url)
         if resp.status_code != 200:
             continue
-        body = resp.content.decode()
-        # every inline script (not a JSON data block) carries the nonce; these pages' own scripts are now
-        # static files (liantong/static/liantong/js/), so they have none left
-        inline = [m for m in re.findall(r"<script(?![^>]*\bsrc=)([^>]*)>", body) if "application/json" not in m]
-        assert all('nonce="' in attrs for attrs in inline), (url, inline)
         assert not _problems(url, resp), _problems(url, resp)
 
 

@@ -87,6 +87,7 @@ class ObjectListView(PermissionMixin, View):
     title = ""
     create_url: str | None = None
     create_perm: str | None = None
+    export_formats: tuple[str, ...] = ("xlsx",)  # ``?export=``: xlsx for every list, more where ``export_as`` says
     excel_spec = None  # an excel.Spec: the export is re-importable; without one it holds the page's columns
     extra_params: list[Filter] = []  # parameters the view applies itself (parsed like filters, not shown)
     template_name = "core/object_list.html"
@@ -110,8 +111,8 @@ class ObjectListView(PermissionMixin, View):
         out = self.get_listing().parse(g, user)
         out.update({f.name: f.clean(self.model, g.get(f.name), user) for f in self.extra_params})
         export = (self.request.GET.get("export") or "").strip()
-        if export and export != "xlsx":
-            raise lists.BadParameter("export", "导出格式", "仅支持 xlsx")
+        if export and export not in self.export_formats:
+            raise lists.BadParameter("export", "导出格式", "仅支持 " + "、".join(self.export_formats))
         out["export"] = export
         return out
 
@@ -129,6 +130,8 @@ class ObjectListView(PermissionMixin, View):
         qs = self.get_queryset()
         if self.params["export"] == "xlsx":
             return self.export(qs)
+        if self.params["export"]:
+            return self.export_as(self.params["export"], qs)
         paginator = CappedPaginator(qs, self.paginate_by)
         page = paginator.get_page(self.params["page"])
         rows = [(obj, [c.cell(obj) for c in self.columns]) for obj in page.object_list]
@@ -159,6 +162,11 @@ class ObjectListView(PermissionMixin, View):
         if view is not None:
             return view.may_create(user)
         return not self.create_perm or user.has_perm_code(self.create_perm)
+
+    def export_as(self, fmt: str, qs):
+        """Another format of ``export_formats`` (the talent catalogue's Word document); the rows are the
+        page's, under the same filters and search."""
+        raise NotImplementedError(fmt)
 
     def export(self, qs):
         """The list as a workbook, under the same filters and search: the model's import ``Spec`` when it has

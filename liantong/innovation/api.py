@@ -188,7 +188,7 @@ transition_endpoints(router, CHALLENGE, path="challenges", out=ChallengeOut, par
                      render=lambda obj: Challenge.objects.prefetch_related("attachments").get(pk=obj.pk))
 
 
-class MemberIn(Schema):
+class TeamMemberIn(Schema):
     name: str = Field(..., max_length=50)
     unit: str = Field("", max_length=100)
     duty: str = Field("", max_length=100)
@@ -196,7 +196,7 @@ class MemberIn(Schema):
     leads: bool = False
 
 
-class MemberOut(Schema):
+class TeamMemberOut(Schema):
     name: str
     unit: str
     duty: str
@@ -217,7 +217,7 @@ class BidOut(Schema):
     planned_milestones: str
     outcome: str
     submitted_at: datetime.datetime
-    members: list[MemberOut]
+    members: list[TeamMemberOut]
 
     @staticmethod
     def resolve_members(obj):
@@ -231,7 +231,7 @@ class BidIn(Schema):
     budget: Decimal | None = Field(None, ge=0, le=Decimal("999999999999"))
     partners: str = Field("", max_length=300)
     planned_milestones: str = Field("", max_length=5000, description="每行：节点名称,YYYY-MM-DD")
-    members: list[MemberIn] = Field(default_factory=list, max_length=200)
+    members: list[TeamMemberIn] = Field(default_factory=list, max_length=200)
 
 
 @router.post("/challenges/{pk}/bids", response={201: BidOut, **WRITE_ERRORS}, summary="揭榜（以本单位名义）")
@@ -260,7 +260,7 @@ def get_bid(request, pk: int):
     return get_object_or_404(Bid.objects.visible_to(request.user).prefetch_related("members"), pk=pk)
 
 
-class MilestoneOut(Schema):
+class ChallengeMilestoneOut(Schema):
     id: int
     consortium_id: int
     title: str
@@ -283,8 +283,8 @@ class ConsortiumOut(Schema):
     bid_id: int
     name: str
     signed_on: datetime.date | None
-    members: list[MemberOut]
-    milestones: list[MilestoneOut]
+    members: list[TeamMemberOut]
+    milestones: list[ChallengeMilestoneOut]
 
     @staticmethod
     def resolve_members(obj):
@@ -307,29 +307,29 @@ def get_consortium(request, pk: int):
                              .prefetch_related("bid__members", "milestones"), pk=pk)
 
 
-class MilestoneIn(Schema):
+class ChallengeMilestoneIn(Schema):
     title: str = Field(..., max_length=100)
     due_on: datetime.date
 
 
-@router.post("/consortia/{pk}/milestones", response={201: MilestoneOut, **WRITE_ERRORS}, summary="添加攻关节点")
-def create_milestone(request, pk: int, data: MilestoneIn):
+@router.post("/consortia/{pk}/milestones", response={201: ChallengeMilestoneOut, **WRITE_ERRORS}, summary="添加攻关节点")
+def create_milestone(request, pk: int, data: ChallengeMilestoneIn):
     consortium = get_object_or_404(Consortium.objects.visible_to(request.user), pk=pk)
     return Status(201, services.add_milestone(actor=request.user, consortium=consortium, **data.dict()))
 
 
-@router.get("/milestones", response=list[MilestoneOut], summary="攻关节点督办")
+@router.get("/milestones", response=list[ChallengeMilestoneOut], summary="攻关节点督办")
 @paginate(CappedPage)
 def list_milestones(request, filters: Query[tables.MILESTONES.query_schema("ChallengeMilestoneQuery")]):
     return tables.MILESTONES.read(request)
 
 
-@router.get("/milestones/{pk}", response=MilestoneOut, summary="攻关节点详情")
+@router.get("/milestones/{pk}", response=ChallengeMilestoneOut, summary="攻关节点详情")
 def get_milestone(request, pk: int):
     return get_object_or_404(ChallengeMilestone.objects.visible_to(request.user), pk=pk)
 
 
-transition_endpoints(router, MILESTONE, path="milestones", out=MilestoneOut)
+transition_endpoints(router, MILESTONE, path="milestones", out=ChallengeMilestoneOut)
 
 
 # --- 科研成果、转化、孵化 -------------------------------------------------------------------------------
@@ -414,7 +414,7 @@ transition_endpoints(router, ACHIEVEMENT, path="achievements", out=AchievementOu
                                                                           "owner_institution").get(pk=obj.pk))
 
 
-class ContractOut(Schema):
+class TransferContractOut(Schema):
     id: int
     achievement_id: int
     buyer_id: int
@@ -424,13 +424,13 @@ class ContractOut(Schema):
     signed_on: datetime.date
 
 
-@router.get("/transfer-contracts", response=list[ContractOut], summary="成果转化合同")
+@router.get("/transfer-contracts", response=list[TransferContractOut], summary="成果转化合同")
 @paginate(CappedPage)
 def list_contracts(request, filters: Query[tables.CONTRACTS.query_schema("TransferContractQuery")]):
     return tables.CONTRACTS.read(request)
 
 
-@router.get("/transfer-contracts/{pk}", response=ContractOut, summary="成果转化合同详情")
+@router.get("/transfer-contracts/{pk}", response=TransferContractOut, summary="成果转化合同详情")
 def get_contract(request, pk: int):
     return get_object_or_404(TransferContract.objects.visible_to(request.user).select_related("buyer"), pk=pk)
 
@@ -627,3 +627,91 @@ def list_coachings(request, filters: Query[tables.COACHINGS.query_schema("Coachi
 @router.get("/coachings/{pk}", response=CoachingOut, summary="辅导记录详情")
 def get_coaching(request, pk: int):
     return get_object_or_404(Coaching.objects.visible_to(request.user), pk=pk)
+
+
+# --- writes kept by the committees and the results' owners ----------------------------------------------
+
+
+class TransferContractIn(Schema):
+    achievement: int
+    buyer: int
+    centre: int | None = None
+    amount: Decimal = Field(..., ge=0, le=Decimal("999999999999"))
+    signed_on: datetime.date
+
+
+@router.post("/transfer-contracts", response={201: TransferContractOut, **WRITE_ERRORS}, summary="登记成果转化合同")
+def create_contract(request, data: TransferContractIn):
+    d = data.dict()
+    d["achievement"] = _pick(request, Achievement, d["achievement"], "科研成果", "achievement")
+    d["buyer"] = _pick(request, Enterprise, d["buyer"], "受让企业", "buyer")
+    d["centre"] = _pick(request, Institution, d["centre"], "技术转移转化中心", "centre")
+    c = services.save_contract(actor=request.user, **d)
+    return Status(201, TransferContract.objects.select_related("buyer").get(pk=c.pk))
+
+
+class IncubatedIn(Schema):
+    name: str = Field(..., max_length=100)
+    incubator: str = Field(..., max_length=100)
+    incubated_on: datetime.date
+    graduated_on: datetime.date | None = None
+    enterprise: int | None = None
+    achievement: int | None = None
+    field: str = ""
+
+
+def _zone_of(request):
+    if request.user.zone is None:
+        raise ServiceError("请以园区账号登记", field="name")
+    return request.user.zone
+
+
+@router.post("/incubated-firms", response={201: IncubatedOut, **WRITE_ERRORS}, summary="登记孵化企业（园区）")
+def create_incubated(request, data: IncubatedIn):
+    d = data.dict()
+    d["enterprise"] = _pick(request, Enterprise, d["enterprise"], "在册企业", "enterprise")
+    d["achievement"] = _pick(request, Achievement, d["achievement"], "转化成果", "achievement")
+    return Status(201, services.save_incubated(actor=request.user, zone=_zone_of(request), create_only=True, **d))
+
+
+class QualificationIn(Schema):
+    kind: str = Field(..., description="类别：hightech / srdi / tech_centre / transfer_institution / sme_platform / "
+                                       "innovation_base / agri_park / standard")
+    level: str = Field(..., description="级别：national / provincial / municipal / group")
+    title: str = Field(..., max_length=150)
+    enterprise: int | None = None
+    institution: int | None = None
+    holder_name: str = Field("", max_length=100)
+    certificate_no: str = Field("", max_length=60)
+    granted_on: datetime.date
+    expires_on: datetime.date | None = None
+
+
+@router.post("/qualifications", response={201: QualificationOut, **WRITE_ERRORS}, summary="登记资质荣誉（园区）")
+def create_qualification(request, data: QualificationIn):
+    d = data.dict()
+    if d["level"] not in {"national", "provincial", "municipal", "group"}:
+        raise ServiceError("请选择级别：国家级、省级、市级或团体", field="level")
+    d["enterprise"] = _pick(request, Enterprise, d["enterprise"], "企业", "enterprise")
+    d["institution"] = _pick(request, Institution, d["institution"], "高校/院所", "institution")
+    q = services.save_qualification(actor=request.user, zone=_zone_of(request), create_only=True, **d)
+    return Status(201, Qualification.objects.select_related("enterprise", "institution").get(pk=q.pk))
+
+
+class CoachingIn(Schema):
+    kind: str = Field(..., description="one_on_one 一对一辅导 / briefing 政策解读会")
+    held_on: datetime.date
+    topic: str = Field(..., max_length=150)
+    enterprise: int | None = None
+    coach: str = Field("", max_length=60)
+    attendees: int = Field(0, ge=0, le=1_000_000)
+    notes: str = Field("", max_length=10000)
+
+
+@router.post("/coachings", response={201: CoachingOut, **WRITE_ERRORS}, summary="登记辅导或政策解读会（园区）")
+def create_coaching(request, data: CoachingIn):
+    d = data.dict()
+    if d["kind"] not in {"one_on_one", "briefing"}:
+        raise ServiceError("请选择类型：一对一辅导或政策解读会", field="kind")
+    d["enterprise"] = _pick(request, Enterprise, d["enterprise"], "辅导企业", "enterprise")
+    return Status(201, services.save_coaching(actor=request.user, zone=_zone_of(request), **d))

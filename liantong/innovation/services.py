@@ -336,6 +336,8 @@ def save_qualification(*, actor, zone, kind: str, level: str, title: str, grante
         require_writable(actor, zone, "只能为本园区登记资质荣誉", field="title")
     if kind not in QualificationKind.values:
         raise ServiceError("请选择资质类别", field="kind")
+    if level not in {"national", "provincial", "municipal", "group"}:
+        raise ServiceError("请选择级别", field="level")
     title = _text(title, "名称", "title")
     holders = [h for h in (enterprise, institution, (holder_name or "").strip() or None) if h is not None]
     if len(holders) != 1:
@@ -540,6 +542,8 @@ def save_coaching(*, actor, zone, kind: str, held_on: datetime.date, topic: str,
         zone = coaching.zone
     else:
         require_writable(actor, zone, "只能为本园区登记辅导记录", field="topic")
+    if kind not in {"one_on_one", "briefing"}:
+        raise ServiceError("请选择类型：一对一辅导或政策解读会", field="kind")
     if kind == "one_on_one" and enterprise is None:
         raise ServiceError("一对一辅导须选择辅导企业", field="enterprise")
     _same_zone(zone.pk, enterprise, field="enterprise")

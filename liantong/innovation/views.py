@@ -66,8 +66,8 @@ class ChallengeList(ObjectListView):
 def _may_bid(user, c: Challenge) -> bool:
     return (c.state == ChallengeState.PUBLISHED and user.has_perm_code("innovation.bid")
             and bool(user.enterprise_id or user.institution_id) and user.zone_id == c.zone_id
-            and user.enterprise_id != c.publisher_enterprise_id
-            and (not user.institution_id or user.institution_id != c.publisher_institution_id))
+            and not (user.enterprise_id and user.enterprise_id == c.publisher_enterprise_id)
+            and not (user.institution_id and user.institution_id == c.publisher_institution_id))
 
 
 class ChallengeDetail(ObjectDetailView):

@@ -12,7 +12,8 @@ from liantong.core.services import Forbidden, ServiceError
 from liantong.core.workflow_api import transition_endpoints
 
 from . import services, tables, transfers
-from .models import Chain, Enterprise, Member, MemberStatus, MemberTransfer, PartyOrg
+from .cultivation import CULTIVATION
+from .models import Chain, Cultivation, Enterprise, Member, MemberStatus, MemberTransfer, PartyOrg
 from .transfers import TRANSFER
 
 router = Router(tags=["组织"])
@@ -87,9 +88,23 @@ def list_enterprises(request, filters: Query[tables.ENTERPRISES.query_schema("En
     return tables.ENTERPRISES.read(request)
 
 
-@router.get("/enterprises/{pk}", response=EnterpriseOut, summary="企业详情")
+def _enterprise_detail_schema():
+    """``EnterpriseOut`` plus the fields other strands add (``orgs.extensions``: the people strand's
+    ``manager_committee_rate``), declared so the OpenAPI documents them."""
+    from pydantic import create_model
+
+    from .extensions import ENTERPRISE_FIELDS
+
+    return create_model("EnterpriseDetailOut", __base__=EnterpriseOut, **{
+        f.name: (f.annotation, Field(None, description=f.description)) for f in ENTERPRISE_FIELDS})
+
+
+@router.get("/enterprises/{pk}", response=_enterprise_detail_schema(), summary="企业详情")
 def get_enterprise(request, pk: int):
-    return get_object_or_404(Enterprise.objects.visible_to(request.user), pk=pk)
+    from .extensions import enterprise_extra
+
+    ent = get_object_or_404(Enterprise.objects.visible_to(request.user), pk=pk)
+    return {**{f: getattr(ent, f) for f in EnterpriseOut.model_fields}, **enterprise_extra(ent)}
 
 
 @router.get("/party-orgs", response=list[PartyOrgOut], summary="党组织列表（party_org：该组织及其下级）")
@@ -269,3 +284,42 @@ def request_transfer(request, data: TransferIn):
 
 # GET/POST /member-transfers/{id}/transitions: the moves of transfers.TRANSFER (同意转出、拒绝、撤销申请)
 transition_endpoints(router, TRANSFER, path="member-transfers", out=TransferOut, render=_transfer_out)
+
+
+# --- 双培养 ------------------------------------------------------------------------------------------
+
+
+class CultivationOut(Schema):
+    id: int
+    zone_id: int
+    party_org_id: int
+    person_name: str
+    member_id: int | None
+    track: str
+    stage: str
+    post: str
+    mentor_name: str
+    started_on: datetime.date | None
+    stage_since: datetime.date | None
+    due_on: datetime.date | None = Field(None, description="下一步可办理的日期（有等待期时）")
+
+    @staticmethod
+    def resolve_due_on(obj):
+        from .cultivation import due_on
+
+        return due_on(obj)
+
+
+@router.get("/cultivations", response=list[CultivationOut], summary="双培养列表")
+@paginate(CappedPage)
+def list_cultivations(request, filters: Query[tables.CULTIVATIONS.query_schema("CultivationQuery")]):
+    return tables.CULTIVATIONS.read(request)
+
+
+@router.get("/cultivations/{pk}", response=CultivationOut, summary="双培养详情")
+def get_cultivation(request, pk: int):
+    return get_object_or_404(Cultivation.objects.visible_to(request.user), pk=pk)
+
+
+# GET/POST /cultivations/{id}/transitions: the steps of cultivation.CULTIVATION (its waiting times hold)
+transition_endpoints(router, CULTIVATION, path="cultivations", out=CultivationOut)

@@ -10,12 +10,13 @@ class OrgsConfig(AppConfig):
         from liantong.core import demo, dicts, gen, scoping, stats
         from liantong.core.registry import register_specs
 
-        from . import demo as orgs_demo
-        from . import gen as orgs_gen
         from . import (
+            cultivation,  # noqa: F401  registers CULTIVATION (双培养's rules)
             models,
             transfers,  # noqa: F401  registers TRANSFER and the audit rows both sides of a transfer read
         )
+        from . import demo as orgs_demo
+        from . import gen as orgs_gen
         from .excel import SPECS
 
         register_specs(SPECS)

@@ -175,7 +175,7 @@ class CultivationForm(ScopedModelForm):
 
     class Meta:
         model = Cultivation
-        fields = ["person_name", "party_org", "track", "stage", "post", "mentor_name", "started_on", "stage_since"]
+        fields = ["person_name", "party_org", "track", "post", "mentor_name", "started_on"]
 
     def save(self, *, actor):
         return services.save_cultivation(actor=actor, cultivation=self.record, **self.data_for_service())

@@ -76,6 +76,7 @@ class CultivationTrack(models.TextChoices):
 
 
 class CultivationStage(models.TextChoices):
+    BACKBONE = "backbone", _("技术骨干")
     ACTIVIST = "activist", _("入党积极分子")
     CANDIDATE = "candidate", _("发展对象")
     PROBATIONARY = "probationary", _("预备党员")
@@ -468,6 +469,7 @@ class Cultivation(models.Model):
     person_name = models.CharField(_("姓名"), max_length=50)
     member = models.ForeignKey(Member, null=True, blank=True, on_delete=models.SET_NULL, verbose_name=_("党员"))
     track = models.CharField(_("培养方向"), max_length=20, choices=CultivationTrack.choices)
+    # moved only through ``orgs.cultivation.CULTIVATION`` (the rules table); set by hand only when a row is created
     stage = models.CharField(_("当前阶段"), max_length=14, choices=CultivationStage.choices)
     post = models.CharField(_("岗位"), max_length=60, blank=True)
     mentor_name = models.CharField(_("培养联系人"), max_length=50, blank=True)

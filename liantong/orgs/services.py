@@ -470,26 +470,33 @@ def save_vanguard_team(*, actor, zone, name: str, lead_org: PartyOrg, team: Vang
 def save_cultivation(*, actor, party_org: PartyOrg, person_name: str, track: str,
                      cultivation: Cultivation | None = None, **fields):
     """Create or update one person's place in the dual-cultivation pipeline (双培养); ``cultivation`` edits
-    that one, else the natural key (org, name, track) finds it."""
+    that one, else the natural key (org, name, track) finds it. A new row starts at its track's first stage
+    unless a stage is given (an import or the demo recording someone already on the way); after that the
+    stage moves only through ``orgs.cultivation.CULTIVATION`` (its rules and waiting times)."""
+    from .cultivation import FIRST_STAGE
+
     fields.pop("zone", None)  # a cultivation's zone is its org's
     existing = cultivation or Cultivation.objects.filter(party_org=party_org, person_name=person_name,
                                                          track=track).first()
     _authorise(actor, existing, create_perm="orgs.manage_party", parents={"party_org": party_org}, before=existing)
+    if existing is not None:
+        if existing.track != track:
+            raise ServiceError("培养方向创建后不能修改，请另建一条双培养记录", field="track")
+        fields.pop("stage", None)
+        fields.pop("stage_since", None)
+    else:
+        if track not in FIRST_STAGE:
+            raise ServiceError("请选择培养方向", field="track")
+        fields["stage"] = fields.get("stage") or FIRST_STAGE[track]
+        fields["stage_since"] = fields.get("stage_since") or fields.get("started_on")
     return _apply(Cultivation, existing, actor=actor, zone_id=party_org.zone_id, party_org=party_org,
                   person_name=person_name, track=track, **fields)[0]
 
 
 def cultivation_funnel(queryset) -> dict[str, list[dict]]:
     """Counts per stage of each track, in pipeline order, for the funnel charts."""
-    from django.db.models import Count
+    from .cultivation import TRACKS, counts_per_stage
 
-    from .models import CultivationStage, CultivationTrack
-
-    order = {
-        CultivationTrack.BACKBONE_TO_MEMBER: [CultivationStage.ACTIVIST, CultivationStage.CANDIDATE,
-                                              CultivationStage.PROBATIONARY, CultivationStage.FULL],
-        CultivationTrack.MEMBER_TO_MANAGER: [CultivationStage.TRAINEE, CultivationStage.MANAGER],
-    }
-    counts = {(r["track"], r["stage"]): r["n"] for r in queryset.values("track", "stage").annotate(n=Count("pk"))}
-    return {str(track.label): [{"name": str(stage.label), "value": counts.get((track.value, stage.value), 0)}
-                               for stage in stages] for track, stages in order.items()}
+    counts = counts_per_stage(queryset)
+    return {str(track.label): [{"name": str(stage.label), "value": counts[str(stage)]} for stage in stages]
+            for track, stages in TRACKS.items()}

@@ -10,7 +10,16 @@ from liantong.core.lists import Listing
 from liantong.core.models import Zone
 from liantong.core.tables import Column, Filter, sorts
 
-from .models import Chain, ChainMembership, Enterprise, Member, MemberTransfer, PartyOrg, TransferState
+from .models import (
+    Chain,
+    ChainMembership,
+    Cultivation,
+    Enterprise,
+    Member,
+    MemberTransfer,
+    PartyOrg,
+    TransferState,
+)
 
 
 def zone_choices(user):
@@ -147,3 +156,18 @@ def _transfers(user):
 TRANSFERS = Listing(MemberTransfer, filters=TRANSFER_FILTERS, search_fields=["requested_name", "to_org__name"],
                     sorts=["requested_name", "state", "requested_at"], select_related=["member", "from_org", "to_org"],
                     base=_transfers)
+
+CULTIVATION_COLUMNS = [
+    Column("姓名", "person_name", link="orgs:cultivation_detail", order="person_name"),
+    Column("培养方向", "track", dict_code="cultivation_track"),
+    Column("当前阶段", "stage", dict_code="cultivation_stage"),
+    Column("党组织", "party_org.name"), Column("岗位", "post"), Column("培养联系人", "mentor_name"),
+    Column("进入本阶段", "stage_since", order="stage_since"),
+]
+CULTIVATIONS = Listing(Cultivation, filters=[ZONE, Filter("track", "方向", "track", "cultivation_track"),
+                                             Filter("stage", "阶段", "stage", "cultivation_stage"),
+                                             Filter("party_org", "党组织（含下级）", "party_org_id", None,
+                                                    apply=lambda rows, v, u: rows.filter(
+                                                        party_org__in=_org_subtree(PartyOrg.objects.all(), v, u)))],
+                       search_fields=["person_name", "post"], sorts=sorts(CULTIVATION_COLUMNS),
+                       select_related=["party_org"])

@@ -27,6 +27,7 @@ urlpatterns = [
     path("transfer/<int:pk>/", views.transfer_detail, name="transfer_detail"),
     path("transfer/<int:pk>/transition/", views.transfer_transition, name="transfer_transition"),
     *crud("cultivation", views.CultivationList, views.CultivationEdit, views.CultivationDetail),
+    path("cultivation/<int:pk>/transition/", views.cultivation_transition, name="cultivation_transition"),
     *crud("pairing", views.PairingList, views.PairingEdit, views.PairingDetail),
     *crud("vanguard", views.VanguardList, views.VanguardEdit, views.VanguardDetail),
     *crud("department", views.DepartmentList, views.DepartmentEdit, views.DepartmentDetail),

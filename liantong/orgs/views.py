@@ -24,6 +24,7 @@ from liantong.core.views_generic import (
 )
 
 from . import diagram, excel, forms, services, tables, transfers
+from .extensions import enterprise_panels
 from .models import (
     Chain,
     ChainMembership,
@@ -110,6 +111,7 @@ class EnterpriseDetail(ObjectDetailView):
             "memberships": ent.memberships.select_related("chain", "node"),
             "party_orgs": orgs,
             "members_count": Member.objects.visible_to(user).filter(party_org__enterprise=ent).count(),
+            "panels": enterprise_panels(self.request, ent),  # other strands' (orgs.extensions)
         }
 
 
@@ -328,17 +330,10 @@ def transfer_create(request):
 
 class CultivationList(ObjectListView):
     model = Cultivation
+    listing = tables.CULTIVATIONS
     perm = "orgs.view_party"
     title = "双培养"
-    columns = [Column("姓名", "person_name", link="orgs:cultivation_detail"),
-               Column("培养方向", "track", dict_code="cultivation_track"),
-               Column("当前阶段", "stage", dict_code="cultivation_stage"),
-               Column("党组织", "party_org.name"), Column("岗位", "post"), Column("培养联系人", "mentor_name"),
-               Column("进入本阶段", "stage_since", order="stage_since")]
-    filters = [tables.ZONE, tables.Filter("track", "方向", "track", "cultivation_track"),
-               tables.Filter("stage", "阶段", "stage", "cultivation_stage")]
-    search_fields = ["person_name", "post"]
-    select_related = ["party_org"]
+    columns = tables.CULTIVATION_COLUMNS
     create_url = "orgs:cultivation_create"
     create_perm = "orgs.manage_party"
     template_name = "orgs/cultivation_list.html"
@@ -347,10 +342,39 @@ class CultivationList(ObjectListView):
         return {"funnel": services.cultivation_funnel(self.get_queryset().order_by())}
 
 
-class CultivationDetail(GenericDetailView):
+class CultivationDetail(ObjectDetailView):
+    """One person in the pipeline: the stage, when the next step falls due and why, its moves and history."""
+
     model = Cultivation
-    url_prefix = "orgs:cultivation"
     perm = "orgs.view_party"
+    template_name = "orgs/cultivation_detail.html"
+    select_related = ["party_org", "member"]
+
+    def extra_context(self, c):
+        from .cultivation import CULTIVATION, due_on, next_rule
+
+        return {"actions": CULTIVATION.allowed_actions(c, self.request.user), "due_on": due_on(c),
+                "rule": next_rule(c), "history": CULTIVATION.history(c),
+                "today": timezone.localdate()}
+
+
+@login_required
+def cultivation_transition(request, pk):
+    """One step of 双培养 (the rules refuse it in Chinese when its time is not up)."""
+    from .cultivation import CULTIVATION
+
+    c = get_for_user(Cultivation, request.user, pk)
+    if request.method != "POST":
+        return redirect("orgs:cultivation_detail", pk=c.pk)
+    try:
+        c = CULTIVATION.transition(c, request.POST.get("action", ""), actor=request.user,
+                                   note=request.POST.get("note", ""),
+                                   expected_state=request.POST.get("expected_state") or None)
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"{c.person_name}：{c.get_stage_display()}")
+    return redirect("orgs:cultivation_detail", pk=c.pk)
 
 
 class CultivationEdit(ObjectEditView):
