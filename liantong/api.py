@@ -116,6 +116,7 @@ def _http_error(request, exc):
 def _add_routers() -> None:
     from liantong.core.api import router as core_router
     from liantong.innovation.api import router as innovation_router
+    from liantong.insights.api import router as insights_router
     from liantong.matching.api import router as matching_router
     from liantong.orgs.api import router as orgs_router
     from liantong.people.api import router as people_router
@@ -123,7 +124,7 @@ def _add_routers() -> None:
     from liantong.services.api import router as services_router
 
     for router in (core_router, orgs_router, services_router, resources_router, matching_router,
-                   innovation_router, people_router):
+                   innovation_router, people_router, insights_router):
         api.add_router("", router)
 
 

@@ -10,6 +10,7 @@
     liantong tick                      the periodic job (deadlines, cards, reminders)
     liantong build-match-index         build the matching index once and store it for every process
     liantong reindex-search [APP.MODEL ...]   recompute the search tokens (docs/search.md)
+    liantong report --zone ZONE --year YEAR [--out FILE]   the zone's work report (.docx) from its data
     liantong backup FILE               one zip: every table's rows, the uploaded files, a manifest (docs/deploy.md)
     liantong restore FILE [--force]    load a backup into an empty migrated database, all or nothing, verified
     liantong audit-verify              check the audit log's hash chain; name the first row tampered with

@@ -45,6 +45,7 @@ MENU: list[Group] = [
     Group("服务优链", "headset", []),
     Group("供需对接", "arrow-left-right", []),
     Group("创新强链", "lightbulb", []),
+    Group("招商与看板", "graph-up-arrow", []),
     Group("系统管理", "gear", [
         Item("数据字典", "core:dict_list", "core.dicts_view", icon="book"),
         Item("节假日安排", "core:holidays", "core.holidays", icon="calendar-event"),

@@ -1,17 +1,38 @@
 """Zone figures, counted from the data (DESIGN-NOTES 6: figures are queries).
 
-Each app registers a function ``(zone) -> dict`` adding its keys, with the Chinese label of each key
-the home page shows; ``zone_stats`` merges them. A figure that cannot be computed yet (a rate with
-no orders) is ``None`` and shows as “—”.
+Two kinds of provider, both registered here by the strands (core imports none of them):
+
+* ``register(fn, labels)``: ``fn(zone) -> dict`` — totals over the whole zone (the home page, the API's
+  ``GET /zones/{id}/stats``). A figure that cannot be computed yet (a rate with no orders) is ``None``.
+* ``register_periodic(fn, labels, *, links=None, monthly=None)``: ``fn(zone, period=None, chain=None) -> dict``
+  — the same figures *for a period* (``Period``: a month, a quarter, a year; ``None`` = all time) and *for
+  one chain* (``None`` = the whole zone; a key that has no meaning per chain is left out). With
+  ``period=None, chain=None`` it answers the zone totals, so a periodic provider is also a zone provider
+  (``zone_stats`` calls it): a strand registers once. ``links``: key → ``fn(zone, period, chain) -> url``,
+  the list that figure counts (the dashboards' drill-down). ``monthly``: ``fn(zone, start, end, chain) ->
+  {key: {first day of month: value}}`` — the month-by-month series in one grouped query; without it a trend
+  calls ``fn`` once per month.
+
+The dashboards, the big screen and the work report read every strand's figures through ``figures()`` and
+``zone_stats()``; a strand's keys appear there as soon as it registers them.
 """
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from . import guarantees
 
 _PROVIDERS: list[Callable] = []
+_PERIODIC: list[Callable] = []
+LABELS: dict[str, str] = {}  # key -> label, filled by ``register`` / ``register_periodic``
+PERIOD_LINKS: dict[str, Callable] = {}  # key -> fn(zone, period, chain) -> url of the list the figure counts
+_MONTHLY: dict[Callable, Callable] = {}  # periodic provider -> its monthly series function
+_KEYS: dict[Callable, tuple[str, ...]] = {}  # provider -> the keys it labels
+STANDING: set[str] = set()  # keys that are a state now (a count of gaps), not a count over the period
+_NOT_TOTALS: set[Callable] = set()  # periodic providers whose zone totals a zone-only provider already gives
 
 
 def register(fn: Callable, labels: dict[str, str] | None = None) -> Callable:
@@ -19,6 +40,25 @@ def register(fn: Callable, labels: dict[str, str] | None = None) -> Callable:
     if fn not in _PROVIDERS:
         _PROVIDERS.append(fn)
     LABELS.update(labels or {})
+    _KEYS[fn] = tuple(labels or ())
+    return fn
+
+
+def register_periodic(fn: Callable, labels: dict[str, str] | None = None, *, links: dict | None = None,
+                      monthly: Callable | None = None, standing=(), zone_totals: bool = True) -> Callable:
+    """Add a provider ``(zone, period=None, chain=None) -> dict`` (see the module's docstring). ``standing``:
+    the keys that are a state now, the same for any period (no change against the previous period is shown);
+    ``zone_totals=False``: ``zone_stats`` does not call it (a zone-only provider already gives its totals)."""
+    if fn not in _PERIODIC:
+        _PERIODIC.append(fn)
+    STANDING.update(standing)
+    if not zone_totals:
+        _NOT_TOTALS.add(fn)
+    LABELS.update(labels or {})
+    PERIOD_LINKS.update(links or {})
+    _KEYS[fn] = tuple(labels or ())
+    if monthly is not None:
+        _MONTHLY[fn] = monthly
     return fn
 
 
@@ -29,10 +69,137 @@ def zone_stats(zone) -> dict:
     with guarantees.unscoped("zone figures: totals over a zone the caller may see, published to its users"):
         for fn in _PROVIDERS:
             out.update(fn(zone))
+        for fn in _PERIODIC:
+            if fn not in _NOT_TOTALS:
+                out.update(fn(zone, None, None))
     return out
 
 
-LABELS: dict[str, str] = {}  # key -> label, filled by ``register``
+# --- periods --------------------------------------------------------------------------------------------
+
+PERIOD_KINDS = {"month": "月", "quarter": "季度", "year": "年"}
+
+
+def add_months(d: datetime.date, n: int) -> datetime.date:
+    m = d.year * 12 + d.month - 1 + n
+    return datetime.date(m // 12, m % 12 + 1, 1)
+
+
+@dataclass(frozen=True)
+class Period:
+    """``[start, end)``: a calendar month, quarter or year."""
+
+    kind: str
+    start: datetime.date
+    end: datetime.date
+
+    @classmethod
+    def of(cls, kind: str, day: datetime.date) -> Period:
+        if kind not in PERIOD_KINDS:
+            raise ValueError(f"未知的统计周期“{kind}”")
+        if kind == "month":
+            start = day.replace(day=1)
+            return cls(kind, start, add_months(start, 1))
+        if kind == "quarter":
+            start = datetime.date(day.year, (day.month - 1) // 3 * 3 + 1, 1)
+            return cls(kind, start, add_months(start, 3))
+        return cls(kind, datetime.date(day.year, 1, 1), datetime.date(day.year + 1, 1, 1))
+
+    @classmethod
+    def year(cls, year: int) -> Period:
+        return cls.of("year", datetime.date(year, 1, 1))
+
+    def previous(self) -> Period:
+        return Period.of(self.kind, self.start - datetime.timedelta(days=1))
+
+    def months(self) -> list[datetime.date]:
+        out, d = [], self.start
+        while d < self.end:
+            out.append(d)
+            d = add_months(d, 1)
+        return out
+
+    @property
+    def label(self) -> str:
+        if self.kind == "month":
+            return f"{self.start.year}年{self.start.month}月"
+        if self.kind == "quarter":
+            return f"{self.start.year}年第{(self.start.month - 1) // 3 + 1}季度"
+        return f"{self.start.year}年"
+
+    def contains(self, value) -> bool:
+        if value is None:
+            return False
+        if isinstance(value, datetime.datetime):
+            value = value.date()
+        return self.start <= value < self.end
+
+
+def figures(zone, period: Period | None = None, chain=None) -> dict:
+    """Every periodic provider's figures for ``zone`` in ``period`` (``None``: all time), for ``chain``
+    (``None``: the whole zone). Zone-only providers' totals are added (``totals=True`` keys) when no chain
+    is asked: the caller shows those as cumulative (累计)."""
+    out: dict = {}
+    with guarantees.unscoped("dashboard figures: totals over a zone or chain the caller may see"):
+        for fn in _PERIODIC:
+            out.update(fn(zone, period, chain))
+    return out
+
+
+def totals(zone, *, besides=()) -> dict:
+    """The zone-only providers' figures (not per period, not per chain). ``besides``: keys the caller already
+    has (from ``figures``); a provider all of whose labelled keys are among them is not asked."""
+    out: dict = {}
+    have = set(besides)
+    with guarantees.unscoped("zone figures: totals over a zone the caller may see, published to its users"):
+        for fn in _PROVIDERS:
+            keys = _KEYS.get(fn, ())
+            if keys and set(keys) <= have:
+                continue
+            out.update(fn(zone))
+    return out
+
+
+def monthly(zone, start: datetime.date, end: datetime.date, chain=None, keys=None) -> dict:
+    """``{key: [value per month from start to end)]}`` for the periodic providers' keys (``keys``: only those)."""
+    months = Period("month", start, end).months()
+    out: dict = {}
+    with guarantees.unscoped("dashboard trends: monthly totals over a zone or chain the caller may see"):
+        for fn in _PERIODIC:
+            wanted = [k for k in _KEYS.get(fn, ()) if keys is None or k in keys]
+            if not wanted:
+                continue
+            series_fn = _MONTHLY.get(fn)
+            if series_fn is not None:
+                series = series_fn(zone, start, end, chain)
+                for k in wanted:
+                    if k in series:
+                        out[k] = [series[k].get(m, 0) for m in months]
+                continue
+            per_month = [fn(zone, Period.of("month", m), chain) for m in months]
+            for k in wanted:
+                if all(k in row for row in per_month):
+                    out[k] = [row[k] for row in per_month]
+    return out
+
+
+def link_for(key: str, zone, period: Period | None = None, chain=None) -> str | None:
+    """The list a figure counts: the periodic provider's link for this zone, period and chain, else the
+    zone figure's static link (``link(key, url_name, query)``)."""
+    fn = PERIOD_LINKS.get(key)
+    if fn is not None:
+        return fn(zone, period, chain)
+    if key in LINKS:
+        from django.urls import NoReverseMatch, reverse
+
+        name, query = LINKS[key]
+        try:
+            return reverse(name) + (f"?{query}" if query else "")
+        except NoReverseMatch:
+            return None
+    return None
+
+
 
 
 # --- the zone committee's home: each figure a link, and flows per period -----------------------------------

@@ -3,8 +3,8 @@ qualifications and incubated firms, searchable, with the zone's figures counted 
 strand's generator adds nothing."""
 
 import pytest
-from django.core.management import call_command
 
+from liantong.core import gen as core_gen
 from liantong.core.models import Zone
 from liantong.innovation import gen, services
 from liantong.innovation.models import Achievement, Challenge, IncubatedFirm, Qualification
@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_gen_fills_every_synthetic_zone_and_a_second_run_adds_nothing():
-    call_command("gen", "--scale", "tiny")
+    core_gen.run(core_gen.SCALES["tiny"], log=lambda *_: None, only={"orgs", "innovation"})
     zones = list(Zone.objects.filter(name__startswith=gen.ZONE_PREFIX))
     assert zones
     for zone in zones:
