@@ -17,6 +17,10 @@ apps' ``data/`` files, the demo password and the password hashers. ``--reuse-db`
 workers: the template records the run that built it (xdist's ``testrunuid``), and a worker of the same
 run reuses it. Templates of the same database with another key are dropped when a new one is built.
 
+The build also keeps the database as ``migrate`` left it, before the demo (``empty_name``: the template's
+name with ``.empty`` / ``_empty``): the tests that need a second, empty, migrated database (the backup's
+restore target, the matching evaluation's scratch file) copy it instead of migrating again.
+
 Nothing here knows the demo: ``ensure(connection, token, load=...)`` takes the loader as an argument.
 """
 
@@ -46,6 +50,15 @@ class Template:
 
     vendor: str
     name: str
+
+    @property
+    def empty(self) -> str:
+        """The migrated database before the demo was loaded (``_build`` keeps it beside the template)."""
+        return empty_name(self.vendor, self.name)
+
+
+def empty_name(vendor: str, name: str) -> str:
+    return name.removesuffix(".sqlite3") + ".empty.sqlite3" if vendor == "sqlite" else name + "_empty"
 
 
 def fingerprint() -> str:
@@ -158,6 +171,8 @@ def _build(connection, name: str, load: Callable[[], None]) -> None:
     connection.settings_dict["TEST"]["NAME"] = building
     try:
         connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False, keepdb=False)
+        connection.close()
+        _copy_db(connection, building, empty_name(connection.vendor, name))  # migrated, no demo yet
         load()
         connection.close()
         if connection.vendor == "sqlite":
@@ -205,21 +220,39 @@ def ensure(connection, run: str, *, fresh: bool, load: Callable[[], None]) -> Te
     return Template(connection.vendor, name)
 
 
-def copy(template: Template, connection, target: str) -> None:
-    """Make ``target`` (a file path or database name) a fresh copy of ``template``."""
-    if template.vendor == "sqlite":
+def _copy_db(connection, source: str, target: str) -> None:
+    if connection.vendor == "sqlite":
         _sqlite_remove(target)
-        src = sqlite3.connect(f"file:{template.name}?mode=ro", uri=True)
+        src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
         dst = sqlite3.connect(target)
         with dst:
             src.backup(dst)
+        dst.execute("PRAGMA journal_mode=DELETE")  # one self-contained file
         src.close()
         dst.close()
         return
     quote = connection.ops.quote_name
+    _pg_execute(connection, f"DROP DATABASE IF EXISTS {quote(target)}",
+                f"CREATE DATABASE {quote(target)} TEMPLATE {quote(source)}")
+
+
+def copy(template: Template, connection, target: str) -> None:
+    """Make ``target`` (a file path or database name) a fresh copy of ``template``."""
+    if template.vendor == "sqlite":
+        _copy_db(connection, template.name, target)
+        return
     with _lock(connection):  # PostgreSQL refuses to copy a template while another session reads it
-        _pg_execute(connection, f"DROP DATABASE IF EXISTS {quote(target)}",
-                    f"CREATE DATABASE {quote(target)} TEMPLATE {quote(template.name)}")
+        _copy_db(connection, template.name, target)
+
+
+def copy_empty(template: Template, connection, target: str) -> bool:
+    """Make ``target`` a fresh copy of the migrated database without the demo; False when this template
+    was built without one (a template reused from before it was kept): then migrate ``target`` yourself."""
+    with _lock(connection):
+        if not _exists(connection, template.empty):
+            return False
+        _copy_db(connection, template.empty, target)
+    return True
 
 
 def drop(connection, name: str) -> None:

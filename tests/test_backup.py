@@ -31,8 +31,10 @@ from liantong.core import textsearch
 from liantong.core.models import Attachment, AuditLog, Zone
 from liantong.orgs.models import Member
 from liantong.services.models import ServiceRequest
+from tests import dbtemplate
 
 ROOT = Path(__file__).resolve().parents[1]
+pytestmark = pytest.mark.xdist_group("backup")  # one worker makes the demo archive once (`_demo_archive`)
 NOT_ARCHIVED = {"contenttypes.contenttype", "auth.permission", "sessions.session"}
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 40
 
@@ -52,10 +54,11 @@ def _cli(env: dict, *args: str) -> subprocess.CompletedProcess:
 
 
 class Target:
-    """A new database holding nothing but what ``migrate`` puts there; ``env`` points the CLI at it,
-    ``rows(sql)`` reads it with plain SQL."""
+    """A new database holding nothing but what ``migrate`` puts there — a copy of the migrated database the
+    template build kept before loading the demo (``tests/dbtemplate.py``), else migrated by the CLI;
+    ``env`` points the CLI at it, ``rows(sql)`` reads it with plain SQL."""
 
-    def __init__(self, tmp: Path):
+    def __init__(self, tmp: Path, template: dbtemplate.Template):
         self.vendor = connection.vendor
         self.media = tmp / "media_restored"
         if self.vendor == "postgresql":
@@ -65,16 +68,19 @@ class Target:
             self.params = {"host": s["HOST"] or "127.0.0.1", "port": s["PORT"] or 5432, "user": s["USER"],
                            "password": s["PASSWORD"] or None}
             self.name = f"{s['NAME']}_restore_{uuid.uuid4().hex[:8]}"[-63:]
-            with psycopg.connect(dbname="postgres", autocommit=True, **self.params) as c:
-                c.execute(f'CREATE DATABASE "{self.name}"')
             auth = quote(s["USER"] or "") + (":" + quote(s["PASSWORD"]) if s["PASSWORD"] else "")
             url = f"postgres://{auth}@{self.params['host']}:{self.params['port']}/{self.name}"
             self.env = _env({"DATABASE_URL": url, "MEDIA_ROOT": str(self.media)})
         else:
             self.path = tmp / "restored.sqlite3"
             self.env = _env({"SQLITE_PATH": str(self.path), "MEDIA_ROOT": str(self.media)})
-        proc = _cli(self.env, "migrate", "--noinput", "-v0")
-        assert proc.returncode == 0, proc.stderr
+        target = self.name if self.vendor == "postgresql" else str(self.path)
+        if not dbtemplate.copy_empty(template, connection, target):
+            if self.vendor == "postgresql":
+                with psycopg.connect(dbname="postgres", autocommit=True, **self.params) as c:
+                    c.execute(f'CREATE DATABASE "{self.name}"')
+            proc = _cli(self.env, "migrate", "--noinput", "-v0")
+            assert proc.returncode == 0, proc.stderr
 
     def rows(self, sql: str) -> list[tuple]:
         if self.vendor == "postgresql":
@@ -100,8 +106,9 @@ class Target:
 
 
 @pytest.fixture
-def target(tmp_path):
-    t = Target(tmp_path)
+def target(tmp_path, demo_template, django_db_blocker):
+    with django_db_blocker.unblock():
+        t = Target(tmp_path, demo_template)
     yield t
     t.drop()
 
@@ -240,13 +247,26 @@ def test_backup_restores_exactly_into_an_empty_database(personas, settings, tmp_
 # --- refusals: nothing is written ---------------------------------------------------------------------------
 
 
+@pytest.fixture(scope="module")
+def _demo_archive(django_db_setup, django_db_blocker, tmp_path_factory):
+    """One backup of the demo (and a photo) for the refusal tests: every test starts from the same demo,
+    so the archive made for the first serves them all (a backup of the whole demo costs a second or two)."""
+    from django.test import override_settings
+
+    tmp = tmp_path_factory.mktemp("archive")
+    (tmp / "media" / "visits").mkdir(parents=True)
+    (tmp / "media" / "visits" / "a.png").write_bytes(PNG)
+    path = tmp / "backup.zip"
+    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=tmp / "media"):
+        call_command("backup", str(path), stdout=io.StringIO())
+    return path
+
+
 @pytest.fixture
-def archive(db, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    (tmp_path / "media" / "visits").mkdir(parents=True)
-    (tmp_path / "media" / "visits" / "a.png").write_bytes(PNG)
+def archive(db, settings, tmp_path, _demo_archive):
+    """This test's copy of the demo's archive; restored files go to this test's ``media_restored``."""
     path = tmp_path / "backup.zip"
-    call_command("backup", str(path), stdout=io.StringIO())
+    path.write_bytes(_demo_archive.read_bytes())
     settings.MEDIA_ROOT = tmp_path / "media_restored"
     return path
 

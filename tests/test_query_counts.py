@@ -7,6 +7,10 @@ opened by a reader of the sample row (the zone's committee where it reads it), o
 then counted. Refresh the pins with ``UPDATE_QUERY_COUNTS=1`` (and ``-p no:xdist``: one process writes the file) after a
 deliberate change, and say why in the commit. Pins are kept per database engine; an engine without pins
 skips (record them once with ``DATABASE_URL=postgres://…``).
+
+The warming visit is also the read guard's (``tests/test_unscoped_reads.py``): it is made inside
+``guarantees.watch_reads()``, and a read of a scoped model past the scoping layer fails the test before
+the count is compared — one test per page for both checks, each page opened twice instead of three times.
 """
 
 import json
@@ -17,6 +21,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from liantong.core import guarantees
+
 from .registry_rows import CASES, case_url, opener
 
 BASELINE = Path(__file__).with_name("query_counts.json")
@@ -24,8 +30,18 @@ PAGES = ["/", "/orgs/partyorg/tree/", "/services/queue/", "/services/board/", "/
          "/services/inbox/", "/system/operation-log/"]
 
 
+def unscoped_reads(client, url) -> list[str]:
+    """Open ``url`` while the read guard watches: the reads of scoped models past the scoping layer."""
+    with guarantees.watch_reads() as reads:
+        resp = client.get(url)
+    assert resp.status_code == 200, f"{url} → {resp.status_code}"
+    return sorted({str(r) for r in reads})
+
+
 def _measure(client, url) -> tuple[int, list[str]]:
-    client.get(url)  # warm the caches (dictionaries, menu)
+    """Open ``url`` once to warm the caches (dictionaries, menu) under the read guard, then count."""
+    reads = unscoped_reads(client, url)
+    assert reads == [], f"{url} reads a scoped model past the scoping layer:\n" + "\n".join(reads)
     with CaptureQueriesContext(connection) as ctx:
         resp = client.get(url)
     assert resp.status_code == 200, f"{url} → {resp.status_code}"
@@ -51,13 +67,13 @@ def _check(key, count, sql):
 
 
 @pytest.mark.parametrize(("key", "entry", "what"), CASES, ids=[c[0] for c in CASES])
-def test_the_query_count_is_pinned(personas, client_for, key, entry, what):
+def test_a_page_reads_through_the_scoping_layer_and_its_query_count_is_pinned(personas, client_for, key, entry, what):
     c = client_for(personas[opener(entry)])
     _check(key, *_measure(c, case_url(entry, what, personas)))
 
 
 @pytest.mark.parametrize("url", PAGES)
-def test_the_query_count_of_a_shared_page_is_pinned(personas, client_for, url):
+def test_a_shared_page_reads_through_the_scoping_layer_and_its_query_count_is_pinned(personas, client_for, url):
     _check(f"page {url}", *_measure(client_for(personas["zone_staff"]), url))
 
 
