@@ -21,7 +21,7 @@ from django.utils import timezone
 from liantong.orgs.models import Institution, InstitutionKind
 
 from . import services
-from .models import QualificationKind
+from .models import Assessment, Challenge, Qualification, QualificationKind
 from .workflow import ACHIEVEMENT, CHALLENGE, MILESTONE
 
 D = datetime.date
@@ -86,6 +86,8 @@ INCUBATED_WORDS = ["海智", "船联", "蓝鲸", "扬帆", "启明", "远航", "
 def load_zhenjiang(ctx) -> None:
     zj = ctx["zhenjiang"]
     zone, chain, uni, ship, engine, firms = zj["zone"], zj["chain"], zj["uni"], zj["ship"], zj["engine"], zj["firms"]
+    if Challenge.objects.filter(zone=zone, is_demo=True).exists():
+        return  # built by an earlier run: its challenges and results have moved on, and moves are not repeated
     centre = Institution.objects.get(zone=zone, kind=InstitutionKind.TRANSFER_CENTRE)
     owners = {"uni": {"owner_institution": uni}, "ship": {"owner_enterprise": ship},
               "engine": {"owner_enterprise": engine}}
@@ -246,6 +248,8 @@ PDS_ASSESS = {  # 平顶山's firms, each against the national criteria (万元)
 def load_pingdingshan(ctx) -> None:
     pds = ctx["pingdingshan"]
     zone, ents = pds["zone"], pds["ents"]
+    if Assessment.objects.filter(zone=zone, is_demo=True).exists():
+        return  # built by an earlier run: assessments and coaching are history, added once
     for name, data in PDS_ASSESS.items():
         services.save_assessment(actor=None, enterprise=ents[name], data=data, is_demo=True)
     sft = ents["赛伏特质量检测公司"]
@@ -277,6 +281,8 @@ BY_PLATFORMS = [(QualificationKind.SME_PLATFORM, "national", "国家中小企业
 def load_baiyin(ctx) -> None:
     by = ctx["baiyin"]
     zone, firms = by["zone"], [ent for ent, _, _ in by["firms"]]
+    if Qualification.objects.filter(zone=zone, is_demo=True).exists():
+        return  # built by an earlier run
     for i, ent in enumerate(firms[:31]):
         level = "national" if i < 3 else "provincial"
         services.save_qualification(actor=None, zone=zone, kind=QualificationKind.TECH_CENTRE, level=level,
