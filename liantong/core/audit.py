@@ -12,13 +12,16 @@ from __future__ import annotations
 import contextvars
 import datetime
 import decimal
+import json
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import models
+from django.db import connection, models
 from django.db.models import Q
+from django.utils import timezone
 
-from . import audit_chain
+from . import audit_chain, gen
 from .models import AuditAction, AuditLog
 from .scoping import scope_q
 
@@ -40,16 +43,20 @@ def _plain(value: Any) -> Any:
     return value
 
 
+def _snapshot_fields(model, fields, exclude) -> list:
+    return [f for f in model._meta.concrete_fields
+            if (fields is None or f.name in fields) and f.name not in exclude and f.name != "search_text"
+            and not f.name.endswith(("_encrypted", "_hash"))]
+
+
 def snapshot(obj: models.Model, fields: list[str] | None = None, *, exclude: tuple[str, ...] = ()) -> dict:
     """The concrete field values of ``obj`` as JSON-friendly data, for old/new comparisons."""
-    out = {}
-    for f in obj._meta.concrete_fields:
-        if fields is not None and f.name not in fields:
-            continue
-        if f.name in exclude or f.name == "search_text" or f.name.endswith(("_encrypted", "_hash")):
-            continue
-        out[f.name] = _plain(getattr(obj, f.attname))
-    return out
+    return {f.name: _plain(getattr(obj, f.attname)) for f in _snapshot_fields(obj._meta.model, fields, exclude)}
+
+
+def snapshot_values(model, values: dict) -> dict:
+    """``snapshot`` of a row given as ``{attname: value}`` (rows built for a bulk insert, not instances)."""
+    return {f.name: _plain(values[f.attname]) for f in _snapshot_fields(model, None, ())}
 
 
 def diff(old: dict, new: dict) -> dict:
@@ -90,8 +97,6 @@ def record(
 def record_many(actor, action: str, objs: list[models.Model], *, snapshots: list[dict] | None = None) -> None:
     """One audit row per object, written by ``executemany`` (bulk services: the Excel import). ``snapshots``:
     the objects' ``snapshot``, taken by the caller before its transaction (the import's members)."""
-    from . import gen
-
     meta = current_request_meta.get() or {}
     if not objs:
         return
@@ -103,6 +108,61 @@ def record_many(actor, action: str, objs: list[models.Model], *, snapshots: list
                  user_agent=(meta.get("ua") or "")[:300])
         for obj, snap in zip(objs, snapshots if snapshots is not None else (snapshot(obj) for obj in objs))
     ], insert=lambda rows: gen.bulk(AuditLog, rows, with_pk=False))
+
+
+# The bulk path (the Excel import): audit rows of objects about to be inserted, built with their reserved ids
+# before the write transaction; under the chain's lock only the hashes are left to compute.
+PREPARED_COLUMNS = ("at", "actor_id", "actor_name", "action", "object_type", "object_id", "object_repr", "zone_id",
+                    "changes", "ip", "user_agent")
+
+
+@dataclass
+class Prepared:
+    """Audit rows built before the transaction: values in ``PREPARED_COLUMNS`` order and each one's content."""
+
+    rows: list[tuple] = field(default_factory=list)
+    contents: list[bytes] = field(default_factory=list)
+
+
+def prepare_created(actor, model, values: list[dict], describe: Callable[[dict], str]) -> Prepared:
+    """One ``create`` audit row for each object of ``model`` given as ``{attname: value}`` with its id (what
+    ``record_many`` writes for saved instances: ``{"new": snapshot}``, ``describe(values)`` as the object's
+    text); nothing is written here. ``append_prepared`` adds them to the chain inside the transaction."""
+    meta = current_request_meta.get() or {}
+    at = timezone.now()
+    actor_id = actor.pk if getattr(actor, "pk", None) else None
+    actor_name = (getattr(actor, "username", "") or "系统")[:150]
+    action, object_type = str(AuditAction.CREATE), model._meta.label_lower
+    ip, ua = meta.get("ip"), (meta.get("ua") or "")[:300]
+    at_db = connection.ops.adapt_datetimefield_value(at)
+    adapt = gen.row_adapter(AuditLog, PREPARED_COLUMNS)
+    names = [(f.name, f.attname) for f in _snapshot_fields(model, None, ())]
+    out = Prepared()
+    for v in values:
+        snap = {name: _plain(v[attname]) for name, attname in names}
+        oid, text, zone_id = str(v["id"]), describe(v)[:200], v.get("zone_id")
+        if all(type(x) in _JSON_PLAIN for x in snap.values()):
+            # plain JSON (no float, nothing to convert): ``canonical_json`` is one dumps, and that text is
+            # stored as it is (audit-verify reads every row back through the full round trip)
+            changes = json.dumps({"new": snap}, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+            out.rows.append((at_db, actor_id, actor_name, action, object_type, oid, text, zone_id, changes, ip, ua))
+        else:
+            out.rows.append(adapt((at, actor_id, actor_name, action, object_type, oid, text, zone_id,
+                                   {"new": snap}, ip, ua)))
+            changes = audit_chain.canonical_json({"new": snap})
+        out.contents.append(audit_chain.content_of(at, actor_id, actor_name, action, object_type, oid, text, zone_id,
+                                                   changes, ip, ua).encode())
+    return out
+
+
+_JSON_PLAIN = frozenset({str, int, bool, type(None)})
+
+
+def append_prepared(prepared: Prepared) -> None:
+    """Write ``prepare_created``'s rows at the end of the audit chain (inside the caller's transaction)."""
+    if prepared.rows:
+        audit_chain.append_prepared(prepared.rows, prepared.contents, lambda rows: gen.insert(
+            AuditLog, [*PREPARED_COLUMNS, "prev_hash", "row_hash"], rows, {}))
 
 
 # --- who reads which rows ---------------------------------------------------------------------------------
@@ -131,4 +191,4 @@ def readable(user) -> Q:
 
 
 __all__ = ["AuditAction", "record", "record_many", "snapshot", "diff", "current_request_meta", "register_reader",
-           "readable"]
+           "readable", "prepare_created", "append_prepared", "snapshot_values"]

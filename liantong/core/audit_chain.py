@@ -69,21 +69,37 @@ def _at(value) -> str:
 
 def content(row) -> str:
     """The row's content as one canonical string (the same before the insert and after reading it back)."""
-    changes = row.changes
+    return content_of(row.at, row.actor_id, row.actor_name, row.action, row.object_type, row.object_id,
+                      row.object_repr, row.zone_id, canonical_json(row.changes), row.ip, row.user_agent)
+
+
+def canonical_json(changes) -> str:
+    """``changes`` as the chain hashes it: after a JSON round trip (what the database gives back), integral
+    floats as integers, keys sorted, compact. Of plain JSON (strings, integers, booleans, null, lists and
+    dicts of them) it is ``json.dumps`` with those options — the bulk path's shortcut."""
     if isinstance(changes, str):
         changes = json.loads(changes)
     changes = _norm(json.loads(json.dumps(changes if changes is not None else {}, cls=DjangoJSONEncoder)))
-    parts = [
-        _at(row.at), str(row.actor_id or ""), row.actor_name or "", row.action or "", row.object_type or "",
-        row.object_id or "", row.object_repr or "", str(row.zone_id or ""),
-        json.dumps(changes, sort_keys=True, ensure_ascii=False, separators=(",", ":")),
-        str(row.ip or ""), row.user_agent or "",
-    ]
-    return "\x1f".join(parts)
+    return json.dumps(changes, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+def content_of(at, actor_id, actor_name, action, object_type, object_id, object_repr, zone_id, changes_json: str,
+               ip, user_agent) -> str:
+    """``content`` of a row given by its values and ``canonical_json(changes)`` (the bulk path builds them
+    before its transaction)."""
+    return "\x1f".join([
+        _at(at), str(actor_id or ""), actor_name or "", action or "", object_type or "", object_id or "",
+        object_repr or "", str(zone_id or ""), changes_json, str(ip or ""), user_agent or "",
+    ])
 
 
 def digest(prev_hash: str, row) -> str:
-    return hmac.new(key(), (prev_hash + "\x1e" + content(row)).encode(), hashlib.sha256).hexdigest()
+    return link(prev_hash, content(row).encode())
+
+
+def link(prev_hash: str, content_bytes: bytes) -> str:
+    """The row hash: HMAC(key, previous hash + the row's content)."""
+    return hmac.new(key(), prev_hash.encode() + b"\x1e" + content_bytes, hashlib.sha256).hexdigest()
 
 
 def _lock_and_last(using: str) -> str:
@@ -115,6 +131,22 @@ def append(rows: list, *, using: str = "default", insert=None) -> list:
         else:
             AuditLog._base_manager.using(using).bulk_create(rows, batch_size=1000)
         return rows
+
+
+def append_prepared(rows: list[tuple], contents: list[bytes], insert, *, using: str = "default") -> None:
+    """Insert rows prepared before the transaction (``audit.prepare_created``: their values without the two
+    hashes, and each one's ``content`` encoded) at the end of the chain, in order: under the chain's lock
+    only the hashes are computed — ``insert(rows)`` gets each row with ``prev_hash`` and ``row_hash``
+    appended."""
+    base = hmac.new(key(), digestmod=hashlib.sha256)
+    with transaction.atomic(using=using, savepoint=False):
+        prev = _lock_and_last(using)
+        out = []
+        for row, body in zip(rows, contents, strict=True):
+            h = base.copy()
+            h.update(prev.encode() + b"\x1e" + body)
+            out.append((*row, prev, (prev := h.hexdigest())))
+        insert(out)
 
 
 # --- verification -------------------------------------------------------------------------------------------

@@ -9,9 +9,12 @@ Apps register ``fn(scale: Scale, log) -> dict`` in order; they share nothing but
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from multiprocessing import get_context
 from operator import attrgetter
+from typing import Any
 
 from django.core.management.color import no_style
 from django.db import connection, transaction
@@ -97,42 +100,107 @@ class Keys:
         return pk
 
 
+def adapters(model, attnames: Sequence[str], now=None) -> list[Callable | None]:
+    """Per column of ``model`` (by attname), the function that turns a Python value into what the backend's
+    INSERT takes — ``None`` where the value goes as it is: the date, datetime and JSON adaptation of the
+    backend; ``auto_now`` columns get ``now``, ``auto_now_add`` ones ``now`` unless already set; choices as
+    plain strings (TextChoices members are Enums: psycopg would send their names)."""
+    ops = connection.ops
+    stamp = ops.adapt_datetimefield_value(now or timezone.now())
+    out: list[Callable | None] = []
+    for name in attnames:
+        f = model._meta.get_field(name)
+        if getattr(f, "auto_now", False):
+            out.append(lambda v, stamp=stamp: stamp)
+        elif getattr(f, "auto_now_add", False):
+            out.append(lambda v, stamp=stamp: stamp if v is None else ops.adapt_datetimefield_value(v))
+        elif isinstance(f, DateTimeField):
+            out.append(ops.adapt_datetimefield_value)
+        elif isinstance(f, DateField):
+            out.append(ops.adapt_datefield_value)
+        elif isinstance(f, JSONField):
+            out.append(lambda v, f=f: f.get_db_prep_save(v, connection))
+        elif f.choices:
+            out.append(lambda v: None if v is None else str(v))
+        else:
+            out.append(None)
+    return out
+
+
+def row_adapter(model, attnames: Sequence[str], now=None) -> Callable[[Sequence], tuple]:
+    """``adapters`` as one function of a row's values (in ``attnames`` order) to the tuple the INSERT takes."""
+    todo = [(i, a) for i, a in enumerate(adapters(model, attnames, now)) if a is not None]
+
+    def adapt(values: Sequence) -> tuple:
+        out = list(values)
+        for i, a in todo:
+            out[i] = a(out[i])
+        return tuple(out)
+
+    return adapt
+
+
 def bulk(model, objs: list, counts: dict | None = None, *, with_pk: bool = True) -> None:
-    """Insert ``objs`` (with their primary keys set; ``with_pk=False``: without, the database numbers them —
-    the Excel import's members and their audit rows, written while the site runs) in batches, one transaction
-    per group.
+    """Insert ``objs`` (with their primary keys set; ``with_pk=False``: without, the database numbers them)
+    in batches, one transaction per group.
 
     ``bulk_create`` spends ~20 µs per value compiling SQL (prepare_value / get_db_prep_save): 200 s
     of CPU for 500,000 members of 20 columns. The rows here are built by this module with plain
     values, so they go through ``executemany`` of one parameterised INSERT instead — the same SQL
-    ``bulk_create`` would send, with the date, datetime and JSON adaptation of the backend. An
-    ``auto_now_add`` stamp already set on an object is kept (the audit chain hashes it before the insert).
+    ``bulk_create`` would send, with the backend's adaptation (``adapters``). An ``auto_now_add`` stamp
+    already set on an object is kept (the audit chain hashes it before the insert).
     """
-    fields = [f for f in model._meta.concrete_fields if with_pk or not f.primary_key]
+    names = [f.attname for f in model._meta.concrete_fields if with_pk or not f.primary_key]
     textsearch.fill(objs)  # the search tokens, as save() would write them
-    now = timezone.now()
-    ops = connection.ops
-    getters: list[Callable] = []
-    for f in fields:
-        if getattr(f, "auto_now", False):
-            stamp = ops.adapt_datetimefield_value(now)
-            getters.append(lambda o, stamp=stamp: stamp)
-        elif getattr(f, "auto_now_add", False):
-            stamp = ops.adapt_datetimefield_value(now)
-            getters.append(lambda o, a=f.attname, stamp=stamp:
-                           stamp if (v := getattr(o, a)) is None else ops.adapt_datetimefield_value(v))
-        elif isinstance(f, DateTimeField):
-            getters.append(lambda o, a=f.attname: ops.adapt_datetimefield_value(getattr(o, a)))
-        elif isinstance(f, DateField):
-            getters.append(lambda o, a=f.attname: ops.adapt_datefield_value(getattr(o, a)))
-        elif isinstance(f, JSONField):
-            getters.append(lambda o, f=f: f.get_db_prep_save(getattr(o, f.attname), connection))
-        elif f.choices:  # TextChoices members are Enums: psycopg would send their names
-            getters.append(lambda o, a=f.attname: None if (v := getattr(o, a)) is None else str(v))
-        else:
-            getters.append(attrgetter(f.attname))
-    insert(model, [f.attname for f in fields], [tuple(g(o) for g in getters) for o in objs],
+    adapt = row_adapter(model, names)
+    get = attrgetter(*names)
+    insert(model, names, [adapt(get(o)) for o in objs] if len(names) > 1 else [adapt((get(o),)) for o in objs],
            {} if counts is None else counts)
+
+
+def reserve_ids(model, n: int) -> Sequence[int]:
+    """``n`` primary keys of ``model`` that no other writer will take, reserved in a short transaction of
+    their own (the Excel import: its rows and their audit rows are built with their ids before the write
+    transaction). PostgreSQL: from the id sequence; SQLite: by moving the table's AUTOINCREMENT counter
+    (``sqlite_sequence``) past them — a later insert numbers above both. Unused ids are a gap, as after
+    a rolled-back insert."""
+    if n <= 0:
+        return range(0)
+    table, pk = model._meta.db_table, model._meta.pk.column
+    qn = connection.ops.quote_name
+    with transaction.atomic(), connection.cursor() as c:
+        if connection.vendor == "postgresql":
+            c.execute("SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)", [table, pk, n])
+            return [r[0] for r in c.fetchall()]
+        if connection.vendor != "sqlite":
+            raise NotImplementedError(connection.vendor)
+        c.execute(f"SELECT max({qn(pk)}) FROM {qn(table)}")
+        top = c.fetchone()[0] or 0
+        c.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [table])
+        row = c.fetchone()
+        start = max(top, row[0] if row else 0)
+        if row:
+            c.execute("UPDATE sqlite_sequence SET seq = %s WHERE name = %s", [start + n, table])
+        else:
+            c.execute("INSERT INTO sqlite_sequence (name, seq) VALUES (%s, %s)", [table, start + n])
+    return range(start + 1, start + n + 1)
+
+
+def map_chunks(fn: Callable[[list], Any], items: list, size: int, workers: int) -> Iterator:
+    """``fn`` of each slice of ``size`` items, in order; in a forked process pool of ``workers`` when more
+    than one (the generator's encryption, the Excel import's rows). ``fn`` is a module-level function and
+    the slices plain data (they are pickled); ``fn`` must not touch the database: the children share the
+    parent's connection."""
+    chunks = list(batched(items, size))
+    if workers <= 1 or len(chunks) <= 1:
+        for c in chunks:
+            yield fn(c)
+        return
+    with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("fork")) as pool:
+        futures = [pool.submit(fn, c) for c in chunks]
+        del chunks
+        for f in futures:
+            yield f.result()
 
 
 def insert(model, attnames: list[str], rows: list[tuple], counts: dict) -> None:

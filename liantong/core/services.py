@@ -7,7 +7,11 @@ same way, runs in one transaction and is audited with old and new values.
 from __future__ import annotations
 
 import contextlib
+import datetime
+from collections.abc import Callable
+from typing import Any
 
+from django.core import validators
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import IntegrityError, models, transaction
 
@@ -150,6 +154,66 @@ def _clean(obj: models.Model, exclude: list[str] | None = None) -> None:
             errors = exc.update_error_dict(errors)
     if errors:
         raise ServiceError(validation_message(ValidationError(errors), obj.__class__))
+
+
+_EXACT_TYPES = {models.CharField: str, models.TextField: str, models.DateField: datetime.date,
+                models.DateTimeField: datetime.datetime, models.BooleanField: bool}
+
+
+def _field_test(f) -> Callable[[Any], bool] | None:
+    """One field's part of ``field_check``: ``None`` when the field is of a kind it does not know."""
+    kind = _EXACT_TYPES.get(type(f))
+    limit, no_nul = None, False
+    for v in f.validators:
+        if type(v) is validators.MaxLengthValidator:
+            limit = v.limit_value
+        elif type(v) is validators.ProhibitNullCharactersValidator:
+            no_nul = True
+        else:
+            return None
+    if kind is None or f.generated:
+        return None
+    keys = None
+    if f.editable and f.choices is not None:
+        if any(isinstance(label, (list, tuple)) for _, label in f.choices):
+            return None
+        keys = {k for k, _ in f.choices}
+    empty, blank, editable = f.empty_values, f.blank, f.editable
+
+    def test(value) -> bool:
+        if blank and value in empty:
+            return True
+        if value is None:
+            return False  # not null: Django says so (its message)
+        if not isinstance(value, kind) or (kind is datetime.date and isinstance(value, datetime.datetime)):
+            return False
+        if editable and ((keys is not None and value not in keys) or (not blank and value in empty)):
+            return False
+        return (limit is None or len(value) <= limit) and not (no_nul and "\x00" in value)
+
+    return test
+
+
+def field_check(model: type[models.Model], exclude: list[str]) -> Callable[[dict], bool]:
+    """A fast stand-in for ``clean_fields`` + ``clean`` on rows given as ``{attname: value}`` (bulk imports:
+    a model instance and ``clean_fields`` cost ~200 µs a row). True only when ``clean_fields(exclude)``
+    surely passes — strings, dates, datetimes and booleans of the exact types, lengths, choices, blank, null and
+    NUL characters, as Django checks them; for anything else (an unknown field kind or validator, a model
+    with its own ``clean``, a value of another type) it answers False and the caller runs the real
+    ``clean_fields`` on an instance, which gives the message (or passes after all)."""
+    tests = []
+    for f in model._meta.fields:
+        if f.name in exclude:
+            continue
+        test = _field_test(f)
+        if test is None or model.clean is not models.Model.clean:
+            return lambda values: False
+        tests.append((f.attname, test))
+
+    def check(values: dict) -> bool:
+        return all(test(values[name]) for name, test in tests)
+
+    return check
 
 
 def _save(obj: models.Model) -> None:

@@ -29,9 +29,7 @@ import datetime
 import os
 import random
 import time
-from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
-from multiprocessing import get_context
+from collections.abc import Callable
 
 from django.core.management.base import CommandError
 from django.db import connection
@@ -126,24 +124,6 @@ def id_number(index: int, region: str) -> str:
     born = _BORN_FROM + datetime.timedelta(days=n % _ID_DAYS)
     first17 = f"{region}{born:%Y%m%d}{n // _ID_DAYS:03d}"
     return first17 + id_check_char(first17)
-
-
-def _protect(pairs: list[tuple[str, str]]) -> list[tuple[str, str, str]]:
-    """(id number, phone) → (keyed hash, encrypted id, encrypted phone). Runs in pool workers too."""
-    return [(pii.keyed_hash(num), pii.encrypt(num), pii.encrypt(phone)) for num, phone in pairs]
-
-
-def _protected(pairs: list[tuple[str, str]], chunk: int, workers: int) -> Iterator[list[tuple[str, str, str]]]:
-    """Protect ``pairs`` chunk by chunk, in order; in a forked process pool when ``workers`` > 1."""
-    chunks = list(core_gen.batched(pairs, chunk))
-    if workers <= 1:
-        for c in chunks:
-            yield _protect(c)
-        return
-    with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("fork")) as pool:
-        futures = [pool.submit(_protect, c) for c in chunks]
-        for f in futures:
-            yield f.result()
 
 
 def generate(scale: Scale, log: Callable[[str], None] = print) -> dict:
@@ -397,7 +377,7 @@ def _members(plan: list[tuple[int, PartyOrg]], keys: core_gen.Keys, rng: random.
     full, probationary = str(MemberStatus.FULL), str(MemberStatus.PROBATIONARY)
     rows: list[tuple] = []
     i = 0
-    for chunk in _protected(people, BATCH, workers):
+    for chunk in core_gen.map_chunks(pii.protect_many, people, BATCH, workers):
         for h, enc_id, enc_phone in chunk:
             z, org = plan[i]
             number, phone = people[i]

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from liantong.core import audit, pii, textsearch
 from liantong.core import gen as core_gen
@@ -15,6 +16,8 @@ from liantong.core.identifiers import (
     id_birth_date,
     id_error,
     id_gender,
+    mask_id,
+    mask_phone,
     normalise,
     uscc_error,
 )
@@ -306,19 +309,37 @@ def registered_members(hashes) -> dict[str, int]:
 class MemberBatch:
     """Members checked and built for one import, before its transaction (``prepare_members``)."""
 
-    fresh: list = dataclasses.field(default_factory=list)  # new ``Member`` instances, validated, stored forms computed
-    snapshots: list = dataclasses.field(default_factory=list)  # their audit snapshots (the id filled in once inserted)
+    columns: list = dataclasses.field(default_factory=list)  # the INSERT's columns (attnames), the id first
+    rows: list = dataclasses.field(default_factory=list)  # new members' values, adapted, ids reserved
+    audit: audit.Prepared = dataclasses.field(default_factory=audit.Prepared)  # their audit rows
     known: list = dataclasses.field(default_factory=list)  # (row index, row) of ID numbers already registered
     refused: list = dataclasses.field(default_factory=list)  # (row index, field, message)
 
 
+_IMPORT_CHECK_EXCLUDE = ["id", "party_org", "zone", "id_hash"]
+_PROTECTED_COLUMNS = {"id_hash", "id_encrypted", "id_masked", "phone_encrypted", "phone_masked"}
+
+
+def _member_refusal(values: dict, number: str, phone: str) -> tuple[str, str] | None:
+    """What ``clean_fields`` says of a new member's values (``core.field_check`` could not vouch for them)."""
+    m = Member(**{k: v for k, v in values.items() if k not in _PROTECTED_COLUMNS}, id_number=number, phone=phone)
+    try:
+        m.clean_fields(exclude=_IMPORT_CHECK_EXCLUDE)
+        m.clean()
+    except ValidationError as exc:
+        return next(iter(exc.message_dict), ""), validation_message(exc, Member)
+    return None
+
+
 def prepare_members(*, actor, rows: list[dict]) -> MemberBatch:
     """Check and build many members at once (the Excel import; ``rows``: ``party_org``, ``name``, ``id_number``,
-    ``gender``, ``status``, ``phone`` and the other fields), reading only — this runs before the import's
-    transaction, so the encryption, the field validation and the audit snapshots hold no write lock. The rules
-    of ``save_member`` row for row: the org in the actor's write scope, the identity checks of
-    ``_member_values``, every field validated like ``core.create``. An ID number already registered is left to
-    ``save_member`` (updated only within the actor's write scope, else ``TransferRequired``)."""
+    ``gender``, ``status``, ``phone`` and the other fields), before the import's transaction: the checks, the
+    keyed hashes and encryption, the search tokens and the audit rows hold no write lock. The rules of
+    ``save_member`` row for row: the org in the actor's write scope, the identity checks of ``_member_values``,
+    every field validated as ``clean_fields`` would (``core.field_check``, the real one where it cannot vouch).
+    An ID number already registered is left to ``save_member`` (updated only within the actor's write scope,
+    else ``TransferRequired``). The new members' ids are reserved here (``core.gen.reserve_ids``), so they and
+    their audit rows are complete before the transaction; a refused file leaves a gap in the ids."""
     batch = MemberBatch()
     org_ids = list({row["party_org"].pk for row in rows})
     writable_orgs = set(org_ids)
@@ -327,38 +348,70 @@ def prepare_members(*, actor, rows: list[dict]) -> MemberBatch:
         for part in _in_chunks(org_ids):
             writable_orgs.update(PartyOrg.objects.visible_to(actor, for_write=True).filter(pk__in=part)
                                  .values_list("pk", flat=True))
-    holders = registered_members(pii.keyed_hash(normalise(row["id_number"])) for row in rows)
+    hashes = [pii.keyed_hash(normalise(row["id_number"])) for row in rows]
+    holders = registered_members(hashes)
+    fresh: list[tuple[int, dict]] = []
     for i, row in enumerate(rows):
         if row["party_org"].pk not in writable_orgs:
             batch.refused.append((i, "party_org", "所在党组织不存在或您无权管理"))
             continue
-        if pii.keyed_hash(normalise(row["id_number"])) in holders:
+        if hashes[i] in holders:
             batch.known.append((i, row))
             continue
         row = dict(row)
         org = row.pop("party_org")
         args = [row.pop(k) for k in ("name", "id_number", "status", "gender", "phone")]
         try:
-            member = Member(**_member_values(org, *args[:4], args[4] or "", row))
-            member.clean_fields(exclude=["party_org", "zone", "id_hash"])
-            member.clean()
+            fresh.append((i, _member_values(org, *args[:4], args[4] or "", row)))
         except ServiceError as exc:
             batch.refused.append((i, exc.field or "", exc.message))
+    del hashes, holders
+    if batch.refused or not fresh:  # the file is refused (or has nothing new): nothing more to build
+        return batch
+    fields = Member._meta.concrete_fields
+    batch.columns = [f.attname for f in fields]
+    blank = {f.attname: f.get_default() for f in fields if f.attname != "id"}
+    now = timezone.now()
+    check = core.field_check(Member, _IMPORT_CHECK_EXCLUDE)
+    adapt = core_gen.row_adapter(Member, batch.columns, now)
+    sources = Member.search_sources
+    ids = core_gen.reserve_ids(Member, len(fresh))
+    protected = pii.protect_many([(v["id_number"], v["phone"]) for _, v in fresh])
+    built: list[dict] = []
+    for (i, v), pk, (h, enc_id, enc_phone) in zip(fresh, ids, protected, strict=True):
+        number, phone = v.pop("id_number"), v.pop("phone")
+        values = dict(blank, id=pk, party_org_id=v.pop("party_org").pk, **v, id_hash=h, id_encrypted=enc_id,
+                      id_masked=mask_id(number), phone_encrypted=enc_phone,
+                      phone_masked=mask_phone(phone) if phone else "", created_at=now, updated_at=now)
+        values["search_text"] = textsearch.build_text(values[s] for s in sources)
+        if not check(values) and (refusal := _member_refusal(values, number, phone)) is not None:
+            batch.refused.append((i, *refusal))
             continue
-        except ValidationError as exc:
-            batch.refused.append((i, next(iter(exc.message_dict), ""), validation_message(exc, Member)))
-            continue
-        batch.fresh.append(member)
-    textsearch.fill(batch.fresh)  # the search tokens, as save() would write them
-    batch.snapshots = [audit.snapshot(m) for m in batch.fresh]
+        built.append(values)
+        if len(built) == core_gen.BATCH:  # the audit rows a slice at a time: the dicts do not pile up
+            _seal(batch, actor, built, adapt)
+    if batch.refused:
+        return MemberBatch(refused=batch.refused)
+    _seal(batch, actor, built, adapt)
     return batch
+
+
+def _seal(batch: MemberBatch, actor, built: list[dict], adapt) -> None:
+    """Move ``built`` members into ``batch``: their audit rows and their adapted values."""
+    prepared = audit.prepare_created(actor, Member, built, describe=lambda v: v["name"])
+    batch.audit.rows.extend(prepared.rows)
+    batch.audit.contents.extend(prepared.contents)
+    columns = batch.columns
+    batch.rows.extend(adapt([v[c] for c in columns]) for v in built)
+    built.clear()
 
 
 def import_members(*, actor, batch: MemberBatch) -> tuple[dict, list[tuple[int, str, str]]]:
     """Write a ``prepare_members`` batch, inside the caller's transaction: the new members by ``executemany``
-    (their ids read back by keyed hash, a few queries), one audit row each; the registered ones through
-    ``save_member``. Returns the counts and the refusals ``[(row index, field, message)]``; the caller rolls
-    everything back when there is one (nothing is written half)."""
+    (ids reserved, the text index filled in one statement: ``textsearch.index_after``), their audit rows at the
+    end of the chain (only the hashes are computed here); the registered ones through ``save_member``. Returns
+    the counts and the refusals ``[(row index, field, message)]``; the caller rolls everything back when there
+    is one (nothing is written half)."""
     counts = {"created": 0, "updated": 0, "unchanged": 0}
     refused = list(batch.refused)
     for i, row in batch.known:
@@ -369,18 +422,16 @@ def import_members(*, actor, batch: MemberBatch) -> tuple[dict, list[tuple[int, 
             refused.append((i, exc.field or "", exc.message))
             continue
         counts[state] += 1
-    if refused or not batch.fresh:
+    if refused or not batch.rows:
         return counts, refused
+    ids = [r[0] for r in batch.rows]
     try:
-        with transaction.atomic():
-            core_gen.bulk(Member, batch.fresh, with_pk=False)
+        with transaction.atomic(), textsearch.index_after(Member, min(ids), max(ids)):
+            core_gen.insert(Member, batch.columns, batch.rows, {})
     except IntegrityError:  # registered meanwhile by another writer: the file is refused as a whole
         return counts, [(0, "id_number", "导入期间有身份证号码被他人登记，请重新导入")]
-    ids = registered_members(m.id_hash for m in batch.fresh)
-    for m, snap in zip(batch.fresh, batch.snapshots):
-        m.pk = snap["id"] = ids[m.id_hash]
-    audit.record_many(actor, audit.AuditAction.CREATE, batch.fresh, snapshots=batch.snapshots)
-    counts["created"] += len(batch.fresh)
+    audit.append_prepared(batch.audit)
+    counts["created"] += len(batch.rows)
     return counts, refused
 
 
