@@ -8,7 +8,7 @@ from collections import defaultdict
 
 from django.db.models import Count, Q
 
-from liantong.core import guarantees
+from liantong.core import guarantees, stats
 
 from .chainmap import THIN, node_rows
 from .models import InvestmentProject, ProjectStage, TargetFirm, TargetStatus
@@ -43,8 +43,7 @@ def chain_health(chains, period=None) -> dict[int, dict]:
             n=Count("enterprise", distinct=True),
             with_org=Count("enterprise", distinct=True, filter=Q(enterprise__party_orgs__isnull=False)))}
         orders = ServiceRequest.objects.filter(chain_id__in=ids)
-        if period is not None:
-            orders = orders.filter(submitted_at__gte=period.start, submitted_at__lt=period.end)
+        orders = orders.filter(stats.in_period(ServiceRequest, "submitted_at", period))
         service = {r["key"]: r for r in _grouped(orders, "chain")}
         worked = defaultdict(set)
         for cid, nid in (TargetFirm.objects.filter(chain_id__in=ids, node__isnull=False)
