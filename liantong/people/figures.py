@@ -30,22 +30,6 @@ LABELS = {
 }
 
 
-def people_stats(zone) -> dict:
-    """``attendance``: person-times, the checked-in attendances plus the guests' head-counts, summed from the
-    rows; ``cultivation``: the dual-cultivation pipeline's counts per stage."""
-    return {
-        "activities": Activity.objects.filter(zone=zone).count(),
-        "attendance": services.zone_attendance(zone),
-        "talent_needs": TalentNeed.objects.filter(zone=zone).count(),
-        "training_programs": TrainingProgram.objects.filter(zone=zone).count(),
-        "trainees": Trainee.objects.filter(zone=zone).count(),
-        "mentors": Mentor.objects.filter(zone=zone).count(),
-        "placements": Placement.objects.filter(zone=zone).count(),
-        "roadshows": Activity.objects.filter(zone=zone, kind=ActivityKind.ROADSHOW).count(),
-        "cultivation": counts_per_stage(Cultivation.objects.filter(zone=zone)),
-    }
-
-
 # --- per period and per chain (the dashboards, the big screen, the work report) ----------------------------
 
 # the article's "联合主题党日、技术研讨活动24场": the joint activities a chain's committee holds with its firms'
@@ -107,6 +91,20 @@ def people_monthly(zone, start, end, chain=None) -> dict:
             "attendance": {m: t["checked"][m] + a["guests"][m] for m in months},
             "joint_attendance": {m: t["joint_checked"][m] + a["joint_guests"][m] for m in months},
             "placements": p["placements"]}
+
+
+def people_stats(zone) -> dict:
+    """The zone's totals: ``people_figures`` over all time (``attendance``: person-times, the checked-in
+    attendances plus the guests' head-counts, summed from the rows) and the catalogue's counts;
+    ``cultivation``: the dual-cultivation pipeline's counts per stage."""
+    return {
+        **people_figures(zone),
+        "talent_needs": TalentNeed.objects.filter(zone=zone).count(),
+        "trainees": Trainee.objects.filter(zone=zone).count(),
+        "mentors": Mentor.objects.filter(zone=zone).count(),
+        "roadshows": Activity.objects.filter(zone=zone, kind=ActivityKind.ROADSHOW).count(),
+        "cultivation": counts_per_stage(Cultivation.objects.filter(zone=zone)),
+    }
 
 
 def enterprise_panel(request, ent) -> dict | None:

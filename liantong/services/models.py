@@ -181,6 +181,10 @@ class ServiceRequest(Searchable):
             models.Index(fields=["zone", "category"], name="sr_zone_category"),
             models.Index(fields=["state", "warn_at"], name="sr_state_warn"),
             models.Index(fields=["state", "due_at"], name="sr_state_due"),
+            # the dashboards' figures per period (orders submitted, orders resolved) and per chain
+            models.Index(fields=["zone", "submitted_at"], name="sr_zone_submitted"),
+            models.Index(fields=["zone", "resolved_at", "state"], name="sr_zone_resolved"),
+            models.Index(fields=["chain", "submitted_at"], name="sr_chain_submitted"),
         ]
 
     def __str__(self) -> str:
