@@ -184,7 +184,7 @@ def in_period(model, field: str, period: Period | None) -> Q:
 
 def by_month(qs, field: str, start: datetime.date, end: datetime.date, measures: dict) -> dict:
     """``{key: {first day of month: value}}`` for the months from ``start`` to ``end`` in ONE grouped query:
-    the rows of ``qs`` whose ``field`` falls in the range, grouped by their month (a ``CASE`` over the
+    the rows of ``qs`` whose ``field`` falls in the range, grouped by their month (nested ``CASE``s over the
     months' edges: the same SQL on SQLite and PostgreSQL, no per-row date function, the range read through
     an index on (zone, ``field``)), each group aggregated by ``measures`` (key → aggregate, e.g.
     ``Count("pk")``, ``Sum("amount", filter=Q(…))``). A month without rows is 0."""
@@ -193,9 +193,16 @@ def by_month(qs, field: str, start: datetime.date, end: datetime.date, measures:
     if not months:
         return out
     as_dt = _is_datetime(qs.model, field)
-    bucket = models.Case(*[models.When(Q(**{f"{field}__lt": edge(add_months(m, 1), as_dt)}), then=models.Value(i))
-                           for i, m in enumerate(months)], output_field=models.IntegerField())
-    rows = (qs.filter(within(qs.model, field, months[0], end)).annotate(month_index=bucket)
+    edges = [edge(add_months(m, 1), as_dt) for m in months]
+
+    def bucket(lo: int, hi: int):  # the month index of a row: a binary search over the edges, ~log2(n) tests
+        if hi - lo == 1:
+            return models.Value(lo)
+        mid = (lo + hi) // 2
+        return models.Case(models.When(Q(**{f"{field}__lt": edges[mid - 1]}), then=bucket(lo, mid)),
+                           default=bucket(mid, hi), output_field=models.IntegerField())
+
+    rows = (qs.filter(within(qs.model, field, months[0], end)).annotate(month_index=bucket(0, len(months)))
             .values("month_index").annotate(**{f"agg_{key}": agg for key, agg in measures.items()}).order_by())
     for r in rows:
         m = months[r["month_index"]]
