@@ -6,7 +6,9 @@ delta segment; :class:`MatchEngine` ranks a listing's pool, re-ranks the best fe
 from __future__ import annotations
 
 import contextlib
+import heapq
 import threading
+import time
 from collections.abc import Iterable
 
 import numpy as np
@@ -15,8 +17,8 @@ from scipy import sparse
 from .analysis import analyze, analyze_names
 from .documents import Doc, Match
 from .knowledge import Knowledge, knowledge, normalize
-from .reasons import _Reasons
-from .reranking import _Features, _Reranking
+from .reasons import _QueryReasons, _Reasons
+from .reranking import FRESH_HALF_LIFE_DAYS, ZONE_BONUS, _Features, _Reranking
 
 # --------------------------------------------------------------------------- the engine
 
@@ -212,49 +214,86 @@ def _pool_kinds(kind: str) -> tuple[str, ...]:
 
 
 class _Segment:
-    """Immutable inverted index over a block of internal doc positions."""
+    """Immutable inverted index over a block of internal doc positions: per term, the rows holding it
+    (sorted) and their *impacts* — the BM25 saturated term frequency ``tf·(k1+1)/(tf+k1·(1-b+b·len/avg))``,
+    computed once here (the lengths and their averages are fixed for the segment's life), so that a query
+    only adds ``weight·idf·impact`` per posting (impact-ordered scoring, as bm25s does)."""
 
-    def __init__(self, rows, csr: sparse.csr_matrix, lens: np.ndarray):
-        """``csr``: one row per position in ``rows``, duplicates already summed; ``lens``: (n, 2)."""
-        self.rows = np.asarray(rows, dtype=np.int64)  # internal positions
+    def __init__(self, rows, csr: sparse.csr_matrix, lens: np.ndarray, avg: np.ndarray):
+        """``csr``: one row per position in ``rows``, duplicates already summed; ``lens``: (n, 2);
+        ``avg``: the average (word, bigram) lengths the engine's statistics use."""
+        self.rows = np.asarray(rows, dtype=np.int64)  # internal positions, ascending
         self.df = np.bincount(csr.indices, minlength=csr.shape[1]).astype(np.float64)
         self.csc = csr.tocsc()
         self.csc.sort_indices()
         self.lens = np.asarray(lens, dtype=np.float32).reshape(-1, 2)  # word length, bigram length
+        self.bigram_cols = np.zeros(0, dtype=bool)
+        self.imp = np.zeros(0, dtype=np.float32)
+        self._impacts(avg)
+
+    def _impacts(self, avg: np.ndarray) -> None:
+        indptr, indices, tf = self.csc.indptr, self.csc.indices, self.csc.data
+        ncols = self.csc.shape[1]
+        terms = knowledge().terms
+        isb = np.fromiter((terms[i][0] == "b" for i in range(min(ncols, len(terms)))), dtype=bool,
+                          count=min(ncols, len(terms)))
+        self.bigram_cols = isb
+        kw = K1 * (1 - B + B * self.lens[:, 0] / max(avg[0], 1e-6))
+        kb = K1 * (1 - B + B * self.lens[:, 1] / max(avg[1], 1e-6))
+        col_b = np.repeat(np.concatenate([isb, np.zeros(max(ncols - len(isb), 0), bool)]), np.diff(indptr))
+        k = np.where(col_b, kb[indices], kw[indices]) if len(indices) else np.zeros(0, np.float32)
+        self.imp = (tf * (K1 + 1) / (tf + k)).astype(np.float32)
 
     def to_csr(self) -> sparse.csr_matrix:
         return self.csc.tocsr()
 
-    def scores(self, qterms: np.ndarray, qweights: np.ndarray, is_bigram: np.ndarray, avg: np.ndarray):
+    def scores(self, qterms: list[int], qweights: list[float]) -> np.ndarray:
+        """BM25 scores of every row for query terms ``qterms`` (weights already times idf)."""
         n = len(self.rows)
         out = np.zeros(n, dtype=np.float32)
-        if n == 0 or len(qterms) == 0:
-            return out, np.zeros(n, dtype=bool)
-        ncols = self.csc.shape[1]
-        indptr, indices, data = self.csc.indptr, self.csc.indices, self.csc.data
-        kw = K1 * (1 - B + B * self.lens[:, 0] / max(avg[0], 1e-6))
-        kb = K1 * (1 - B + B * self.lens[:, 1] / max(avg[1], 1e-6))
-        rows_l, vals_l = [], []
-        wrows_l = []
-        for t, w, isb in zip(qterms, qweights, is_bigram):
+        if n == 0:
+            return out
+        indptr, indices, imp = self.csc.indptr, self.csc.indices, self.imp
+        ncols = len(indptr) - 1
+        for t, w in zip(qterms, qweights):
             if t >= ncols:
                 continue
-            a, b = indptr[t], indptr[t + 1]
+            a, b = int(indptr[t]), int(indptr[t + 1])
             if a == b:
                 continue
-            r = indices[a:b]
-            tf = data[a:b]
-            k = kb[r] if isb else kw[r]
-            rows_l.append(r)
-            vals_l.append(w * tf * (K1 + 1) / (tf + k))
-            if not isb:
-                wrows_l.append(r)
-        if rows_l:
-            out = np.bincount(np.concatenate(rows_l), weights=np.concatenate(vals_l), minlength=n).astype(np.float32)
-        words = np.zeros(n, dtype=bool)
-        if wrows_l:
-            words[np.concatenate(wrows_l)] = True
-        return out, words
+            out[indices[a:b]] += w * imp[a:b]  # rows are unique within a term's postings
+        return out
+
+    def holding(self, terms: list[int], local: np.ndarray) -> np.ndarray:
+        """For each row in ``local`` (segment rows), whether it holds any of ``terms``."""
+        hit = np.zeros(len(local), dtype=bool)
+        indptr, indices = self.csc.indptr, self.csc.indices
+        ncols = len(indptr) - 1
+        for t in terms:
+            if t >= ncols:
+                continue
+            a, b = int(indptr[t]), int(indptr[t + 1])
+            if a == b:
+                continue
+            post = indices[a:b]
+            k = np.searchsorted(post, local)
+            k[k >= len(post)] = len(post) - 1
+            hit |= post[k] == local
+        return hit
+
+    def terms_of(self, local: int, terms: list[int]) -> list[int]:
+        """Which of ``terms`` segment row ``local`` holds."""
+        indptr, indices = self.csc.indptr, self.csc.indices
+        ncols = len(indptr) - 1
+        out = []
+        for t in terms:
+            if t >= ncols:
+                continue
+            a, b = int(indptr[t]), int(indptr[t + 1])
+            k = a + int(np.searchsorted(indices[a:b], local))
+            if k < b and indices[k] == local:
+                out.append(t)
+        return out
 
 
 def _adopt_terms(kn: Knowledge, saved: list[str]) -> None:
@@ -287,6 +326,7 @@ class MatchEngine(_Reranking, _Reasons):
         self._alive = np.zeros(0, dtype=bool)
         self._kind = np.zeros(0, dtype=np.int8)  # 0 supply, 1 demand, 2 scenario
         self._ent = np.zeros(0, dtype=np.int64)
+        self._updated = np.zeros(0, dtype=np.float64)  # epoch seconds, 0 when unknown (freshness)
         self._zone: list[str] = []
         self._ent_ids: dict[str, int] = {}
         self._main: _Segment | None = None
@@ -376,16 +416,17 @@ class MatchEngine(_Reranking, _Reasons):
             self._kind = np.fromiter((self._kind_code(d.kind) for d in docs), dtype=np.int8, count=n)
             self._ent = np.fromiter((self._ent_id(e, i) for i, e in enumerate(ents)), dtype=np.int64, count=n)
             self._alive = alive
+            self._updated = np.fromiter((float(d.updated or 0.0) for d in docs), dtype=np.float64, count=n)
             rows = np.arange(n, dtype=np.int64)
             if live is not None:
                 rows, csr, lens = rows[live], csr[live], lens[live]
             self._set_main(rows, csr, lens)
 
     def _set_main(self, rows: np.ndarray, csr: sparse.csr_matrix, lens: np.ndarray) -> None:
-        self._main = _Segment(rows, csr, lens)
+        self._avg = np.maximum(lens.mean(axis=0), 1.0) if len(rows) else np.ones(2)
+        self._main = _Segment(rows, csr, lens, self._avg)
         self._df = self._main.df
         self._n_stats = max(len(rows), 1)
-        self._avg = np.maximum(lens.mean(axis=0), 1.0) if len(rows) else np.ones(2)
         self._main_n = len(self._docs)
         self._delta = None
         self._delta_rows = []
@@ -445,6 +486,7 @@ class MatchEngine(_Reranking, _Reasons):
             self._zone.append(zones[0])
             self._pos[doc.id] = pos
             self._grow_arrays([self._kind_code(doc.kind)], [self._ent_id(ents[0], pos)], [bool(doc.active)])
+            self._updated = np.append(self._updated, float(doc.updated or 0.0))
             self._delta_vec[pos] = (ids, data, (float(lens[0, 0]), float(lens[0, 1])))
             # unseen terms get a document frequency so that their idf is defined
             if len(self._df) < len(self.terms):
@@ -518,7 +560,7 @@ class MatchEngine(_Reranking, _Reasons):
             self._delta_rows = rows
             if rows:
                 csr, lens = self._vec_csr(rows)
-                self._delta = _Segment(rows, csr, lens)
+                self._delta = _Segment(rows, csr, lens, self._avg)
             else:
                 self._delta = None
             self._delta_dirty = False
@@ -552,20 +594,37 @@ class MatchEngine(_Reranking, _Reasons):
         _, ws, _ = self._query_vector(weighted_terms)
         return float(ws.sum()) * (K1 + 1) if len(ws) else 0.0
 
-    def _score_all(self, weighted_terms: dict[str, float]) -> tuple[np.ndarray, np.ndarray]:
-        """-> (positions, scores) over main + delta segments."""
-        tids, ws, isb = self._query_vector(weighted_terms)
-        pos_parts, sc_parts, w_parts = [], [], []
+    def _segments(self) -> list[tuple[_Segment, int]]:
+        """The live segments with the offset of their rows in the concatenated score arrays."""
+        out, off = [], 0
         for seg in (self._main, self._delta_segment()):
             if seg is None or len(seg.rows) == 0:
                 continue
-            pos_parts.append(seg.rows)
-            sc, wd = seg.scores(tids, ws, isb, self._avg)
-            sc_parts.append(sc)
-            w_parts.append(wd)
-        if not pos_parts:
-            return np.zeros(0, np.int64), np.zeros(0, np.float32), np.zeros(0, bool)
-        return np.concatenate(pos_parts), np.concatenate(sc_parts), np.concatenate(w_parts)
+            out.append((seg, off))
+            off += len(seg.rows)
+        return out
+
+    def _score_all(self, weighted_terms: dict[str, float], segs=None, vec=None) -> tuple[np.ndarray, np.ndarray]:
+        """-> (positions, scores) over main + delta segments."""
+        tids, ws, _ = vec if vec is not None else self._query_vector(weighted_terms)
+        segs = self._segments() if segs is None else segs
+        qt, qw = tids.tolist(), ws.tolist()
+        if not segs:
+            return np.zeros(0, np.int64), np.zeros(0, np.float32)
+        if len(segs) == 1:
+            return segs[0][0].rows, segs[0][0].scores(qt, qw)
+        return (np.concatenate([seg.rows for seg, _ in segs]),
+                np.concatenate([seg.scores(qt, qw) for seg, _ in segs]))
+
+    def _has_word(self, segs, word_terms: list[int], cand: np.ndarray) -> np.ndarray:
+        """Whether each candidate (an index into the concatenated score arrays) holds a query word or
+        concept (not only character pairs): the domain gate of the re-ranking."""
+        out = np.zeros(len(cand), dtype=bool)
+        for seg, off in segs:
+            sel = (cand >= off) & (cand < off + len(seg.rows))
+            if sel.any():
+                out[sel] = seg.holding(word_terms, cand[sel] - off)
+        return out
 
     def _query_terms(self, qparts: dict, qfeat: _Features) -> dict[str, float]:
         """Query term weights: field weight, parents and the poster's own context count less."""
@@ -583,8 +642,44 @@ class MatchEngine(_Reranking, _Reasons):
                     weighted[t] = w
         return weighted
 
+    def _pool_filter(self, query: Doc, positions: np.ndarray):
+        """A function keeping, of some indices into ``positions``, those in ``query``'s pool: the other
+        kinds, active, not the poster's own enterprise, not the query itself."""
+        pool = np.zeros(4, dtype=bool)
+        pool[[self._kind_code(k) for k in _pool_kinds(query.kind)]] = True
+        qent = normalize(query.enterprise).strip()
+        qent_id = self._ent_ids.get(qent) if qent else None
+        qpos = self._pos.get(query.id)
+        kind, alive, ent = self._kind, self._alive, self._ent
+
+        def keep(idx: np.ndarray) -> np.ndarray:
+            p = positions[idx]
+            m = pool[kind[p]] & alive[p]
+            if qent_id is not None:
+                m &= ent[p] != qent_id
+            if qpos is not None:
+                m &= p != qpos
+            return idx[m]
+
+        return keep
+
+    def _local_factors(self, pos: np.ndarray, zq: str, now: float) -> tuple[np.ndarray, np.ndarray]:
+        """(zone bonus, freshness) of positions ``pos`` for a query from zone ``zq``: the only re-ranking
+        factors that can exceed 1 or vary without the concepts, computed for all candidates at once."""
+        same = (np.fromiter((self._zone[p] == zq for p in pos.tolist()), dtype=bool, count=len(pos))
+                if zq and zq not in ("其他", "other") else np.zeros(len(pos), dtype=bool))
+        upd = self._updated[pos]
+        age = np.maximum(0.0, (now - upd) / 86400.0)
+        fresh = np.where(upd != 0, 0.85 + 0.15 * np.power(0.5, age / FRESH_HALF_LIFE_DAYS), 1.0)
+        return same, fresh
+
     def match(self, query: Doc, limit: int = 10) -> list[Match]:
-        """Best candidates for ``query`` (which need not be indexed)."""
+        """Best candidates for ``query`` (which need not be indexed).
+
+        BM25 over the pool, then the best ``RERANK_DEPTH`` are re-ranked best-bound first: every
+        re-ranking factor but the zone bonus and freshness is at most 1, so a candidate whose BM25 score
+        times those two cannot beat the ``limit``-th result found so far ends the re-ranking (the same
+        results as re-ranking all of them)."""
         with self._lock:
             if self._main is None or limit <= 0:
                 return []
@@ -593,8 +688,10 @@ class MatchEngine(_Reranking, _Reasons):
             weighted = self._query_terms(qparts, qfeat)
             if not weighted:
                 return []
-            positions, scores, has_word = self._score_all(weighted)
-            mass = self._query_mass(weighted)
+            vec = self._query_vector(weighted)
+            mass = float(vec[1].sum()) * (K1 + 1) if len(vec[1]) else 0.0
+            segs = self._segments()
+            positions, scores = self._score_all(weighted, segs, vec)
             if len(positions) == 0:
                 return []
             # scenario items: add the best single-item score
@@ -610,37 +707,52 @@ class MatchEngine(_Reranking, _Reasons):
                             it[t] = 1.0
                     if not it:
                         continue
-                    _, s, _ = self._score_all(it)
+                    _, s = self._score_all(it, segs)
                     np.maximum(best, s, out=best)
                 scores = scores + ITEM_WEIGHT * best
-            # pool mask
-            pool = np.zeros(4, dtype=bool)
-            pool[[self._kind_code(k) for k in _pool_kinds(query.kind)]] = True
-            mask = pool[self._kind[positions]] & self._alive[positions] & (scores > 0)
-            qent = normalize(query.enterprise).strip()
-            if qent and qent in self._ent_ids:
-                mask &= self._ent[positions] != self._ent_ids[qent]
-            qpos = self._pos.get(query.id)
-            if qpos is not None:
-                mask &= positions != qpos
-            cand = np.nonzero(mask)[0]
+            keep = self._pool_filter(query, positions)
+            want = max(RERANK_DEPTH, limit * 5)
+            nz = np.flatnonzero(scores > 0)
+            cand = None
+            if len(nz) > 8 * want:  # the pool's best are among the best few hundred scores of all
+                pre = nz[np.argpartition(-scores[nz], 8 * want - 1)[:8 * want]]
+                cand = keep(pre)
+                if len(cand) < want:
+                    cand = None
+            if cand is None:
+                cand = keep(nz)
             if len(cand) == 0:
                 return []
-            depth = min(len(cand), max(RERANK_DEPTH, limit * 5))
+            depth = min(len(cand), want)
             top = cand[np.argpartition(-scores[cand], depth - 1)[:depth]] if len(cand) > depth else cand
-            base_max = float(scores[top].max()) or 1.0
-            results = []
-            for j in top:
-                pos = int(positions[j])
-                doc = self._docs[pos]
-                feat = self._features(pos)
-                f, why = self._rerank(query, qfeat, bool(has_word[j]), doc, feat, pos)
-                results.append((float(scores[j]) * f, pos, why, float(scores[j])))
+            tpos, tsc = positions[top], scores[top].astype(np.float64)
+            base_max = float(tsc.max()) or 1.0
+            zq = normalize(query.zone)
+            now = time.time()
+            same_zone, fresh = self._local_factors(tpos, zq, now)
+            bound = tsc * (np.where(same_zone, ZONE_BONUS, 1.0) * fresh)
+            order = np.argsort(-bound, kind="stable").tolist()
+            word_terms = [int(t) for t, b in zip(vec[0].tolist(), vec[2].tolist()) if not b]
+            has_word = self._has_word(segs, word_terms, top)
+            results, kth = [], []
+            for j in order:
+                if len(kth) >= limit and bound[j] < kth[0]:
+                    break
+                pos = int(tpos[j])
+                f, why = self._rerank(query, qfeat, bool(has_word[j]), self._docs[pos], self._features(pos), pos,
+                                      local=(bool(same_zone[j]), float(fresh[j])))
+                s = float(tsc[j]) * f
+                results.append((s, pos, why, float(tsc[j])))
+                if len(kth) < limit:
+                    heapq.heappush(kth, s)
+                elif s > kth[0]:
+                    heapq.heapreplace(kth, s)
             results.sort(key=lambda x: -x[0])
             out = []
+            qx = _QueryReasons(self, query, qparts, segs)
             for s, pos, why, raw in results[:limit]:
                 doc = self._docs[pos]
-                why = self._explain(query, qparts, qfeat, doc, pos, why)
+                why = self._explain(query, qparts, qfeat, doc, pos, why, qx)
                 why["score_text"] = round(raw / base_max, 4)
                 why["evidence"] = round(s / mass, 4) if mass > 0 else 0.0
                 out.append(Match(id=doc.id, score=round(s, 6), why=why))
