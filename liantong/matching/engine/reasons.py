@@ -42,9 +42,9 @@ class _QueryReasons:
     def shared_words(self, pos: int, doc: Doc) -> set[str]:
         """The query's showable words the listing at ``pos`` holds, read off the index (no analysis)."""
         ids = list(self.word_ids)
-        for seg, _ in self.segs:
-            k = int(seg.rows.searchsorted(pos))
-            if k < len(seg.rows) and seg.rows[k] == pos:
+        for seg in self.segs:
+            k = seg.find(pos)
+            if k >= 0:
                 return {self.word_ids[t] for t in seg.terms_of(k, ids)}
         dparts = self.engine._parts(doc)  # not in a segment (cannot happen for a match): analyse it
         dw = {t[2:] for p in _FIELDS for t in dparts[p]["terms"] if t[0] == "w"}
@@ -60,7 +60,7 @@ class _Reasons:
     def _explain(self, query: Doc, qparts: dict, qf: _Features, doc: Doc, pos: int, notes: dict,
                  qx: _QueryReasons | None = None) -> dict:
         kn = self.kn
-        qx = qx or _QueryReasons(self, query, qparts, self._segments())
+        qx = qx or _QueryReasons(self, query, qparts, [s for s in (self._main, self._delta_segment()) if s is not None])
         df = self._features(pos)
         shared = [c for c in qx.concepts if c in df.all_c]
         matched = [kn.display.get(c, c) for c in shared]
