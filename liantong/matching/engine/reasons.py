@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import time
 
+import numpy as np
+
 from .analysis import clause_text
 from .documents import Doc
 from .knowledge import normalize
@@ -32,6 +34,8 @@ class _QueryReasons:
                          if len(w) >= 2 and not (w.isascii() and len(w) <= 3) and "w:" + w in vocab}
         self.joined = "\x00".join(qparts[p]["_joined"] for p in _FIELDS)
         self._surf: dict[str, set[str]] = {}
+        self._words: dict[int, set[str]] = {}
+        self.zone = normalize(query.zone)
 
     def surfaces(self, concept: str) -> set[str]:
         hit = self._surf.get(concept)
@@ -39,13 +43,26 @@ class _QueryReasons:
             hit = self._surf[concept] = self.engine._surfaces_in(self.joined, concept)
         return hit
 
-    def shared_words(self, pos: int, doc: Doc) -> set[str]:
-        """The query's showable words the listing at ``pos`` holds, read off the index (no analysis)."""
+    def read_words(self, positions: list[int]) -> None:
+        """Read off the index which of the query's showable words each listing at ``positions`` holds (no
+        analysis of the listings' text)."""
         ids = list(self.word_ids)
         for seg in self.segs:
-            k = seg.find(pos)
-            if k >= 0:
-                return {self.word_ids[t] for t in seg.terms_of(k, ids)}
+            found = [(pos, seg.find(pos)) for pos in positions if pos not in self._words]
+            found = [(pos, k) for pos, k in found if k >= 0]
+            if not found:
+                continue
+            held = seg.holding_each(ids, np.array([k for _, k in found], dtype=np.int64))
+            for j, (pos, _) in enumerate(found):
+                self._words[pos] = {self.word_ids[ids[i]] for i in np.flatnonzero(held[:, j]).tolist()}
+
+    def shared_words(self, pos: int, doc: Doc) -> set[str]:
+        """The query's showable words the listing at ``pos`` holds."""
+        if pos not in self._words:
+            self.read_words([pos])
+        hit = self._words.get(pos)
+        if hit is not None:
+            return hit
         dparts = self.engine._parts(doc)  # not in a segment (cannot happen for a match): analyse it
         dw = {t[2:] for p in _FIELDS for t in dparts[p]["terms"] if t[0] == "w"}
         return {w for w in self.words & dw if len(w) >= 2 and not (w.isascii() and len(w) <= 3)}
@@ -80,7 +97,7 @@ class _Reasons:
             if ds and not (qs & ds):
                 synonyms.append(f"{'/'.join(sorted(qs))} = {'/'.join(sorted(ds))}")
         same_chain = bool(query.chain) and query.chain == doc.chain
-        same_zone = bool(query.zone) and normalize(query.zone) == normalize(doc.zone) and normalize(query.zone) != "其他"
+        same_zone = bool(query.zone) and qx.zone == self._zone[pos] and qx.zone != "其他"
         stage_rel = None
         if query.stage is not None and doc.stage is not None:
             d = doc.stage - query.stage

@@ -315,18 +315,20 @@ class _Segment:
             hit |= post[k] == local
         return hit
 
-    def terms_of(self, local: int, terms: list[int]) -> list[int]:
-        """Which of ``terms`` segment row ``local`` holds."""
+    def holding_each(self, terms: list[int], local: np.ndarray) -> np.ndarray:
+        """``(len(terms), len(local))``: whether segment row ``local[j]`` holds term ``terms[i]``."""
+        out = np.zeros((len(terms), len(local)), dtype=bool)
         indptr, indices = self.csc.indptr, self.csc.indices
         ncols = len(indptr) - 1
-        out = []
-        for t in terms:
+        for i, t in enumerate(terms):
             if t >= ncols:
                 continue
             a, b = int(indptr[t]), int(indptr[t + 1])
-            k = a + int(np.searchsorted(indices[a:b], local))
-            if k < b and indices[k] == local:
-                out.append(t)
+            if a == b:
+                continue
+            post = indices[a:b]
+            k = np.minimum(np.searchsorted(post, local), len(post) - 1)
+            out[i] = post[k] == local
         return out
 
 
@@ -914,6 +916,7 @@ class MatchEngine(_Reranking, _Reasons):
             results.sort(key=lambda x: -x[0])
             out = []
             qx = _QueryReasons(self, query, qparts, [seg for seg, _ in segs])
+            qx.read_words([pos for _, pos, _, _ in results[:limit]])
             for s, pos, why, raw in results[:limit]:
                 doc = self._docs[pos]
                 why = self._explain(query, qparts, qfeat, doc, pos, why, qx)
