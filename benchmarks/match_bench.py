@@ -65,6 +65,8 @@ def synthetic_docs(n: int, dev_dir: Path | None = None, seed: int = 0) -> list[D
     rng = random.Random(seed)
     random.seed(seed)
     base = load_listings(dev_dir) if dev_dir and Path(dev_dir).is_dir() else FALLBACK
+    if base is FALLBACK:
+        print(f"no development listings at {dev_dir}: recombining {len(FALLBACK)} built-in samples (pass --dev)")
     by_chain: dict[str, list[Doc]] = {}
     for d in base:
         by_chain.setdefault(d.chain, []).append(d)

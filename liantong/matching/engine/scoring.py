@@ -1,7 +1,8 @@
 """Retrieval and the engine: two BM25 fields (words/concepts, character bigrams) over one inverted index
-(scipy CSC), built in blocks (in forked workers from ``PARALLEL_MIN`` listings on), updated through a
-delta segment; :class:`MatchEngine` ranks a listing's pool, re-ranks the best few hundred
-(:mod:`.reranking`) and explains the results (:mod:`.reasons`)."""
+(scipy CSC with precomputed impacts, cut by pool), built in blocks (in forked workers from ``PARALLEL_MIN``
+listings on), updated through a delta segment; :class:`MatchEngine` scores a listing's pool, re-ranks the
+best ``RERANK_DEPTH`` bound-first (:mod:`.reranking`) and explains the results (:mod:`.reasons`); the
+stored form (``save`` / ``load``) keeps listings and features as columns and byte strings."""
 
 from __future__ import annotations
 
