@@ -256,6 +256,16 @@ class _Segment:
         self._position[rows] = np.arange(len(rows), dtype=np.int32)
         self.imp = np.zeros(0, dtype=np.float32)
         self._impacts(avg)
+        self.postings = self.csc.indices.astype(np.int64)
+
+    # the postings as 64-bit row numbers: np.add.at with 32-bit indices converts them on every call (3× slower);
+    # not stored (derived from the CSC indices at load)
+    def __getstate__(self):
+        return {k: v for k, v in self.__dict__.items() if k != "postings"}
+
+    def __setstate__(self, state):
+        self.__dict__.update(state)
+        self.postings = self.csc.indices.astype(np.int64)
 
     def _impacts(self, avg: np.ndarray) -> None:
         indptr, indices, tf = self.csc.indptr, self.csc.indices, self.csc.data
@@ -286,7 +296,7 @@ class _Segment:
         out = np.zeros(hi, dtype=np.float32)
         if hi == lo:
             return out[lo:]
-        indptr, indices, imp, cuts = self.csc.indptr, self.csc.indices, self.imp, self.cuts
+        indptr, indices, imp, cuts = self.csc.indptr, self.postings, self.imp, self.cuts
         starts = indptr if group == 0 else cuts[0]
         ends = cuts[group]
         ncols = len(indptr) - 1
