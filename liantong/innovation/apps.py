@@ -74,6 +74,9 @@ class InnovationConfig(AppConfig):
             "achievements_industrialised": "产业化成果", "incubated_enterprises": "孵化科技型企业",
             "hightech_enterprises": "高新技术企业", "tech_centres": "省级以上企业技术中心",
             "transfer_institutions": "技术转移示范机构", "agri_parks": "现代农业产业园"})
+        stats.register_periodic(services.period_figures, {"achievements_industrialised": "产业化成果",
+                                                          "incubated_enterprises": "孵化科技型企业"},
+                                monthly=services.period_monthly, zone_totals=False)
         tick.register("innovation.milestones", services.tick)
         demo.register(50, "创新强链（攻坚榜、攻关联合体、科研成果、孵化、资质、政策、高企自评）", innovation_demo.load)
         gen.register(50, "innovation", innovation_gen.generate)

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from liantong.core import deadlines, dicts, guarantees
 from liantong.core import services as core
+from liantong.core import stats as core_stats
 from liantong.core.files import attach
 from liantong.core.services import ServiceError, is_system, require_perm, require_writable
 from liantong.orgs.models import Chain, ChainMembership, Enterprise, Institution
@@ -555,6 +556,28 @@ def save_coaching(*, actor, zone, kind: str, held_on: datetime.date, topic: str,
 
 
 # --- zone figures ---------------------------------------------------------------------------------------
+
+
+def period_figures(zone, period=None, chain=None) -> dict:
+    """The results industrialised in the period (for the zone or one chain) and the firms that entered
+    incubation in it (the zone's only: an incubated firm belongs to no chain)."""
+    ind = Achievement.objects.filter(zone=zone, stage=AchievementStage.INDUSTRIALISED).filter(
+        core_stats.in_period(Achievement, "industrialised_on", period))
+    if chain is not None:
+        return {"achievements_industrialised": ind.filter(chain=chain).count()}
+    return {"achievements_industrialised": ind.count(),
+            "incubated_enterprises": IncubatedFirm.objects.filter(zone=zone).filter(
+                core_stats.in_period(IncubatedFirm, "incubated_on", period)).count()}
+
+
+def period_monthly(zone, start, end, chain=None) -> dict:
+    ind = Achievement.objects.filter(zone=zone, stage=AchievementStage.INDUSTRIALISED)
+    out = core_stats.by_month(ind if chain is None else ind.filter(chain=chain), "industrialised_on", start, end,
+                              {"achievements_industrialised": Count("pk")})
+    if chain is None:
+        out.update(core_stats.by_month(IncubatedFirm.objects.filter(zone=zone), "incubated_on", start, end,
+                                       {"incubated_enterprises": Count("pk")}))
+    return out
 
 
 def stats(zone) -> dict:

@@ -267,7 +267,8 @@ def get_task_force(request, pk: int):
 # --- dashboards -------------------------------------------------------------------------------------------
 
 @router.get("/zones/{zone_id}/dashboard", response={200: dict, 400: Error, 403: Error},
-            summary="园区/产业链看板数据：分板块指标（本期、上期、变化、下钻链接）、月度趋势、产业链健康指数")
+            summary="园区/产业链看板数据：分板块指标（本期、上期、变化、下钻链接）、月度趋势、产业链健康指数；"
+                    "counted_at：数据计算时间（每园区或产业链每周期至多每分钟计算一次）")
 def zone_dashboard(request, zone_id: int, period: str = "year", date: datetime.date | None = None,
                    chain: int | None = None):
     zone = get_object_or_404(Zone.objects.visible_to(request.user), pk=zone_id)
@@ -286,4 +287,5 @@ def zone_dashboard(request, zone_id: int, period: str = "year", date: datetime.d
         "zone": zone.pk, "chain": chain, "period": {"kind": p.kind, "start": p.start, "end": p.end, "label": p.label},
         "sections": ctx["sections"], "trend": ctx["trend"],
         "chains": [{"id": r["chain"].pk, "name": r["chain"].name, **r["health"]} for r in ctx["chains"]],
+        "counted_at": ctx["counted_at"],
     }

@@ -5,7 +5,10 @@ period, a monthly trend, a drill-down link per figure and the chain health index
 from __future__ import annotations
 
 import datetime
+import hashlib
 
+from django.core.cache import cache
+from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
 
@@ -24,13 +27,46 @@ SECTIONS = [
               "resolutions_open", "listings", "deals", "deal_amount"]),
     ("创新强链", ["challenges", "challenges_solved", "incubated_enterprises", "achievements",
               "achievements_industrialised", "transfer_centres"]),
-    ("人才与活动", ["activities", "attendance", "training_programs", "trainees", "placements", "mentors"]),
+    ("人才与活动", ["activities", "attendance", "joint_activities", "joint_attendance", "training_programs", "trainees", "placements", "mentors"]),
     ("招商", ["investment_projects", "investment_amount", "projects_producing", "projects_in_talks", "target_firms",
             "gaps"]),
 ]
 HIDDEN = {"party_orgs_all", "zone", "zone_name"}
 TREND_KEYS = ("investment_projects", "investment_amount", "orders", "orders_resolved", "deals", "activities",
               "attendance", "incubated_enterprises", "achievements_industrialised", "placements")
+
+
+# The figures of a dashboard (and of the big screen) are counted at most once a minute per zone or chain and
+# period, shared through the cache by every app server: at province scale a zone's figures take some hundreds
+# of milliseconds of aggregates, and nobody needs them fresher than the minute the page says they are from.
+CACHE_TTL = 60  # seconds
+
+
+def _cached(key: str, compute):
+    """``(value, counted_at)``: ``compute()``'s value, computed at most once per ``CACHE_TTL``."""
+    hit = cache.get(key)
+    if hit is None:
+        hit = (compute(), timezone.now())
+        cache.set(key, hit, CACHE_TTL)
+    return hit
+
+
+def _period_key(period: Period) -> str:
+    return f"{period.kind}:{period.start.isoformat()}"
+
+
+def cached_figures(zone, period: Period, chain=None) -> tuple[dict, object]:
+    """``({"sections", "trend"}, counted_at)`` of a zone (or one of its chains) for ``period``."""
+    key = f"insights_dash:{zone.pk}:{chain.pk if chain else 0}:{_period_key(period)}"
+    return _cached(key, lambda: {"sections": figure_sections(zone, period, chain),
+                                 "trend": trends(zone, period, chain)})
+
+
+def cached_health(chains, period: Period) -> dict:
+    """``health.chain_health`` of these chains (each chain's figures are its own: the key is the set of ids)."""
+    ids = ",".join(str(c.pk) for c in chains)
+    key = f"insights_health:{_period_key(period)}:{hashlib.sha1(ids.encode()).hexdigest()}"
+    return _cached(key, lambda: health.chain_health(chains, period))[0]
 
 
 class BadPeriod(ValueError):
@@ -107,55 +143,61 @@ def zone_dashboard(zone, period: Period, user) -> dict:
     from liantong.orgs.models import Chain
 
     chains = list(Chain.objects.visible_to(user).filter(zone=zone).order_by("id"))
-    scores = health.chain_health(chains, period)
+    scores = cached_health(chains, period)
     chain_rows = [{"chain": c, "health": scores[c.pk], "url": reverse("insights:chain_dashboard", args=[c.pk]),
                    "map_url": reverse("insights:map", args=[c.pk])} for c in chains]
     chain_rows.sort(key=lambda r: -(r["health"]["index"] or 0))
-    return {"zone": zone, "chain": None, "period": period, "nav": _period_nav(period),
-            "sections": figure_sections(zone, period), "trend": trends(zone, period), "chains": chain_rows,
-            "health_labels": health.LABELS, "health_weights": health.WEIGHTS,
-            "report_year": period.start.year}
+    figs, counted_at = cached_figures(zone, period)
+    return {"zone": zone, "chain": None, "period": period, "nav": _period_nav(period), **figs,
+            "chains": chain_rows, "health_labels": health.LABELS, "health_weights": health.WEIGHTS,
+            "report_year": period.start.year, "counted_at": timezone.localtime(counted_at)}
 
 
 def chain_dashboard(chain, period: Period, user) -> dict:
-    scores = health.chain_health([chain], period)[chain.pk]
-    return {"zone": chain.zone, "chain": chain, "period": period, "nav": _period_nav(period),
-            "sections": figure_sections(chain.zone, period, chain), "trend": trends(chain.zone, period, chain),
+    scores = cached_health([chain], period)[chain.pk]
+    figs, counted_at = cached_figures(chain.zone, period, chain)
+    return {"zone": chain.zone, "chain": chain, "period": period, "nav": _period_nav(period), **figs,
             "chains": [{"chain": chain, "health": scores, "url": None,
                         "map_url": reverse("insights:map", args=[chain.pk])}],
-            "health_labels": health.LABELS, "health_weights": health.WEIGHTS, "report_year": period.start.year}
+            "health_labels": health.LABELS, "health_weights": health.WEIGHTS, "report_year": period.start.year,
+            "counted_at": timezone.localtime(counted_at)}
 
 
-def screen_data(zone, day: datetime.date | None = None) -> dict:
-    """What the big screen shows: the year's figures, the chains (health, gaps), the service loop now."""
-    from django.db.models import Count
+LOOP = [("企业点单", ["submitted"]), ("党委派单", ["dispatched", "returned"]),
+        ("部门接单办理", ["accepted", "extension_requested", "escalated"]), ("办结待评价", ["resolved"]),
+        ("评价闭环", ["rated", "closed"])]
+SCREEN_KEYS = ["enterprises", "party_orgs", "members", "orders_resolved", "satisfaction_rate", "deals",
+               "investment_projects", "investment_amount", "gaps", "activities", "incubated_enterprises",
+               "placements"]
 
+
+def _screen_data(zone, period: Period) -> dict:
     from liantong.core import guarantees
     from liantong.orgs.models import Chain
     from liantong.services.models import ServiceRequest
 
-    day = day or timezone.localdate()
-    period = Period.of("year", day)
     fig = stats.figures(zone, period)
     totals = stats.totals(zone, besides=fig)
     with guarantees.unscoped("the big screen: the zone's figures, shown to its staff"):
         chains = list(Chain.objects.filter(zone=zone).order_by("id"))
         by_state = dict(ServiceRequest.objects.filter(zone=zone).order_by().values_list("state")
                         .annotate(n=Count("id")))
-    scores = health.chain_health(chains, period)
+    scores = cached_health(chains, period)
     gaps = gap_counts([c.pk for c in chains])
-    loop = [("企业点单", ["submitted"]), ("党委派单", ["dispatched", "returned"]),
-            ("部门接单办理", ["accepted", "extension_requested", "escalated"]), ("办结待评价", ["resolved"]),
-            ("评价闭环", ["rated", "closed"])]
-    keys = ["enterprises", "party_orgs", "members", "orders_resolved", "satisfaction_rate", "deals",
-            "investment_projects", "investment_amount", "gaps", "activities", "incubated_enterprises", "placements"]
     figures = [{"key": k, "label": stats.LABELS.get(k, k), "value": fig.get(k, totals.get(k))}
-               for k in keys if k in fig or k in totals]
+               for k in SCREEN_KEYS if k in fig or k in totals]
     return {
-        "zone": zone.name, "year": period.start.year, "updated": timezone.localtime().strftime("%H:%M:%S"),
-        "figures": figures,
+        "zone": zone.name, "year": period.start.year, "figures": figures,
         "chains": [{"name": c.name, "health": scores[c.pk]["index"], "gaps": gaps.get(c.pk, {}).get("total", 0)}
                    for c in chains],
-        "loop": [{"name": name, "value": sum(by_state.get(s, 0) for s in states)} for name, states in loop],
+        "loop": [{"name": name, "value": sum(by_state.get(s, 0) for s in states)} for name, states in LOOP],
         "trend": trends(zone, period),
     }
+
+
+def screen_data(zone, day: datetime.date | None = None) -> dict:
+    """What the big screen shows: the year's figures, the chains (health, gaps), the service loop — counted
+    at most once a minute (``updated``: when)."""
+    period = Period.of("year", day or timezone.localdate())
+    data, counted_at = _cached(f"insights_screen:{zone.pk}:{_period_key(period)}", lambda: _screen_data(zone, period))
+    return {**data, "updated": timezone.localtime(counted_at).strftime("%H:%M:%S")}

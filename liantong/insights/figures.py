@@ -14,8 +14,9 @@ from decimal import Decimal
 from urllib.parse import urlencode
 
 from django.db.models import Count, Q, Sum
-from django.db.models.functions import TruncMonth
 from django.urls import reverse
+
+from liantong.core import stats
 
 from .models import InvestmentProject, ProjectStage, TargetFirm, TargetStatus
 
@@ -32,10 +33,9 @@ def _period_params(period, prefix: str) -> dict:
     return {f"{prefix}_from": period.start.isoformat(), f"{prefix}_to": (period.end - datetime.timedelta(days=1)).isoformat()}
 
 
-def _in(period, field: str) -> Q:
-    if period is None:
-        return Q()
-    return Q(**{f"{field}__gte": period.start, f"{field}__lt": period.end})
+def _in(period, field: str, model=None) -> Q:
+    """The rows of ``model`` (default: investment projects) whose ``field`` falls in ``period``."""
+    return stats.in_period(model or InvestmentProject, field, period)
 
 
 # --- investment (this strand) ---------------------------------------------------------------------------
@@ -69,15 +69,12 @@ def investment_figures(zone, period=None, chain=None) -> dict:
 
 
 def investment_monthly(zone, start, end, chain=None) -> dict:
-    qs = InvestmentProject.objects.filter(zone=zone, stage__in=SIGNED, signed_on__gte=start, signed_on__lt=end)
+    qs = InvestmentProject.objects.filter(zone=zone, stage__in=SIGNED)
     if chain is not None:
         qs = qs.filter(chain=chain)
-    out = {"investment_projects": {}, "investment_amount": {}}
-    for r in qs.annotate(m=TruncMonth("signed_on")).values("m").annotate(n=Count("id"), s=Sum("amount")):
-        m = r["m"] if isinstance(r["m"], datetime.date) else datetime.date.fromisoformat(str(r["m"])[:10])
-        m = m.replace(day=1) if not isinstance(m, datetime.datetime) else m.date().replace(day=1)
-        out["investment_projects"][m] = r["n"]
-        out["investment_amount"][m] = float(r["s"] or 0)
+    out = stats.by_month(qs, "signed_on", start, end, {"investment_projects": Count("id"),
+                                                       "investment_amount": Sum("amount")})
+    out["investment_amount"] = {m: float(v) for m, v in out["investment_amount"].items()}
     return out
 
 
@@ -142,27 +139,24 @@ def order_figures(zone, period=None, chain=None) -> dict:
     qs = ServiceRequest.objects.filter(zone=zone)
     if chain is not None:
         qs = qs.filter(chain=chain)
-    out = figures_of(qs.filter(_in(period, "submitted_at")))
+    out = figures_of(qs.filter(_in(period, "submitted_at", ServiceRequest)))
     out.pop("avg_workdays", None)
     if period is not None:
-        out["orders_resolved"] = qs.filter(_in(period, "resolved_at"), state__in=DONE).count()
+        out["orders_resolved"] = qs.filter(_in(period, "resolved_at", ServiceRequest), state__in=DONE).count()
     return out
 
 
 def order_monthly(zone, start, end, chain=None) -> dict:
+    """Orders submitted and orders resolved per month: one query each (each read through its (zone, date)
+    index)."""
     from liantong.services.models import ServiceRequest
 
     qs = ServiceRequest.objects.filter(zone=zone)
     if chain is not None:
         qs = qs.filter(chain=chain)
-    out = {"orders": {}, "orders_resolved": {}}
-    for key, field, extra in (("orders", "submitted_at", Q()), ("orders_resolved", "resolved_at", Q(state__in=DONE))):
-        rows = (qs.filter(extra, **{f"{field}__gte": start, f"{field}__lt": end})
-                .annotate(m=TruncMonth(field)).values("m").annotate(n=Count("id")))
-        for r in rows:
-            m = r["m"].date() if isinstance(r["m"], datetime.datetime) else r["m"]
-            out[key][m] = r["n"]
-    return out
+    return {**stats.by_month(qs, "submitted_at", start, end, {"orders": Count("id")}),
+            **stats.by_month(qs.filter(state__in=DONE), "resolved_at", start, end,
+                             {"orders_resolved": Count("id")})}
 
 
 ORDER_LINKS = {
@@ -180,14 +174,24 @@ ORDER_LINKS = {
 DEAL_LABELS = {"deals": "对接签约", "deal_amount": "签约金额（万元）"}
 
 
-def deal_figures(zone, period=None, chain=None) -> dict:
+def _deals(zone, chain):
     from liantong.matching.models import Deal
 
-    qs = Deal.objects.filter(zone=zone).filter(_in(period, "signed_on"))
-    if chain is not None:
-        qs = qs.filter(chain=chain)
-    agg = qs.aggregate(n=Count("id"), s=Sum("amount"))
+    qs = Deal.objects.filter(zone=zone)
+    return qs if chain is None else qs.filter(chain=chain)
+
+
+def deal_figures(zone, period=None, chain=None) -> dict:
+    qs = _deals(zone, chain)
+    agg = qs.filter(_in(period, "signed_on", qs.model)).aggregate(n=Count("id"), s=Sum("amount"))
     return {"deals": agg["n"], "deal_amount": float(agg["s"] or 0)}
+
+
+def deal_monthly(zone, start, end, chain=None) -> dict:
+    out = stats.by_month(_deals(zone, chain), "signed_on", start, end,
+                         {"deals": Count("id"), "deal_amount": Sum("amount")})
+    out["deal_amount"] = {m: float(v) for m, v in out["deal_amount"].items()}
+    return out
 
 
 DEAL_LINKS = {k: (lambda z, p, c: _url("matching:deal_list", zone=z.pk, chain=c.pk if c else None))
@@ -195,11 +199,10 @@ DEAL_LINKS = {k: (lambda z, p, c: _url("matching:deal_list", zone=z.pk, chain=c.
 
 
 def register() -> None:
-    from liantong.core import stats
-
     stats.register_periodic(investment_figures, INVESTMENT_LABELS, links=INVESTMENT_LINKS,
                             monthly=investment_monthly, standing=("gaps", "projects_in_talks", "target_firms"))
     stats.register_periodic(org_figures, {}, links=ORG_LINKS, standing=ORG_KEYS, zone_totals=False)
     stats.register_periodic(order_figures, ORDER_LABELS, links=ORDER_LINKS, monthly=order_monthly,
                             zone_totals=False)
-    stats.register_periodic(deal_figures, DEAL_LABELS, links=DEAL_LINKS, zone_totals=False)
+    stats.register_periodic(deal_figures, DEAL_LABELS, links=DEAL_LINKS, monthly=deal_monthly,
+                            zone_totals=False)

@@ -8,7 +8,7 @@ from collections import defaultdict
 
 from django.db.models import Count, Q
 
-from liantong.core import guarantees
+from liantong.core import guarantees, stats
 
 from .chainmap import THIN, node_rows
 from .models import InvestmentProject, ProjectStage, TargetFirm, TargetStatus
@@ -42,10 +42,11 @@ def chain_health(chains, period=None) -> dict[int, dict]:
         firms = {r["chain_id"]: r for r in ChainMembership.objects.filter(chain_id__in=ids).values("chain_id").annotate(
             n=Count("enterprise", distinct=True),
             with_org=Count("enterprise", distinct=True, filter=Q(enterprise__party_orgs__isnull=False)))}
-        orders = ServiceRequest.objects.filter(chain_id__in=ids)
-        if period is not None:
-            orders = orders.filter(submitted_at__gte=period.start, submitted_at__lt=period.end)
-        service = {r["key"]: r for r in _grouped(orders, "chain")}
+        # the chains' zones too: the rows are then read from the (zone, submitted_at, …) index alone
+        zones = {c.zone_id for c in chains}
+        orders = ServiceRequest.objects.filter(zone_id__in=zones, chain_id__in=ids).filter(
+            stats.in_period(ServiceRequest, "submitted_at", period))
+        service = {r["key"]: r for r in _grouped(orders, "chain", distinct=False)}
         worked = defaultdict(set)
         for cid, nid in (TargetFirm.objects.filter(chain_id__in=ids, node__isnull=False)
                          .exclude(status=TargetStatus.DROPPED).values_list("chain_id", "node_id")):

@@ -42,10 +42,14 @@ def collect(zone, year: int) -> dict:
 
     period = Period.year(year)
     fig = stats.figures(zone, period)
+    to_date = stats.figures(zone, Period.until(period.end))  # 截至年底累计
     totals = stats.zone_stats(zone)
 
     def get(key):
         return fig[key] if key in fig else totals.get(key)
+
+    def cumulative(key):
+        return to_date.get(key)
 
     with guarantees.unscoped("the zone's work report, written for its committee"):
         chains = list(Chain.objects.filter(zone=zone).order_by("id").values_list("name", flat=True))
@@ -57,7 +61,7 @@ def collect(zone, year: int) -> dict:
             signed_on__gte=period.start, signed_on__lt=period.end).order_by("-amount", "id")
             .values_list("name", "investor", "amount"))
     trend = stats.monthly(zone, period.start, period.end, keys=("investment_projects", "orders_resolved"))
-    return {"zone": zone, "year": year, "get": get, "chains": chains, "teams": teams, "partners": partners,
+    return {"zone": zone, "year": year, "get": get, "cumulative": cumulative, "chains": chains, "teams": teams, "partners": partners,
             "forces": forces, "signed": signed, "trend": trend}
 
 
@@ -69,7 +73,7 @@ def _short(investor: str) -> str:
 
 def paragraphs(data: dict) -> list[tuple[str, list[str]]]:
     """``[(section title, [paragraph …])]``: the report's text, each figure computed."""
-    get, zone, year = data["get"], data["zone"], data["year"]
+    get, cumulative, zone, year = data["get"], data["cumulative"], data["zone"], data["year"]
     out = []
     intro = (f"{year}年，{zone.name}围绕产业链党建“组织固链、服务优链、创新强链”工作模式，"
              f"共有产业链{_num(get('chains'))}条（{'、'.join(data['chains'][:5]) or '暂无'}），"
@@ -81,9 +85,14 @@ def paragraphs(data: dict) -> list[tuple[str, list[str]]]:
         org.append(f"成立{'、'.join(data['teams'])}等党员先锋队{_num(get('vanguard_teams'))}支。")
     if data["partners"]:
         org.append(f"与{'、'.join(data['partners'][:3])}等开展结对共建{_num(get('pairings'))}项。")
-    if get("activities") is not None:
-        org.append(f"累计开展联合主题党日、技术研讨等活动{_num(get('activities'))}场"
-                   + (f"，覆盖党员职工{_num(get('attendance'))}人次。" if get("attendance") is not None else "。"))
+    if get("joint_activities"):
+        line = (f"全年开展{stats.LABELS['joint_activities']}{_num(get('joint_activities'))}场，"
+                f"覆盖党员职工{_num(get('joint_attendance'))}人次")
+        if get("activities") and get("activities") != get("joint_activities"):
+            line += f"；各类组织生活与活动共{_num(get('activities'))}场、参加{_num(get('attendance'))}人次"
+        org.append(line + "。")
+    elif get("activities"):
+        org.append(f"全年开展各类组织生活与活动{_num(get('activities'))}场，参加{_num(get('attendance'))}人次。")
     else:
         org.append("党建活动：" + NO_DATA)
     out.append(("一、组织固链：建强战斗堡垒", org))
@@ -98,17 +107,19 @@ def paragraphs(data: dict) -> list[tuple[str, list[str]]]:
         svc.append(f"组织供需对接，促成上下游企业签约{_num(get('deals'))}项，签约金额{_num(get('deal_amount'))}万元。")
     out.append(("二、服务优链：深化精准服务", svc or [NO_DATA]))
     inno = []
-    if get("incubated_enterprises") is not None:
-        inno.append(f"累计孵化科技型企业{_num(get('incubated_enterprises'))}家。")
-    if get("achievements_industrialised") is not None:
-        inno.append(f"推动{_num(get('achievements_industrialised'))}项科研成果实现产业化。")
+    if cumulative("incubated_enterprises"):
+        inno.append(f"截至{year}年底累计孵化科技型企业{_num(cumulative('incubated_enterprises'))}家"
+                    f"（当年新入孵{_num(get('incubated_enterprises'))}家）。")
+    if cumulative("achievements_industrialised"):
+        inno.append(f"累计推动{_num(cumulative('achievements_industrialised'))}项科研成果实现产业化"
+                    f"（当年{_num(get('achievements_industrialised'))}项）。")
     if get("challenges") is not None:
         inno.append(f"发布技术攻坚榜题{_num(get('challenges'))}项。")
     out.append(("三、创新强链：强化科技支撑", inno or [NO_DATA]))
     talent = []
-    if get("training_programs") is not None:
-        talent.append(f"开设“车间课堂”等实训项目{_num(get('training_programs'))}个。")
-    if get("placements") is not None:
+    if get("training_programs"):
+        talent.append(f"开设“车间课堂”等实训项目{_num(get('training_programs'))}个（当年在训）。")
+    if get("placements"):
         talent.append(f"定向输送专业人才{_num(get('placements'))}名。")
     out.append(("四、人才：党建链赋能人才链", talent or [NO_DATA]))
     inv = []

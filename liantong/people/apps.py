@@ -67,6 +67,8 @@ class PeopleConfig(AppConfig):
             Item("组织建设提醒", "people:housekeeping", "orgs.view_party", icon="clipboard-check"),
         ])
         stats.register(figures.people_stats, figures.LABELS)
+        stats.register_periodic(figures.people_figures, figures.periodic_labels(), monthly=figures.people_monthly,
+                                standing=(), zone_totals=False)
         tick.register("people.reminders", reminders.tick)
         register_specs(SPECS)
         extensions.register_enterprise_field(

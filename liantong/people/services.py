@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime
 
 from django.db import transaction
-from django.db.models import Count, F, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -300,12 +300,6 @@ def org_record(org: PartyOrg, activities) -> dict:
 
 THREE = {str(k) for k in (ActivityKind.MEMBER_MEETING, ActivityKind.COMMITTEE_MEETING, ActivityKind.GROUP_MEETING,
                           ActivityKind.PARTY_LECTURE)}
-
-
-def zone_attendance(zone) -> int:
-    checked = Attendance.objects.filter(zone=zone, checked_in_at__isnull=False).count()
-    guests = Activity.objects.filter(zone=zone).aggregate(n=Sum("guests"))["n"] or 0
-    return checked + guests
 
 
 # --- 委员与交叉任职 ----------------------------------------------------------------------------------------

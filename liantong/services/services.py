@@ -393,20 +393,22 @@ def zone_order_stats(zone) -> dict:
     return figures
 
 
-def _grouped(qs, key: str) -> list[dict]:
-    """``order_figures`` per value of ``key`` (one grouped query), most orders first."""
+def _grouped(qs, key: str, *, distinct: bool = True) -> list[dict]:
+    """``order_figures`` per value of ``key`` (one grouped query), most orders first. ``distinct=False`` for a
+    queryset without joins (each order one row): ``COUNT(DISTINCT …)`` sorts each measure's values, which at
+    province scale costs half a second for a zone's year of orders."""
     from django.db.models import Avg, Count
 
     done = [OrderState.RESOLVED, OrderState.RATED, OrderState.CLOSED]
     rows = qs.values(key).annotate(
-        orders=Count("pk", distinct=True),
-        resolved=Count("pk", filter=Q(state__in=done), distinct=True),
-        responded=Count("pk", filter=Q(responded_on_time__isnull=False), distinct=True),
-        responded_ok=Count("pk", filter=Q(responded_on_time=True), distinct=True),
-        timed=Count("pk", filter=Q(resolved_on_time__isnull=False), distinct=True),
-        timed_ok=Count("pk", filter=Q(resolved_on_time=True), distinct=True),
-        rated=Count("pk", filter=Q(satisfaction__isnull=False), distinct=True),
-        satisfied=Count("pk", filter=Q(satisfaction__gte=Satisfaction.BASIC), distinct=True),
+        orders=Count("pk", distinct=distinct),
+        resolved=Count("pk", filter=Q(state__in=done), distinct=distinct),
+        responded=Count("pk", filter=Q(responded_on_time__isnull=False), distinct=distinct),
+        responded_ok=Count("pk", filter=Q(responded_on_time=True), distinct=distinct),
+        timed=Count("pk", filter=Q(resolved_on_time__isnull=False), distinct=distinct),
+        timed_ok=Count("pk", filter=Q(resolved_on_time=True), distinct=distinct),
+        rated=Count("pk", filter=Q(satisfaction__isnull=False), distinct=distinct),
+        satisfied=Count("pk", filter=Q(satisfaction__gte=Satisfaction.BASIC), distinct=distinct),
         avg_days=Avg("workdays_taken"),
     ).order_by("-orders", key)
     return [{"key": r[key], "orders": r["orders"], "resolved": r["resolved"],

@@ -40,6 +40,7 @@ def test_the_investment_map_draws_its_nodes(page, live_url, login):
     login(page, "zj_chain")
     page.goto(live_url + "/insights/map/")
     page.get_by_role("link", name="高技术船舶海工装备").first.click()
+    page.wait_for_url("**/insights/map/*/")  # the predicate below would throw on the index page
     page.wait_for_function("document.getElementById('chain-map').dataset.rendered > 0")
     assert _drawn(page, "#chain-map")
     assert page.locator("#node-table").get_by_text("船舶绿色拆解与循环利用").is_visible()
