@@ -300,13 +300,12 @@ class _Segment:
         starts = indptr if group == 0 else cuts[0]
         ends = cuts[group]
         ncols = len(indptr) - 1
-        add = np.add.at
         for t, w in zip(qterms, qweights):
             if t >= ncols:
                 continue
             a, b = int(starts[t]), int(ends[t])
             if a < b:
-                add(out, indices[a:b], imp[a:b] * w)
+                out[indices[a:b]] += imp[a:b] * w  # a term's postings name each row once
         return out[lo:]
 
     def holding(self, terms: list[int], local: np.ndarray) -> np.ndarray:
