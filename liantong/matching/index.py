@@ -11,8 +11,8 @@
 * **Built once, shared** (issue 12): ``liantong build-match-index`` (and the tick, when the stored index is
   missing or older than ``STALE_AFTER`` with changes since) builds the engine and stores it in
   ``settings.MATCH_INDEX_PATH`` with the version it was built at; a process's first ``get_engine`` loads that
-  file (a pickle of arrays and the listings' features: seconds, not the minute a build takes at 200,000
-  listings) and then applies the changes since it was built, exactly as above. Without the file each process
+  file (arrays, the listings as columns and their features as one byte string: under a second, not the
+  minute a build takes at 200,000 listings) and then applies the changes since it was built, exactly as above. Without the file each process
   builds its own, as before.
 """
 

@@ -9,15 +9,23 @@ How a match is scored
    (``data/broader.tsv``).  Letter+digit codes also match without hyphens (E71T-1C == E71T1C).
    Clause-level results are cached, so repeated text is segmented once.
 2. **Retrieval**: two BM25 fields over one inverted index (scipy CSC): words/concepts and
-   character bigrams; title and keywords weigh more than the node and the description.  Scenario
-   queries are split into their listed items and each item is scored too (best item added).
-3. **Re-ranking of the best few hundred** with domain knowledge, each a multiplicative factor
+   character bigrams; title and keywords weigh more than the node and the description.  Each
+   posting holds its *impact* (the saturated term frequency, computed at build), so a query adds
+   ``weight·idf·impact`` per posting with one ``np.add.at`` per term, as bm25s does; rows are ordered
+   by pool (supply, then demand and scenario) and each term's postings are cut there, so a query
+   scores only its own pool.  Scenario queries are split into their listed items and each item is
+   scored too (best item added).
+3. **Re-ranking of the best ``RERANK_DEPTH``** with domain knowledge, each a multiplicative factor
    that is also reported in ``why``: roles (``data/inputs_of.tsv``: a buyer of a product does not
    want that product's inputs unless it names them; a seller of the buyer's own product or of a
    product made from what the buyer wants is not a supplier), alternatives for the same slot
    (``data/conflicts.tsv``), restrictive qualifiers (``data/qualifiers.txt``), ship-steel grade
    compatibility (lower strength is a mismatch, over-spec is partial), a domain gate (no shared
-   word, only shared character pairs), locality and freshness.
+   word, only shared character pairs), locality and freshness.  Every factor but locality and
+   freshness is at most 1, so candidates are re-ranked in the order of their BM25 score times those
+   two, and the first that cannot beat the ``limit``-th result so far ends it (the same results as
+   re-ranking all of them, at a fraction of the cost).  The explanation reads a listing's words off
+   the index rather than analysing its text again.
 
 Pools (README convention): a demand/scenario query ranks active supply listings; a supply query
 ranks active demand and scenario listings; never the query itself, never the same enterprise's
@@ -35,6 +43,11 @@ Updates: :meth:`MatchEngine.update` appends to a small delta segment and tombsto
 version; :meth:`MatchEngine.remove` tombstones.  The delta is merged into the main segment when it
 grows beyond ``merge_threshold`` (no re-analysis: rows of the main matrix are kept and the delta's
 term vectors are stored).
+
+Stored form (``save`` / ``load``, ``liantong build-match-index``): the index's arrays, the listings as
+columns (one string per text field with offsets) and the features as one byte string of pickled
+tuples; a loaded engine decodes a listing or its features on first use, so loading 200,000 listings
+takes well under a second (``benchmarks/match_bench.py`` prints it).
 
 The package's modules, in the order a listing flows through them:
 

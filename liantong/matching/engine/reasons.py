@@ -5,9 +5,67 @@ from __future__ import annotations
 
 import time
 
+import numpy as np
+
+from .analysis import clause_text
 from .documents import Doc
 from .knowledge import normalize
 from .reranking import _Features
+
+_FIELDS = ("title", "keywords", "node", "description")
+
+
+def _longest(found: set[str]) -> set[str]:
+    # keep the longest surfaces only (avoid 尼龙 inside 尼龙66)
+    return {s for s in found if not any(s != o and s in o for o in found)}
+
+
+class _QueryReasons:
+    """What the explanations of one query's matches share, worked out once per query: its concepts in
+    order, its words (and their term ids), the surface forms of each concept in its text."""
+
+    def __init__(self, engine, query: Doc, qparts: dict, segs):
+        self.engine, self.segs = engine, segs
+        self.concepts = list(dict.fromkeys(c for p in _FIELDS for c in qparts[p]["concepts"]))
+        self.words = {t[2:] for p in _FIELDS for t in qparts[p]["terms"] if t[0] == "w"}
+        vocab = engine.kn.vocab
+        # only words that can be shown (two characters or more, not a short code) are worth looking up
+        self.word_ids = {vocab["w:" + w]: w for w in self.words
+                         if len(w) >= 2 and not (w.isascii() and len(w) <= 3) and "w:" + w in vocab}
+        self.joined = "\x00".join(qparts[p]["_joined"] for p in _FIELDS)
+        self._surf: dict[str, set[str]] = {}
+        self._words: dict[int, set[str]] = {}
+        self.zone = normalize(query.zone)
+
+    def surfaces(self, concept: str) -> set[str]:
+        hit = self._surf.get(concept)
+        if hit is None:
+            hit = self._surf[concept] = self.engine._surfaces_in(self.joined, concept)
+        return hit
+
+    def read_words(self, positions: list[int]) -> None:
+        """Read off the index which of the query's showable words each listing at ``positions`` holds (no
+        analysis of the listings' text)."""
+        ids = list(self.word_ids)
+        for seg in self.segs:
+            found = [(pos, seg.find(pos)) for pos in positions if pos not in self._words]
+            found = [(pos, k) for pos, k in found if k >= 0]
+            if not found:
+                continue
+            held = seg.holding_each(ids, np.array([k for _, k in found], dtype=np.int64))
+            for j, (pos, _) in enumerate(found):
+                self._words[pos] = {self.word_ids[ids[i]] for i in np.flatnonzero(held[:, j]).tolist()}
+
+    def shared_words(self, pos: int, doc: Doc) -> set[str]:
+        """The query's showable words the listing at ``pos`` holds."""
+        if pos not in self._words:
+            self.read_words([pos])
+        hit = self._words.get(pos)
+        if hit is not None:
+            return hit
+        dparts = self.engine._parts(doc)  # not in a segment (cannot happen for a match): analyse it
+        dw = {t[2:] for p in _FIELDS for t in dparts[p]["terms"] if t[0] == "w"}
+        return {w for w in self.words & dw if len(w) >= 2 and not (w.isascii() and len(w) <= 3)}
 
 
 class _Reasons:
@@ -16,26 +74,30 @@ class _Reasons:
 
     # ------------------------------------------------------------------ explanation
 
-    def _explain(self, query: Doc, qparts: dict, qf: _Features, doc: Doc, pos: int, notes: dict) -> dict:
+    def _explain(self, query: Doc, qparts: dict, qf: _Features, doc: Doc, pos: int, notes: dict,
+                 qx: _QueryReasons | None = None) -> dict:
         kn = self.kn
-        dparts = self._parts(doc)  # clause cache makes this cheap
+        qx = qx or _QueryReasons(self, query, qparts, [s for s in (self._main, self._delta_segment()) if s is not None])
         df = self._features(pos)
-        shared = [c for c in dict.fromkeys(qparts["title"]["concepts"] + qparts["keywords"]["concepts"]
-                                           + qparts["node"]["concepts"] + qparts["description"]["concepts"])
-                  if c in df.all_c]
+        shared = [c for c in qx.concepts if c in df.all_c]
         matched = [kn.display.get(c, c) for c in shared]
-        qw = {t[2:] for p in ("title", "keywords", "node", "description") for t in qparts[p]["terms"] if t[0] == "w"}
-        dw = {t[2:] for p in ("title", "keywords", "node", "description") for t in dparts[p]["terms"] if t[0] == "w"}
-        matched += sorted((w for w in qw & dw if len(w) >= 2 and not (w.isascii() and len(w) <= 3)),
-                          key=lambda w: (-len(w), w))[:6]
+        matched += sorted(qx.shared_words(pos, doc), key=lambda w: (-len(w), w))[:6]
         synonyms = []
+        djoined = None
         for c in shared:
-            qs = {s for s in self._surfaces(qparts, c)}
-            ds = {s for s in self._surfaces(dparts, c)}
-            if qs and ds and not (qs & ds):
+            qs = qx.surfaces(c)
+            if not qs:
+                continue
+            if djoined is None:
+                kws = doc.keywords or []
+                kws = [kws] if isinstance(kws, str) else kws
+                djoined = "\x00".join(clause_text(t, kn) for t in (
+                    doc.title or "", "、".join(str(k) for k in kws if k), doc.node or "", doc.description or ""))
+            ds = self._surfaces_in(djoined, c)
+            if ds and not (qs & ds):
                 synonyms.append(f"{'/'.join(sorted(qs))} = {'/'.join(sorted(ds))}")
         same_chain = bool(query.chain) and query.chain == doc.chain
-        same_zone = bool(query.zone) and normalize(query.zone) == normalize(doc.zone) and normalize(query.zone) != "其他"
+        same_zone = bool(query.zone) and qx.zone == self._zone[pos] and qx.zone != "其他"
         stage_rel = None
         if query.stage is not None and doc.stage is not None:
             d = doc.stage - query.stage
@@ -71,8 +133,9 @@ class _Reasons:
         }
 
     def _surfaces(self, parts: dict, concept: str) -> set[str]:
-        # a surface never contains NUL, so a match in the NUL-joined clauses is a match in one clause
-        texts = [parts[p]["_joined"] for p in ("title", "keywords", "node", "description")]
-        out = {s for s in self.kn.surfaces_of.get(concept, ()) if s and any(s in t for t in texts)}
-        # keep the longest surfaces only (avoid 尼龙 inside 尼龙66)
-        return {s for s in out if not any(s != o and s in o for o in out)}
+        return self._surfaces_in("\x00".join(parts[p]["_joined"] for p in _FIELDS), concept)
+
+    def _surfaces_in(self, joined: str, concept: str) -> set[str]:
+        """The surface forms of ``concept`` in ``joined`` (NUL-joined clauses: a surface never contains NUL,
+        so a match there is a match in one clause), longest only."""
+        return _longest({s for s in self.kn.surfaces_of.get(concept, ()) if s and s in joined})

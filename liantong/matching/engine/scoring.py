@@ -1,12 +1,15 @@
 """Retrieval and the engine: two BM25 fields (words/concepts, character bigrams) over one inverted index
-(scipy CSC), built in blocks (in forked workers from ``PARALLEL_MIN`` listings on), updated through a
-delta segment; :class:`MatchEngine` ranks a listing's pool, re-ranks the best few hundred
-(:mod:`.reranking`) and explains the results (:mod:`.reasons`)."""
+(scipy CSC with precomputed impacts, cut by pool), built in blocks (in forked workers from ``PARALLEL_MIN``
+listings on), updated through a delta segment; :class:`MatchEngine` scores a listing's pool, re-ranks the
+best ``RERANK_DEPTH`` bound-first (:mod:`.reranking`) and explains the results (:mod:`.reasons`); the
+stored form (``save`` / ``load``) keeps listings and features as columns and byte strings."""
 
 from __future__ import annotations
 
 import contextlib
+import heapq
 import threading
+import time
 from collections.abc import Iterable
 
 import numpy as np
@@ -15,8 +18,8 @@ from scipy import sparse
 from .analysis import analyze, analyze_names
 from .documents import Doc, Match
 from .knowledge import Knowledge, knowledge, normalize
-from .reasons import _Reasons
-from .reranking import _Features, _Reranking
+from .reasons import _QueryReasons, _Reasons
+from .reranking import FRESH_HALF_LIFE_DAYS, ZONE_BONUS, _Features, _Reranking
 
 # --------------------------------------------------------------------------- the engine
 
@@ -211,50 +214,132 @@ def _pool_kinds(kind: str) -> tuple[str, ...]:
     return ("demand", "scenario") if kind == "supply" else ("supply",)
 
 
-class _Segment:
-    """Immutable inverted index over a block of internal doc positions."""
+_GROUP = np.array([0, 1, 1, 2], dtype=np.int8)  # kind code -> pool group: supply, demand/scenario, other
 
-    def __init__(self, rows, csr: sparse.csr_matrix, lens: np.ndarray):
-        """``csr``: one row per position in ``rows``, duplicates already summed; ``lens``: (n, 2)."""
-        self.rows = np.asarray(rows, dtype=np.int64)  # internal positions
+
+def _pool_group(kind: str) -> int:
+    """The group of listings a query of ``kind`` ranks (see :func:`_pool_kinds`)."""
+    return 1 if kind == "supply" else 0
+
+
+class _Segment:
+    """Immutable inverted index over a block of internal doc positions.
+
+    Per term, the rows holding it and their *impacts* — the BM25 saturated term frequency
+    ``tf·(k1+1)/(tf+k1·(1-b+b·len/avg))``, computed once here (the lengths and their averages are fixed for
+    the segment's life), so that a query only adds ``weight·idf·impact`` per posting (as bm25s does). Rows are
+    ordered by pool group (supply first, then demand and scenario, then any other kind) and each term's
+    postings are cut at the group boundaries, so a query scores only the listings of its own pool."""
+
+    def __init__(self, rows, csr: sparse.csr_matrix, lens: np.ndarray, avg: np.ndarray, kinds: np.ndarray):
+        """``csr``: one row per position in ``rows``, duplicates already summed; ``lens``: (n, 2);
+        ``avg``: the average (word, bigram) lengths the engine's statistics use; ``kinds``: kind codes."""
+        rows = np.asarray(rows, dtype=np.int64)
+        lens = np.asarray(lens, dtype=np.float32).reshape(-1, 2)
+        group = _GROUP[np.asarray(kinds, dtype=np.int64)] if len(rows) else np.zeros(0, np.int8)
+        if len(group) and np.any(group[1:] < group[:-1]):
+            order = np.argsort(group, kind="stable")
+            rows, csr, lens, group = rows[order], csr[order], lens[order], group[order]
+        self.rows = rows  # internal positions, by pool group
+        self.bounds = np.searchsorted(group, [0, 1, 2, 3]).tolist()  # where each group's rows start / end
         self.df = np.bincount(csr.indices, minlength=csr.shape[1]).astype(np.float64)
         self.csc = csr.tocsc()
         self.csc.sort_indices()
-        self.lens = np.asarray(lens, dtype=np.float32).reshape(-1, 2)  # word length, bigram length
+        self.lens = lens  # word length, bigram length
+        indptr, indices = self.csc.indptr, self.csc.indices
+        ncols = self.csc.shape[1]
+        col = np.repeat(np.arange(ncols, dtype=np.int32), np.diff(indptr))
+        # cuts[g][t]: where the postings of term t reach the rows of group g + 1
+        self.cuts = np.stack([indptr[:-1] + np.bincount(col[indices < b], minlength=ncols)
+                              for b in self.bounds[1:3]]).astype(np.int64)
+        self._position = np.full(int(rows.max()) + 1 if len(rows) else 0, -1, dtype=np.int32)
+        self._position[rows] = np.arange(len(rows), dtype=np.int32)
+        self.imp = np.zeros(0, dtype=np.float32)
+        self._impacts(avg)
+        self.postings = self.csc.indices.astype(np.int64)
+
+    # the postings as 64-bit row numbers: np.add.at with 32-bit indices converts them on every call (3× slower);
+    # not stored (derived from the CSC indices at load)
+    def __getstate__(self):
+        return {k: v for k, v in self.__dict__.items() if k != "postings"}
+
+    def __setstate__(self, state):
+        self.__dict__.update(state)
+        self.postings = self.csc.indices.astype(np.int64)
+
+    def _impacts(self, avg: np.ndarray) -> None:
+        indptr, indices, tf = self.csc.indptr, self.csc.indices, self.csc.data
+        ncols = self.csc.shape[1]
+        terms = knowledge().terms
+        isb = np.fromiter((terms[i][0] == "b" for i in range(min(ncols, len(terms)))), dtype=bool,
+                          count=min(ncols, len(terms)))
+        kw = K1 * (1 - B + B * self.lens[:, 0] / max(avg[0], 1e-6))
+        kb = K1 * (1 - B + B * self.lens[:, 1] / max(avg[1], 1e-6))
+        col_b = np.repeat(np.concatenate([isb, np.zeros(max(ncols - len(isb), 0), bool)]), np.diff(indptr))
+        k = np.where(col_b, kb[indices], kw[indices]) if len(indices) else np.zeros(0, np.float32)
+        self.imp = (tf * (K1 + 1) / (tf + k)).astype(np.float32)
+
+    def find(self, pos: int) -> int:
+        """The segment row of internal position ``pos``, or -1."""
+        return int(self._position[pos]) if 0 <= pos < len(self._position) else -1
+
+    def span(self, group: int) -> tuple[int, int]:
+        return self.bounds[group], self.bounds[group + 1]
 
     def to_csr(self) -> sparse.csr_matrix:
         return self.csc.tocsr()
 
-    def scores(self, qterms: np.ndarray, qweights: np.ndarray, is_bigram: np.ndarray, avg: np.ndarray):
-        n = len(self.rows)
-        out = np.zeros(n, dtype=np.float32)
-        if n == 0 or len(qterms) == 0:
-            return out, np.zeros(n, dtype=bool)
-        ncols = self.csc.shape[1]
-        indptr, indices, data = self.csc.indptr, self.csc.indices, self.csc.data
-        kw = K1 * (1 - B + B * self.lens[:, 0] / max(avg[0], 1e-6))
-        kb = K1 * (1 - B + B * self.lens[:, 1] / max(avg[1], 1e-6))
-        rows_l, vals_l = [], []
-        wrows_l = []
-        for t, w, isb in zip(qterms, qweights, is_bigram):
+    def scores(self, qterms: list[int], qweights: list[float], group: int) -> np.ndarray:
+        """BM25 scores of the rows of pool ``group`` (:meth:`span`) for query terms ``qterms`` (weights
+        already times idf): per term one unbuffered scatter-add of its postings in that group."""
+        lo, hi = self.span(group)
+        out = np.zeros(hi, dtype=np.float32)
+        if hi == lo:
+            return out[lo:]
+        indptr, indices, imp, cuts = self.csc.indptr, self.postings, self.imp, self.cuts
+        starts = indptr if group == 0 else cuts[0]
+        ends = cuts[group]
+        ncols = len(indptr) - 1
+        for t, w in zip(qterms, qweights):
             if t >= ncols:
                 continue
-            a, b = indptr[t], indptr[t + 1]
+            a, b = int(starts[t]), int(ends[t])
+            if a < b:
+                out[indices[a:b]] += imp[a:b] * w  # a term's postings name each row once
+        return out[lo:]
+
+    def holding(self, terms: list[int], local: np.ndarray) -> np.ndarray:
+        """For each row in ``local`` (segment rows), whether it holds any of ``terms``."""
+        hit = np.zeros(len(local), dtype=bool)
+        indptr, indices = self.csc.indptr, self.csc.indices
+        ncols = len(indptr) - 1
+        for t in terms:
+            if t >= ncols:
+                continue
+            a, b = int(indptr[t]), int(indptr[t + 1])
             if a == b:
                 continue
-            r = indices[a:b]
-            tf = data[a:b]
-            k = kb[r] if isb else kw[r]
-            rows_l.append(r)
-            vals_l.append(w * tf * (K1 + 1) / (tf + k))
-            if not isb:
-                wrows_l.append(r)
-        if rows_l:
-            out = np.bincount(np.concatenate(rows_l), weights=np.concatenate(vals_l), minlength=n).astype(np.float32)
-        words = np.zeros(n, dtype=bool)
-        if wrows_l:
-            words[np.concatenate(wrows_l)] = True
-        return out, words
+            post = indices[a:b]
+            k = np.searchsorted(post, local)
+            k[k >= len(post)] = len(post) - 1
+            hit |= post[k] == local
+        return hit
+
+    def holding_each(self, terms: list[int], local: np.ndarray) -> np.ndarray:
+        """``(len(terms), len(local))``: whether segment row ``local[j]`` holds term ``terms[i]``."""
+        out = np.zeros((len(terms), len(local)), dtype=bool)
+        indptr, indices = self.csc.indptr, self.csc.indices
+        ncols = len(indptr) - 1
+        for i, t in enumerate(terms):
+            if t >= ncols:
+                continue
+            a, b = int(indptr[t]), int(indptr[t + 1])
+            if a == b:
+                continue
+            post = indices[a:b]
+            k = np.minimum(np.searchsorted(post, local), len(post) - 1)
+            out[i] = post[k] == local
+        return out
 
 
 def _adopt_terms(kn: Knowledge, saved: list[str]) -> None:
@@ -263,8 +348,9 @@ def _adopt_terms(kn: Knowledge, saved: list[str]) -> None:
     others after them — and forget the analysis caches, which hold the old numbers."""
     mine = kn.terms
     if mine == saved[:len(mine)]:
-        for t in saved[len(mine):]:
-            kn.term_id(t)
+        new = saved[len(mine):]
+        kn.vocab.update(zip(new, range(len(mine), len(mine) + len(new))))
+        mine.extend(new)
         return
     extra = [t for t in mine if t not in set(saved)]
     kn.terms[:] = [*saved, *extra]
@@ -272,6 +358,116 @@ def _adopt_terms(kn: Knowledge, saved: list[str]) -> None:
     kn.vocab.update((t, i) for i, t in enumerate(kn.terms))
     for memo in (kn.cache, kn.memo, kn.tokens, kn.bigrams, kn.light):
         memo.clear()
+
+
+# --------------------------------------------------------------------------- the stored form
+
+STORE_FORMAT = 2  # bump when the stored engine's layout changes: a file of another format is rebuilt
+_UNREAD = object()
+
+
+class _Lazy:
+    """A list whose items are decoded from their stored form on first access: a loaded index reads the
+    listings and features of the few hundred candidates a query re-ranks, not all of them at load."""
+
+    __slots__ = ("_items", "_decode")
+
+    def __init__(self, n: int, decode):
+        self._items = [_UNREAD] * n
+        self._decode = decode
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __getitem__(self, i):
+        v = self._items[i]
+        if v is _UNREAD:
+            v = self._items[i] = self._decode(i)
+        return v
+
+    def __setitem__(self, i, v) -> None:
+        self._items[i] = v
+
+    def append(self, v) -> None:
+        self._items.append(v)
+
+    def __iter__(self):
+        return (self[i] for i in range(len(self._items)))
+
+
+class _Strings:
+    """Many strings stored as one (``text``) and their end offsets: one object to store and load, a slice
+    to read one."""
+
+    __slots__ = ("text", "ends")
+
+    def __init__(self, values: list[str]):
+        self.text = "".join(values)
+        self.ends = np.cumsum(np.fromiter(map(len, values), dtype=np.int64, count=len(values)))
+
+    def __getitem__(self, i: int) -> str:
+        a = int(self.ends[i - 1]) if i else 0
+        return self.text[a:int(self.ends[i])]
+
+    def __getstate__(self):
+        return self.text, self.ends
+
+    def __setstate__(self, state):
+        self.text, self.ends = state
+
+
+_TEXT_FIELDS = ("kind", "chain", "node", "zone", "enterprise", "title", "description", "quantity")
+
+
+class _StoredDocs:
+    """The listings (``Doc``) of an index as columns: strings, keywords (joined by U+001F), flags, times."""
+
+    def __init__(self, docs):
+        docs = list(docs)
+        n = len(docs)
+        self.present = np.fromiter((d is not None for d in docs), dtype=bool, count=n)
+        live = [d if d is not None else Doc(id=None, kind="") for d in docs]
+        self.ids = [d.id for d in live]
+        self.cols = {f: _Strings([getattr(d, f) or "" for d in live]) for f in _TEXT_FIELDS}
+        self.cols["keywords"] = _Strings(["\x1f".join(str(k) for k in (d.keywords or [])) for d in live])
+        self.active = np.fromiter((bool(d.active) for d in live), dtype=bool, count=n)
+        self.updated = np.fromiter((np.nan if d.updated is None else float(d.updated) for d in live),
+                                   dtype=np.float64, count=n)
+        self.stage = np.fromiter((-1 if d.stage is None else int(d.stage) for d in live), dtype=np.int16, count=n)
+
+    def __call__(self, i: int) -> Doc | None:
+        if not self.present[i]:
+            return None
+        c = self.cols
+        kws = c["keywords"][i]
+        upd, stage = float(self.updated[i]), int(self.stage[i])
+        return Doc(id=self.ids[i], kind=c["kind"][i], chain=c["chain"][i], node=c["node"][i], zone=c["zone"][i],
+                   enterprise=c["enterprise"][i], title=c["title"][i], description=c["description"][i],
+                   keywords=kws.split("\x1f") if kws else [], quantity=c["quantity"][i],
+                   active=bool(self.active[i]), updated=None if upd != upd else upd,
+                   stage=None if stage < 0 else stage)
+
+
+class _StoredFeatures:
+    """The re-ranking features of an index as one byte string of pickled tuples and their end offsets."""
+
+    def __init__(self, feats):
+        import pickle
+
+        blobs = []
+        for f in feats:
+            if f is None:
+                blobs.append(b"")
+            else:
+                blobs.append(pickle.dumps(f if type(f) is tuple else f.__getstate__(), protocol=5))
+        self.blob = b"".join(blobs)
+        self.ends = np.cumsum(np.fromiter(map(len, blobs), dtype=np.int64, count=len(blobs)))
+
+    def __call__(self, i: int):
+        import pickle
+
+        a, b = (int(self.ends[i - 1]) if i else 0), int(self.ends[i])
+        return pickle.loads(self.blob[a:b]) if b > a else None
 
 
 class MatchEngine(_Reranking, _Reasons):
@@ -287,6 +483,7 @@ class MatchEngine(_Reranking, _Reasons):
         self._alive = np.zeros(0, dtype=bool)
         self._kind = np.zeros(0, dtype=np.int8)  # 0 supply, 1 demand, 2 scenario
         self._ent = np.zeros(0, dtype=np.int64)
+        self._updated = np.zeros(0, dtype=np.float64)  # epoch seconds, 0 when unknown (freshness)
         self._zone: list[str] = []
         self._ent_ids: dict[str, int] = {}
         self._main: _Segment | None = None
@@ -376,16 +573,17 @@ class MatchEngine(_Reranking, _Reasons):
             self._kind = np.fromiter((self._kind_code(d.kind) for d in docs), dtype=np.int8, count=n)
             self._ent = np.fromiter((self._ent_id(e, i) for i, e in enumerate(ents)), dtype=np.int64, count=n)
             self._alive = alive
+            self._updated = np.fromiter((float(d.updated or 0.0) for d in docs), dtype=np.float64, count=n)
             rows = np.arange(n, dtype=np.int64)
             if live is not None:
                 rows, csr, lens = rows[live], csr[live], lens[live]
             self._set_main(rows, csr, lens)
 
     def _set_main(self, rows: np.ndarray, csr: sparse.csr_matrix, lens: np.ndarray) -> None:
-        self._main = _Segment(rows, csr, lens)
+        self._avg = np.maximum(lens.mean(axis=0), 1.0) if len(rows) else np.ones(2)
+        self._main = _Segment(rows, csr, lens, self._avg, self._kind[rows])
         self._df = self._main.df
         self._n_stats = max(len(rows), 1)
-        self._avg = np.maximum(lens.mean(axis=0), 1.0) if len(rows) else np.ones(2)
         self._main_n = len(self._docs)
         self._delta = None
         self._delta_rows = []
@@ -445,6 +643,7 @@ class MatchEngine(_Reranking, _Reasons):
             self._zone.append(zones[0])
             self._pos[doc.id] = pos
             self._grow_arrays([self._kind_code(doc.kind)], [self._ent_id(ents[0], pos)], [bool(doc.active)])
+            self._updated = np.append(self._updated, float(doc.updated or 0.0))
             self._delta_vec[pos] = (ids, data, (float(lens[0, 0]), float(lens[0, 1])))
             # unseen terms get a document frequency so that their idf is defined
             if len(self._df) < len(self.terms):
@@ -475,13 +674,28 @@ class MatchEngine(_Reranking, _Reasons):
     # ------------------------------------------------------------------ persistence (built once, shared)
 
     def __getstate__(self) -> dict:
-        state = {k: v for k, v in self.__dict__.items() if k not in ("kn", "vocab", "terms", "_lock")}
+        """The stored form: arrays, a few big strings and byte strings — not millions of Python objects — so
+        that a process loads 200,000 listings in well under 2 s (``liantong build-match-index``)."""
+        skip = ("kn", "vocab", "terms", "_lock", "_docs", "_feat", "_zone")
+        state = {k: v for k, v in self.__dict__.items() if k not in skip}
+        state["_format"] = STORE_FORMAT
         state["_term_list"] = list(self.kn.terms)  # the term ids the index's columns and statistics use
+        state["_docs"] = _StoredDocs(self._docs)
+        state["_feat"] = _StoredFeatures(self._feat)
+        zones = list(dict.fromkeys(self._zone))
+        code = {z: i for i, z in enumerate(zones)}
+        state["_zone"] = (zones, np.fromiter((code[z] for z in self._zone), dtype=np.int32, count=len(self._zone)))
         return state
 
     def __setstate__(self, state: dict) -> None:
+        if state.pop("_format", None) != STORE_FORMAT:
+            raise ValueError("a stored matching index of another format")
         saved = state.pop("_term_list")
+        docs, feats, (zones, zcodes) = state.pop("_docs"), state.pop("_feat"), state.pop("_zone")
         self.__dict__.update(state)
+        self._docs = _Lazy(len(docs.ids), docs)
+        self._feat = _Lazy(len(docs.ids), feats)
+        self._zone = [zones[c] for c in zcodes.tolist()]
         self.kn = knowledge()
         self._lock = threading.RLock()
         _adopt_terms(self.kn, saved)
@@ -518,7 +732,7 @@ class MatchEngine(_Reranking, _Reasons):
             self._delta_rows = rows
             if rows:
                 csr, lens = self._vec_csr(rows)
-                self._delta = _Segment(rows, csr, lens)
+                self._delta = _Segment(rows, csr, lens, self._avg, self._kind[rows])
             else:
                 self._delta = None
             self._delta_dirty = False
@@ -552,20 +766,40 @@ class MatchEngine(_Reranking, _Reasons):
         _, ws, _ = self._query_vector(weighted_terms)
         return float(ws.sum()) * (K1 + 1) if len(ws) else 0.0
 
-    def _score_all(self, weighted_terms: dict[str, float]) -> tuple[np.ndarray, np.ndarray]:
-        """-> (positions, scores) over main + delta segments."""
-        tids, ws, isb = self._query_vector(weighted_terms)
-        pos_parts, sc_parts, w_parts = [], [], []
+    def _segments(self, group: int) -> list[tuple[_Segment, int]]:
+        """The segments holding rows of pool ``group``, with the offset of those rows in the concatenated
+        score arrays."""
+        out, off = [], 0
         for seg in (self._main, self._delta_segment()):
-            if seg is None or len(seg.rows) == 0:
+            if seg is None:
                 continue
-            pos_parts.append(seg.rows)
-            sc, wd = seg.scores(tids, ws, isb, self._avg)
-            sc_parts.append(sc)
-            w_parts.append(wd)
-        if not pos_parts:
-            return np.zeros(0, np.int64), np.zeros(0, np.float32), np.zeros(0, bool)
-        return np.concatenate(pos_parts), np.concatenate(sc_parts), np.concatenate(w_parts)
+            lo, hi = seg.span(group)
+            if hi > lo:
+                out.append((seg, off))
+                off += hi - lo
+        return out
+
+    def _score_all(self, weighted_terms: dict[str, float], segs, group: int, vec=None):
+        """-> (positions, scores) of pool ``group`` over the segments ``segs`` (:meth:`_segments`)."""
+        tids, ws, _ = vec if vec is not None else self._query_vector(weighted_terms)
+        qt, qw = tids.tolist(), ws.tolist()
+        if not segs:
+            return np.zeros(0, np.int64), np.zeros(0, np.float32)
+        parts = [(seg.rows[slice(*seg.span(group))], seg.scores(qt, qw, group)) for seg, _ in segs]
+        if len(parts) == 1:
+            return parts[0]
+        return np.concatenate([p for p, _ in parts]), np.concatenate([s for _, s in parts])
+
+    def _has_word(self, segs, group: int, word_terms: list[int], cand: np.ndarray) -> np.ndarray:
+        """Whether each candidate (an index into the concatenated score arrays) holds a query word or
+        concept (not only character pairs): the domain gate of the re-ranking."""
+        out = np.zeros(len(cand), dtype=bool)
+        for seg, off in segs:
+            lo, hi = seg.span(group)
+            sel = (cand >= off) & (cand < off + hi - lo)
+            if sel.any():
+                out[sel] = seg.holding(word_terms, cand[sel] - off + lo)
+        return out
 
     def _query_terms(self, qparts: dict, qfeat: _Features) -> dict[str, float]:
         """Query term weights: field weight, parents and the poster's own context count less."""
@@ -583,8 +817,44 @@ class MatchEngine(_Reranking, _Reasons):
                     weighted[t] = w
         return weighted
 
+    def _pool_filter(self, query: Doc, positions: np.ndarray):
+        """A function keeping, of some indices into ``positions``, those in ``query``'s pool: the other
+        kinds, active, not the poster's own enterprise, not the query itself."""
+        pool = np.zeros(4, dtype=bool)
+        pool[[self._kind_code(k) for k in _pool_kinds(query.kind)]] = True
+        qent = normalize(query.enterprise).strip()
+        qent_id = self._ent_ids.get(qent) if qent else None
+        qpos = self._pos.get(query.id)
+        kind, alive, ent = self._kind, self._alive, self._ent
+
+        def keep(idx: np.ndarray) -> np.ndarray:
+            p = positions[idx]
+            m = pool[kind[p]] & alive[p]
+            if qent_id is not None:
+                m &= ent[p] != qent_id
+            if qpos is not None:
+                m &= p != qpos
+            return idx[m]
+
+        return keep
+
+    def _local_factors(self, pos: np.ndarray, zq: str, now: float) -> tuple[np.ndarray, np.ndarray]:
+        """(zone bonus, freshness) of positions ``pos`` for a query from zone ``zq``: the only re-ranking
+        factors that can exceed 1 or vary without the concepts, computed for all candidates at once."""
+        same = (np.fromiter((self._zone[p] == zq for p in pos.tolist()), dtype=bool, count=len(pos))
+                if zq and zq not in ("其他", "other") else np.zeros(len(pos), dtype=bool))
+        upd = self._updated[pos]
+        age = np.maximum(0.0, (now - upd) / 86400.0)
+        fresh = np.where(upd != 0, 0.85 + 0.15 * np.power(0.5, age / FRESH_HALF_LIFE_DAYS), 1.0)
+        return same, fresh
+
     def match(self, query: Doc, limit: int = 10) -> list[Match]:
-        """Best candidates for ``query`` (which need not be indexed)."""
+        """Best candidates for ``query`` (which need not be indexed).
+
+        BM25 over the pool, then the best ``RERANK_DEPTH`` are re-ranked best-bound first: every
+        re-ranking factor but the zone bonus and freshness is at most 1, so a candidate whose BM25 score
+        times those two cannot beat the ``limit``-th result found so far ends the re-ranking (the same
+        results as re-ranking all of them)."""
         with self._lock:
             if self._main is None or limit <= 0:
                 return []
@@ -593,8 +863,11 @@ class MatchEngine(_Reranking, _Reasons):
             weighted = self._query_terms(qparts, qfeat)
             if not weighted:
                 return []
-            positions, scores, has_word = self._score_all(weighted)
-            mass = self._query_mass(weighted)
+            vec = self._query_vector(weighted)
+            mass = float(vec[1].sum()) * (K1 + 1) if len(vec[1]) else 0.0
+            group = _pool_group(query.kind)
+            segs = self._segments(group)
+            positions, scores = self._score_all(weighted, segs, group, vec)
             if len(positions) == 0:
                 return []
             # scenario items: add the best single-item score
@@ -610,37 +883,53 @@ class MatchEngine(_Reranking, _Reasons):
                             it[t] = 1.0
                     if not it:
                         continue
-                    _, s, _ = self._score_all(it)
+                    _, s = self._score_all(it, segs, group)
                     np.maximum(best, s, out=best)
                 scores = scores + ITEM_WEIGHT * best
-            # pool mask
-            pool = np.zeros(4, dtype=bool)
-            pool[[self._kind_code(k) for k in _pool_kinds(query.kind)]] = True
-            mask = pool[self._kind[positions]] & self._alive[positions] & (scores > 0)
-            qent = normalize(query.enterprise).strip()
-            if qent and qent in self._ent_ids:
-                mask &= self._ent[positions] != self._ent_ids[qent]
-            qpos = self._pos.get(query.id)
-            if qpos is not None:
-                mask &= positions != qpos
-            cand = np.nonzero(mask)[0]
+            keep = self._pool_filter(query, positions)
+            want = max(RERANK_DEPTH, limit * 5)
+            nz = np.flatnonzero(scores > 0)
+            cand = None
+            if len(nz) > 8 * want:  # the pool's best are among the best few hundred scores of all
+                pre = nz[np.argpartition(-scores[nz], 8 * want - 1)[:8 * want]]
+                cand = keep(pre)
+                if len(cand) < want:
+                    cand = None
+            if cand is None:
+                cand = keep(nz)
             if len(cand) == 0:
                 return []
-            depth = min(len(cand), max(RERANK_DEPTH, limit * 5))
+            depth = min(len(cand), want)
             top = cand[np.argpartition(-scores[cand], depth - 1)[:depth]] if len(cand) > depth else cand
-            base_max = float(scores[top].max()) or 1.0
-            results = []
-            for j in top:
-                pos = int(positions[j])
-                doc = self._docs[pos]
-                feat = self._features(pos)
-                f, why = self._rerank(query, qfeat, bool(has_word[j]), doc, feat, pos)
-                results.append((float(scores[j]) * f, pos, why, float(scores[j])))
+            tpos, tsc = positions[top], scores[top].astype(np.float64)
+            base_max = float(tsc.max()) or 1.0
+            zq = normalize(query.zone)
+            now = time.time()
+            same_zone, fresh = self._local_factors(tpos, zq, now)
+            bound = tsc * (np.where(same_zone, ZONE_BONUS, 1.0) * fresh)
+            order = np.argsort(-bound, kind="stable").tolist()
+            word_terms = [int(t) for t, b in zip(vec[0].tolist(), vec[2].tolist()) if not b]
+            has_word = self._has_word(segs, group, word_terms, top)
+            results, kth = [], []
+            for j in order:
+                if len(kth) >= limit and bound[j] < kth[0]:
+                    break
+                pos = int(tpos[j])
+                f, why = self._rerank(query, qfeat, bool(has_word[j]), self._docs[pos], self._features(pos), pos,
+                                      local=(bool(same_zone[j]), float(fresh[j])))
+                s = float(tsc[j]) * f
+                results.append((s, pos, why, float(tsc[j])))
+                if len(kth) < limit:
+                    heapq.heappush(kth, s)
+                elif s > kth[0]:
+                    heapq.heapreplace(kth, s)
             results.sort(key=lambda x: -x[0])
             out = []
+            qx = _QueryReasons(self, query, qparts, [seg for seg, _ in segs])
+            qx.read_words([pos for _, pos, _, _ in results[:limit]])
             for s, pos, why, raw in results[:limit]:
                 doc = self._docs[pos]
-                why = self._explain(query, qparts, qfeat, doc, pos, why)
+                why = self._explain(query, qparts, qfeat, doc, pos, why, qx)
                 why["score_text"] = round(raw / base_max, 4)
                 why["evidence"] = round(s / mass, 4) if mass > 0 else 0.0
                 out.append(Match(id=doc.id, score=round(s, 6), why=why))
