@@ -9,7 +9,7 @@ from django import forms
 
 from liantong.core import dicts
 from liantong.core.forms import MultipleFileField, ScopedModelForm, bootstrap
-from liantong.orgs.models import Enterprise, Institution
+from liantong.orgs.models import Enterprise, Institution, Zone
 
 from . import rules, services
 from .models import Achievement, Challenge, Coaching, IncubatedFirm, Policy, Qualification, TransferContract
@@ -24,6 +24,8 @@ class DictChoiceField(forms.ChoiceField):
 class _Base(ScopedModelForm):
     def _zone(self, *objs):
         for o in objs:
+            if isinstance(o, Zone):
+                return o
             if o is not None:
                 return o.zone
         return self.zone

@@ -37,7 +37,8 @@ def test_id_numbers_check_digit_and_birth_date():
 
 
 def test_masks_keep_only_the_ends():
-    assert mask_id("11010519491231002X") == "1101**********002X"
+    assert mask_id("11010519491231002X") == "1" + "*" * 16 + "X"
+    assert mask_id("short") == "****"
     assert mask_phone("13812345678") == "138****5678"
 
 
