@@ -104,9 +104,6 @@ def generate(scale, log=print) -> dict:
     per_zone = [scale.listings // len(zones) + (1 if i < scale.listings % len(zones) else 0) for i in range(len(zones))]
     made = 0
     token_cache: dict[str, list[str]] = {}
-    from django.db import connection
-
-    kw_field = Listing._meta.get_field("keywords")  # JSON adapted for the backend (the bulk path is raw SQL)
     for zone, n in zip(zones, per_zone):
         members = list(ChainMembership.objects.filter(zone=zone).values_list("enterprise_id", "chain_id", "node_id",
                                                                                "role"))
@@ -130,7 +127,7 @@ def generate(scale, log=print) -> dict:
             tokens = _tokens([title, "、".join(kws), *clauses], token_cache)
             objs.append(Listing(id=keys.take(Listing), zone_id=zone.pk, enterprise_id=ent, chain_id=chain, node_id=node,
                                 kind=kind, title=title[:120], description=desc,
-                                keywords=kw_field.get_db_prep_save(kws, connection), category="",
+                                keywords=kws, category="",
                                 quantity=qty[:100], region=zone.city or "", status=ListingStatus.OPEN,
                                 valid_until=today + datetime.timedelta(days=rng.randint(30, 360)), ref="",
                                 tokens=tokens, is_demo=True, created_by=None))
