@@ -121,6 +121,12 @@ def crawled(personas, client_for, _crawls):
             _crawls[persona] = crawl(client_for(personas[persona]))
         return dict(_crawls[persona])
 
+    def found(persona: str, inspection: str) -> dict[str, list[str]]:
+        """What an inspection of ``tests/crawl.py`` found on the persona's pages: ``{url: findings}``."""
+        get(persona)
+        return dict(_crawls[persona].found[inspection])
+
+    get.found = found
     return get
 
 

@@ -8,6 +8,7 @@ once per test process and shares the result: use the ``crawled`` fixture (``conf
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from urllib.parse import parse_qsl, urljoin, urlsplit
 
 from django.urls import Resolver404, resolve
@@ -16,7 +17,6 @@ HREF = re.compile(r'href="([^"#]+)"')
 # anything a page loads or points at on another host: src=, href=, action=, srcset=, CSS url(…)
 OFF_HOST = re.compile(r"""(?:\b(?:src|href|action|srcset|poster|data)\s*=\s*["']?|url\(\s*["']?)((?:https?:)?//[^"'\s>)]+)""",
                       re.I)
-OFF_HOST_REFS: dict[str, list[str]] = {}  # url -> the references to other hosts its HTML holds (``crawl`` fills it)
 
 
 def off_host_refs(html: str) -> list[str]:
@@ -41,10 +41,62 @@ def _key(url: str):
     return match.view_name, query_keys
 
 
-def crawl(client) -> dict[str, int]:
-    """Breadth-first over internal links from ``/``; returns {url: status} for each route visited."""
+SCRIPT = re.compile(r"<script\b([^>]*)>", re.I)
+HANDLER = re.compile(r"<[a-z][^>]*\son[a-z]+\s*=", re.I)
+JS_URL = re.compile(r"""(href|src|action)\s*=\s*["']\s*javascript:""", re.I)
+
+
+def header_problems(url, resp, html: str | None = None) -> list[str]:
+    """What breaks docs/security.md's headers on one answer: a CSP restricting scripts whose nonce every inline
+    script carries (no inline handler, no javascript: URL), Referrer-Policy same-origin, no-store."""
+    out = []
+    policy = resp.get("Content-Security-Policy", "")
+    if "script-src 'self'" not in policy:
+        out.append(f"{url}: no CSP restricting scripts ({policy!r})")
+    if resp.get("Referrer-Policy") != "same-origin":
+        out.append(f"{url}: Referrer-Policy {resp.get('Referrer-Policy')!r}")
+    if "no-store" not in resp.get("Cache-Control", ""):
+        out.append(f"{url}: Cache-Control {resp.get('Cache-Control')!r}")
+    if "text/html" not in resp.get("Content-Type", ""):
+        return out
+    body = resp.content.decode() if html is None else html
+    nonce = re.search(r"'nonce-([^']+)'", policy)
+    for attrs in SCRIPT.findall(body):
+        if "src=" in attrs or 'type="application/json"' in attrs:
+            continue
+        if not nonce or f'nonce="{nonce.group(1)}"' not in attrs:
+            out.append(f"{url}: an inline script without the response's nonce")
+    if HANDLER.search(body):
+        out.append(f"{url}: an inline event handler {HANDLER.search(body).group(0)[:80]!r}")
+    if JS_URL.search(body):
+        out.append(f"{url}: a javascript: URL")
+    return out
+
+
+class Crawl(dict):
+    """``{url: status}`` of the pages visited, and what each inspection found on them: ``found[name][url]``
+    (a page without findings is absent). The inspections run on every 200 answer as it is crawled, so the
+    tests that check every page read them here instead of fetching each page again."""
+
+    def __init__(self):
+        super().__init__()
+        self.found: dict[str, dict[str, list[str]]] = defaultdict(dict)
+
+
+def _inspect(crawled: Crawl, url: str, resp, html: str | None) -> None:
+    checks = {"headers": header_problems(url, resp, html)}
+    if html is not None:
+        checks["off_host"] = off_host_refs(html)
+    for name, found in checks.items():
+        if found:
+            crawled.found[name][url] = found
+
+
+def crawl(client) -> Crawl:
+    """Breadth-first over internal links from ``/``; returns {url: status} for each route visited, with what
+    the inspections (``off_host``: references to other hosts; ``headers``: ``header_problems``) found."""
     seen_keys: set = set()
-    visited: dict[str, int] = {}
+    visited = Crawl()
     queue = ["/"]
     while queue and len(visited) < MAX_PAGES:
         url = queue.pop(0)
@@ -54,10 +106,12 @@ def crawl(client) -> dict[str, int]:
         seen_keys.add(key)
         resp = client.get(url)
         visited[url] = resp.status_code
-        if resp.status_code != 200 or "html" not in resp.get("Content-Type", ""):
+        if resp.status_code != 200:
             continue
-        html = resp.content.decode()
-        OFF_HOST_REFS[url] = off_host_refs(html)
+        html = resp.content.decode() if "html" in resp.get("Content-Type", "") else None
+        _inspect(visited, url, resp, html)
+        if html is None:
+            continue
         for href in HREF.findall(html):
             href = href.replace("&amp;", "&")
             target = urljoin(url, href)
