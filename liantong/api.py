@@ -7,6 +7,7 @@ Every handler reads through the scoping layer; out-of-scope objects answer 404.
 from django.http import Http404
 from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.parser import Parser
 from ninja.security import HttpBearer, django_auth
 
 from liantong.accounts.models import ApiToken, TokenRefused
@@ -26,6 +27,49 @@ class BearerToken(HttpBearer):
         return user
 
 
+class _NulInBody(ValueError):
+    def __init__(self, loc: tuple):
+        super().__init__(loc)
+        self.loc = loc
+
+
+def _nul_at(value, loc: tuple = ()) -> tuple | None:
+    """Where a NUL character sits in a parsed body or query (PostgreSQL's text refuses it), or None."""
+    if isinstance(value, str):
+        return loc if "\x00" in value else None
+    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+    for key, item in items:
+        if isinstance(key, str) and "\x00" in key:
+            return (*loc, key)
+        found = _nul_at(item, (*loc, key))
+        if found is not None:
+            return found
+    return None
+
+
+def _nul_error(loc: tuple) -> dict:
+    return {"type": "string_nul", "loc": loc, "msg": "NUL"}
+
+
+class _EdgeParser(Parser):
+    """JSON bodies and query strings as django-ninja reads them, refusing a NUL character anywhere at the
+    edge (422 in Chinese) before a lookup or a write sends it to the database."""
+
+    def parse_body(self, request):
+        data = super().parse_body(request)
+        loc = _nul_at(data)
+        if loc is not None:
+            raise _NulInBody(("body", *loc))  # django-ninja wraps it in an HttpError (handled below)
+        return data
+
+    def parse_querydict(self, data, list_fields, request):
+        parsed = super().parse_querydict(data, list_fields, request)
+        loc = _nul_at(parsed)
+        if loc is not None:
+            raise ValidationError([_nul_error(("query", *loc))])
+        return parsed
+
+
 api = NinjaAPI(
     title="链通 Liantong API",
     version="1",
@@ -35,6 +79,7 @@ api = NinjaAPI(
     # served from django-ninja's own static files ("ninja" in INSTALLED_APPS), never a CDN; no validator badge
     # (it would call validator.swagger.io): an intranet has no internet
     docs=Swagger(settings={"validatorUrl": None}),
+    parser=_EdgeParser(),
 )
 
 
@@ -64,6 +109,7 @@ _ERROR_TEXT = {
     "dict_type": "应为对象", "model_type": "应为对象", "model_attributes_type": "应为对象",
     "json_invalid": "不是有效的 JSON", "extra_forbidden": "不支持该字段", "uuid_parsing": "应为 UUID",
     "decimal_max_digits": "数字位数过多", "decimal_max_places": "小数位数过多", "value_error": "取值无效",
+    "string_nul": "不能包含空字符（\\0）",
 }
 _WRAPPERS = {"body", "data", "payload", "query", "path", "filters"}
 
@@ -107,6 +153,8 @@ def _refused(request, exc):
 
 @api.exception_handler(HttpError)
 def _http_error(request, exc):
+    if isinstance(exc.__cause__, _NulInBody):
+        return _invalid(request, ValidationError([_nul_error(exc.__cause__.loc)]))
     message = str(exc)
     if message.startswith("Cannot parse request body"):  # django-ninja's own words for a body it cannot read
         message = "请求体不是有效的 JSON"

@@ -14,6 +14,7 @@ HTTP interface only:
 Needs PostgreSQL (``DATABASE_URL``) and a ``redis-server`` binary; skipped otherwise.
 """
 
+import concurrent.futures
 import os
 import re
 import shutil
@@ -49,6 +50,21 @@ def _wait(port: int, proc: subprocess.Popen, seconds: float = 90) -> None:
     raise RuntimeError(f"端口 {port} 未在 {seconds:.0f} 秒内就绪")
 
 
+def _off_loop(fn, *args) -> None:
+    """Run ``fn`` in a thread of its own: Django refuses database calls in a thread where an event loop
+    runs, and the browser tests' worker has one (Playwright's sync API) when this test comes after them."""
+    from django.db import connections
+
+    def run():
+        try:
+            fn(*args)
+        finally:
+            connections.close_all()  # this thread's own
+
+    with concurrent.futures.ThreadPoolExecutor(1) as ex:
+        ex.submit(run).result()
+
+
 @pytest.fixture
 def two_servers(demo_template, django_db_blocker):
     if not IS_PG:
@@ -61,7 +77,7 @@ def two_servers(demo_template, django_db_blocker):
 
     name = f"two_servers_{os.getpid()}"
     with django_db_blocker.unblock():
-        dbtemplate.copy(demo_template, connection, name)
+        _off_loop(lambda: dbtemplate.copy(demo_template, connection, name))
     redis_port = _free_port()
     redis = subprocess.Popen(["redis-server", "--port", str(redis_port), "--bind", "127.0.0.1", "--save", "",
                               "--appendonly", "no"], stdout=subprocess.DEVNULL)
@@ -89,7 +105,7 @@ def two_servers(demo_template, django_db_blocker):
         for proc in [*servers, redis]:
             proc.wait(30)
         with django_db_blocker.unblock():
-            dbtemplate.drop(connection, name)
+            _off_loop(lambda: dbtemplate.drop(connection, name))
 
 
 def _login(base: str, username: str):
@@ -129,8 +145,10 @@ def test_two_app_servers_share_sessions_dictionaries_and_the_matching_index(two_
     page = admin.get(f"{a}/system/dicts/", timeout=60).text
     categories = requests.get(f"{b}/api/v1/order-categories", cookies=cookies, timeout=60).json()
     finance = next(c for c in categories if c["value"] == "finance")
-    item = re.search(r'action="(/system/dicts/items/\d+/)"(?:(?!</form>).)*?name="label" value="'
-                     + re.escape(finance["label"]) + '"', page, re.S).group(1)
+    # the row's inputs name their form (form="di-<pk>"), which sits in the row's last cell
+    form_id = re.search(r'<input form="(di-\d+)"[^>]*name="label" value="' + re.escape(finance["label"]) + '"',
+                        page).group(1)
+    item = re.search(r'id="' + form_id + r'" action="([^"]+)"', page).group(1)
     new_label = finance["label"] + "（双机）"
     r = _csrf_post(admin, a, item, {"label": new_label, "colour": "primary", "sort": "1", "active": "on",
                                     "value": "finance"})
