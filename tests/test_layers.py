@@ -14,6 +14,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 PKG = ROOT / "liantong"
 APPS = sorted(p.name for p in PKG.iterdir() if (p / "apps.py").exists())
+pytestmark = pytest.mark.engine_free  # the source text
 
 
 def imported_modules(source: str, package: str) -> list[tuple[int, str]]:

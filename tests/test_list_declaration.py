@@ -7,6 +7,8 @@ two lists whose model has no page of its own (the supervision board and the inbo
 the filter values are the ones the page offers the persona, the search word is read from a row the page shows.
 """
 
+from functools import cache
+
 import pytest
 from django.urls import resolve, reverse
 
@@ -30,10 +32,16 @@ def _view(name):
     return resolve(reverse(name)).func.view_class
 
 
-def _api_params(path) -> set[str]:
+@cache
+def _schema() -> dict:
+    """The API's OpenAPI document, built once per process (about 1.5 s each time)."""
     from liantong.api import api
 
-    op = api.get_openapi_schema(path_prefix="/api/v1/")["paths"][path]["get"]
+    return api.get_openapi_schema(path_prefix="/api/v1/")
+
+
+def _api_params(path) -> set[str]:
+    op = _schema()["paths"][path]["get"]
     return {p["name"] for p in op.get("parameters", []) if p["in"] == "query"} - PAGING
 
 

@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.engine_free]  # the rendered pages: the same demo on either engine
 
 ROLES = ["zj_firm", "zj_dept", "zj_chain", "zj_zone", "zj_uni", "admin"]
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]

@@ -20,6 +20,7 @@ REPO_ROOT = Path(__file__).resolve().parents[3]
 from liantong.matching.evaluation import development_set_dir  # noqa: E402
 
 DEV_DIR = development_set_dir()
+pytestmark = pytest.mark.engine_free  # plain documents, no database
 
 
 def supply(id, title, description="", enterprise=None, **kw):

@@ -19,7 +19,8 @@ from liantong.matching.evaluation import development_set_dir  # noqa: E402
 
 DEV = development_set_dir()
 ROOT = Path(__file__).resolve().parents[3]
-pytestmark = pytest.mark.xdist_group("match-eval")  # one worker, one migrated scratch file
+pytestmark = [pytest.mark.xdist_group("match-eval"),  # one worker, one migrated scratch file
+              pytest.mark.engine_free]  # the scratch file is SQLite on either engine
 
 
 @pytest.fixture(scope="session")
