@@ -262,7 +262,8 @@ def _best_of_pool(scores: np.ndarray, keep, want: int) -> np.ndarray:
     sample_k = 4 * want // step
     if sample_k and n > 16 * 4 * want:
         sample = scores[::step]
-        t = float(np.partition(sample, len(sample) - sample_k)[len(sample) - sample_k])
+        sample = sample[sample > 0]  # most scores are often 0: partitioning many equal values is slow
+        t = float(np.partition(sample, len(sample) - sample_k)[len(sample) - sample_k]) if len(sample) >= sample_k else 0.0
         if t > 0:
             cand = keep(np.flatnonzero(scores >= t))
             if len(cand) >= want:
@@ -458,32 +459,15 @@ class _Lazy:
         return (self[i] for i in range(len(self._items)))
 
 
-class _Strings:
-    """Many strings stored as one (``text``) and their end offsets: one object to store and load, a slice
-    to read one."""
-
-    __slots__ = ("text", "ends")
-
-    def __init__(self, values: list[str]):
-        self.text = "".join(values)
-        self.ends = np.cumsum(np.fromiter(map(len, values), dtype=np.int64, count=len(values)))
-
-    def __getitem__(self, i: int) -> str:
-        a = int(self.ends[i - 1]) if i else 0
-        return self.text[a:int(self.ends[i])]
-
-    def __getstate__(self):
-        return self.text, self.ends
-
-    def __setstate__(self, state):
-        self.text, self.ends = state
-
-
 _TEXT_FIELDS = ("kind", "chain", "node", "zone", "enterprise", "title", "description", "quantity")
 
 
 class _StoredDocs:
-    """The listings (``Doc``) of an index as columns: strings, keywords (joined by U+001F), flags, times."""
+    """The listings (``Doc``) of an index as columns: per text field one string of every listing's value
+    (keywords joined by U+001F) and one matrix of their end offsets (a row per listing, so that decoding a
+    listing reads two rows, not two offsets per field), flags, times."""
+
+    _COLUMNS = (*_TEXT_FIELDS, "keywords")
 
     def __init__(self, docs):
         docs = list(docs)
@@ -491,8 +475,12 @@ class _StoredDocs:
         self.present = np.fromiter((d is not None for d in docs), dtype=bool, count=n)
         live = [d if d is not None else Doc(id=None, kind="") for d in docs]
         self.ids = [d.id for d in live]
-        self.cols = {f: _Strings([getattr(d, f) or "" for d in live]) for f in _TEXT_FIELDS}
-        self.cols["keywords"] = _Strings(["\x1f".join(str(k) for k in (d.keywords or [])) for d in live])
+        values = {f: [getattr(d, f) or "" for d in live] for f in _TEXT_FIELDS}
+        values["keywords"] = ["\x1f".join(str(k) for k in (d.keywords or [])) for d in live]
+        self.text = {f: "".join(values[f]) for f in self._COLUMNS}
+        self.ends = np.zeros((n, len(self._COLUMNS)), dtype=np.int64)
+        for k, f in enumerate(self._COLUMNS):
+            np.cumsum(np.fromiter(map(len, values[f]), dtype=np.int64, count=n), out=self.ends[:, k])
         self.active = np.fromiter((bool(d.active) for d in live), dtype=bool, count=n)
         self.updated = np.fromiter((np.nan if d.updated is None else float(d.updated) for d in live),
                                    dtype=np.float64, count=n)
@@ -501,14 +489,14 @@ class _StoredDocs:
     def __call__(self, i: int) -> Doc | None:
         if not self.present[i]:
             return None
-        c = self.cols
-        kws = c["keywords"][i]
+        ends = self.ends[i].tolist()
+        starts = self.ends[i - 1].tolist() if i else [0] * len(ends)
+        text = self.text
+        v = {f: text[f][a:b] for f, a, b in zip(self._COLUMNS, starts, ends)}
+        kws = v.pop("keywords")
         upd, stage = float(self.updated[i]), int(self.stage[i])
-        return Doc(id=self.ids[i], kind=c["kind"][i], chain=c["chain"][i], node=c["node"][i], zone=c["zone"][i],
-                   enterprise=c["enterprise"][i], title=c["title"][i], description=c["description"][i],
-                   keywords=kws.split("\x1f") if kws else [], quantity=c["quantity"][i],
-                   active=bool(self.active[i]), updated=None if upd != upd else upd,
-                   stage=None if stage < 0 else stage)
+        return Doc(id=self.ids[i], **v, keywords=kws.split("\x1f") if kws else [], active=bool(self.active[i]),
+                   updated=None if upd != upd else upd, stage=None if stage < 0 else stage)
 
 
 class _StoredFeatures:
