@@ -11,9 +11,10 @@ How a match is scored
 2. **Retrieval**: two BM25 fields over one inverted index (scipy CSC): words/concepts and
    character bigrams; title and keywords weigh more than the node and the description.  Each
    posting holds its *impact* (the saturated term frequency, computed at build), so a query adds
-   ``weight·idf·impact`` per posting with one ``np.add.at`` per term, as bm25s does; rows are ordered
-   by pool (supply, then demand and scenario) and each term's postings are cut there, so a query
-   scores only its own pool.  Scenario queries are split into their listed items and each item is
+   ``weight·idf·impact`` per posting, as bm25s does (the query's posting ranges gathered and added by
+   scipy's C++ ``csc_matvec``); rows are ordered by pool (supply, then demand and scenario) and each
+   term's postings are cut there, so a query scores only its own pool; the candidates are taken above
+   a threshold read off a sample of the scores, not by partitioning the whole pool.  Scenario queries are split into their listed items and each item is
    scored too (best item added).
 3. **Re-ranking of the best ``RERANK_DEPTH``** with domain knowledge, each a multiplicative factor
    that is also reported in ``why``: roles (``data/inputs_of.tsv``: a buyer of a product does not
@@ -24,8 +25,9 @@ How a match is scored
    word, only shared character pairs), locality and freshness.  Every factor but locality and
    freshness is at most 1, so candidates are re-ranked in the order of their BM25 score times those
    two, and the first that cannot beat the ``limit``-th result so far ends it (the same results as
-   re-ranking all of them, at a fraction of the cost).  The explanation reads a listing's words off
-   the index rather than analysing its text again.
+   re-ranking all of them, at a fraction of the cost); the domain gate is read off the word part of
+   the scores.  The explanation reads a listing's words off the index and its concepts' surface forms
+   (synonyms) off a table filled when it was indexed, so it does no text work.
 
 Pools (README convention): a demand/scenario query ranks active supply listings; a supply query
 ranks active demand and scenario listings; never the query itself, never the same enterprise's
@@ -44,9 +46,9 @@ version; :meth:`MatchEngine.remove` tombstones.  The delta is merged into the ma
 grows beyond ``merge_threshold`` (no re-analysis: rows of the main matrix are kept and the delta's
 term vectors are stored).
 
-Stored form (``save`` / ``load``, ``liantong build-match-index``): the index's arrays, the listings as
-columns (one string per text field with offsets) and the features as one byte string of pickled
-tuples; a loaded engine decodes a listing or its features on first use, so loading 200,000 listings
+Stored form (``save`` / ``load``, ``liantong build-match-index``, ``STORE_FORMAT`` 3): the index's arrays,
+the listings as columns (one string per text field, one row of offsets per listing), the features as one
+byte string of pickled tuples and the concepts' surface forms as entry numbers per listing; a loaded engine decodes a listing or its features on first use, so loading 200,000 listings
 takes well under a second (``benchmarks/match_bench.py`` prints it).
 
 The package's modules, in the order a listing flows through them:

@@ -301,18 +301,3 @@ def tokenize(text) -> list[str]:
         if t.startswith("c:") or t.startswith("w:"):
             out.append(t[2:])
     return out
-
-
-def clause_text(text, kn: Knowledge | None = None) -> str:
-    """``analyze(text)["_joined"]`` (the normalised clauses joined by NUL) without segmenting the text:
-    what the explanation of a match searches for a concept's surface forms."""
-    kn = kn or knowledge()
-    text = "" if text is None else str(text)
-    hit = kn.memo.get(text) if len(text) <= 64 else None
-    if hit is not None:
-        return hit["_joined"]
-    t = normalize(text)
-    if len(t) > 20000:
-        t = t[:20000]
-    t = _rewrite(t, kn)
-    return "\x00".join(c for c in (c.strip() for c in _PUNCT_SPLIT.split(t)) if c)

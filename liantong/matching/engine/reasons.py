@@ -7,7 +7,6 @@ import time
 
 import numpy as np
 
-from .analysis import clause_text
 from .documents import Doc
 from .knowledge import normalize
 from .reranking import _Features
@@ -18,6 +17,28 @@ _FIELDS = ("title", "keywords", "node", "description")
 def _longest(found: set[str]) -> set[str]:
     # keep the longest surfaces only (avoid 尼龙 inside 尼龙66)
     return {s for s in found if not any(s != o and s in o for o in found)}
+
+
+def surfaces_in(joined: str, concept: str, kn) -> set[str]:
+    """The surface forms of ``concept`` in ``joined`` (NUL-joined normalised clauses: a surface never contains
+    NUL, so a match there is a match in one clause), longest only."""
+    return _longest({s for s in kn.surfaces_of.get(concept, ()) if s and s in joined})
+
+
+def concept_surfaces(parts: dict, concepts, kn) -> list[tuple[str, frozenset]]:
+    """``(concept, its surface forms in the listing's text)`` for each of ``concepts`` (the listing's own,
+    :attr:`_Features.all_c`) found in it, in concept order: what the explanation of a synonym needs from
+    the listing, worked out when it is indexed (``parts``: its analysed fields) so that explaining a match
+    does no text work."""
+    joined = "\x00".join(parts[p]["_joined"] for p in _FIELDS)
+    surfaces_of = kn.surfaces_of
+    out = []
+    for c in sorted(concepts):
+        if c in surfaces_of:
+            found = surfaces_in(joined, c, kn)
+            if found:
+                out.append((c, frozenset(found)))
+    return out
 
 
 class _QueryReasons:
@@ -83,17 +104,14 @@ class _Reasons:
         matched = [kn.display.get(c, c) for c in shared]
         matched += sorted(qx.shared_words(pos, doc), key=lambda w: (-len(w), w))[:6]
         synonyms = []
-        djoined = None
+        dsurf = None
         for c in shared:
             qs = qx.surfaces(c)
             if not qs:
                 continue
-            if djoined is None:
-                kws = doc.keywords or []
-                kws = [kws] if isinstance(kws, str) else kws
-                djoined = "\x00".join(clause_text(t, kn) for t in (
-                    doc.title or "", "、".join(str(k) for k in kws if k), doc.node or "", doc.description or ""))
-            ds = self._surfaces_in(djoined, c)
+            if dsurf is None:
+                dsurf = self._doc_surfaces(pos)  # found when the listing was indexed
+            ds = dsurf.get(c)
             if ds and not (qs & ds):
                 synonyms.append(f"{'/'.join(sorted(qs))} = {'/'.join(sorted(ds))}")
         same_chain = bool(query.chain) and query.chain == doc.chain
@@ -136,6 +154,5 @@ class _Reasons:
         return self._surfaces_in("\x00".join(parts[p]["_joined"] for p in _FIELDS), concept)
 
     def _surfaces_in(self, joined: str, concept: str) -> set[str]:
-        """The surface forms of ``concept`` in ``joined`` (NUL-joined clauses: a surface never contains NUL,
-        so a match there is a match in one clause), longest only."""
-        return _longest({s for s in self.kn.surfaces_of.get(concept, ()) if s and s in joined})
+        """The surface forms of ``concept`` in ``joined`` (:func:`surfaces_in`)."""
+        return surfaces_in(joined, concept, self.kn)

@@ -183,10 +183,11 @@ class _Reranking:
             return PEN_UNRELATED, "产品不对口"
         return 1.0, ""
 
-    def _rerank(self, query: Doc, qf: _Features, has_word: bool, doc: Doc, f: _Features, pos: int,
+    def _rerank(self, query: Doc, qf: _Features, has_word: bool, doc: Doc | None, f: _Features, pos: int,
                 local: tuple[bool, float] | None = None):
         """-> (factor, notes). ``local``: (same zone, freshness) when the caller computed them for many
-        candidates at once (:meth:`MatchEngine._local_factors`); every other factor is at most 1."""
+        candidates at once (:meth:`MatchEngine._local_factors`, freshness 1 for a listing without a time);
+        then ``doc`` is not read and may be None. Every other factor is at most 1."""
         kn = self.kn
         factor = 1.0
         notes: dict = {}
@@ -240,8 +241,7 @@ class _Reranking:
         if local is not None:
             if local[0]:
                 factor *= ZONE_BONUS
-            if doc.updated:
-                factor *= local[1]
+            factor *= local[1]
             return factor, notes
         zq, zd = normalize(query.zone), self._zone[pos]
         if zq and zq == zd and zq not in ("其他", "other"):

@@ -18,7 +18,7 @@ from scipy import sparse
 from .analysis import analyze, analyze_names
 from .documents import Doc, Match
 from .knowledge import Knowledge, knowledge, normalize
-from .reasons import _QueryReasons, _Reasons
+from .reasons import _QueryReasons, _Reasons, concept_surfaces
 from .reranking import FRESH_HALF_LIFE_DAYS, ZONE_BONUS, _Features, _Reranking
 
 # --------------------------------------------------------------------------- the engine
@@ -79,16 +79,21 @@ _FIELDS = tuple(FIELD_WEIGHTS.items())
 def _analyse_block(docs: list[Doc], kn: Knowledge) -> tuple:
     """Analyse a block of listings into a compact, picklable result.
 
-    Returns ``(indptr, cols, data, terms, lens, feats, zones, ents)``: one CSR row per listing whose
+    Returns ``(indptr, cols, data, terms, lens, feats, zones, ents, surf)``: one CSR row per listing whose
     column ``cols[k]`` names the term ``terms[cols[k]]`` (block-local numbering, so that a worker
     process's term ids never leak out), BM25 field lengths ``(n, 2)`` (words, bigrams), the
-    re-ranking features and the normalised zone and enterprise of every listing."""
+    re-ranking features and the normalised zone and enterprise of every listing, and ``surf`` =
+    ``(indptr, ids, table)``: per listing the block-local numbers of its ``(concept, surface forms)``
+    entries (:func:`.reasons.concept_surfaces`), ``table[id]`` the entry."""
     idx_parts: list[np.ndarray] = []
     wts: list[float] = []
     cnts: list[int] = []
     row_nnz = np.zeros(len(docs), dtype=np.int64)
     lens = np.zeros((len(docs), 2), dtype=np.float64)
     feats, zones, ents = [], [], []
+    surf_code: dict[tuple, int] = {}
+    surf_ids: list[int] = []
+    surf_nnz = np.zeros(len(docs), dtype=np.int64)
     append_idx, append_w, append_n = idx_parts.append, wts.append, cnts.append
     pw = PARENT_DOC_WEIGHT
     zone_norm: dict[str, str] = {}
@@ -118,7 +123,11 @@ def _analyse_block(docs: list[Doc], kn: Knowledge) -> tuple:
             lw += fw * (n_main - nb)
         row_nnz[row] = nnz
         lens[row, 0], lens[row, 1] = lw, lb
-        feats.append(_Features(doc, kn, parts).__getstate__())  # a plain tuple pickles in C
+        feat = _Features(doc, kn, parts)
+        feats.append(feat.__getstate__())  # a plain tuple pickles in C
+        found = concept_surfaces(parts, feat.all_c, kn)
+        surf_ids.extend(surf_code.setdefault(e, len(surf_code)) for e in found)
+        surf_nnz[row] = len(found)
         z = doc.zone or ""
         zn = zone_norm.get(z)
         if zn is None:
@@ -142,8 +151,11 @@ def _analyse_block(docs: list[Doc], kn: Knowledge) -> tuple:
     csr = sparse.csr_matrix((data, cols, indptr), shape=(len(docs), max(len(uniq), 1)))
     csr.sum_duplicates()
     terms = kn.terms
+    surf_ptr = np.zeros(len(docs) + 1, dtype=np.int64)
+    np.cumsum(surf_nnz, out=surf_ptr[1:])
+    surf = (surf_ptr, np.asarray(surf_ids, dtype=np.int32), list(surf_code))
     return (csr.indptr.astype(np.int64), csr.indices.astype(np.int32), csr.data.astype(np.float32),
-            [terms[i] for i in uniq.tolist()], lens, feats, zones, ents)
+            [terms[i] for i in uniq.tolist()], lens, feats, zones, ents, surf)
 
 
 _GC_LOCK = threading.Lock()
@@ -210,6 +222,55 @@ def _analyse_all(docs: list[Doc], kn: Knowledge, workers: int) -> Iterable[tuple
         _BUILD_DOCS = None
 
 
+try:  # the C++ loop behind ``csc_matrix @ vector``, adding into an array we give it
+    from scipy.sparse._sparsetools import csc_matvec as _csc_matvec
+except ImportError:  # pragma: no cover - another scipy layout: the public route below
+    _csc_matvec = None
+
+
+def _accumulate(out: np.ndarray, indices: np.ndarray, imp: np.ndarray, ranges: list[tuple[int, int, float]]) -> None:
+    """``out[indices[a:b]] += imp[a:b]·w`` for each ``(a, b, w)`` in ``ranges``, in their order (a range's
+    postings name each row once).
+
+    The ranges' postings are gathered into one small CSC matrix (a column per term) and added by scipy's
+    C++ matrix–vector loop: per row the same float32 products added in the same order as one numpy
+    scatter-add per term, so the same sums to the bit, in half the time (the per-term numpy calls each
+    built a temporary, read and wrote back through a fancy index)."""
+    if not ranges:
+        return
+    idx = np.concatenate([indices[a:b] for a, b, _ in ranges])
+    val = np.concatenate([imp[a:b] for a, b, _ in ranges])
+    ptr = np.zeros(len(ranges) + 1, dtype=idx.dtype)
+    np.cumsum([b - a for a, b, _ in ranges], out=ptr[1:])
+    w = np.asarray([w for _, _, w in ranges], dtype=np.float32)
+    if _csc_matvec is not None:
+        _csc_matvec(len(out), len(ranges), ptr, idx, val, w, out)
+    else:  # pragma: no cover
+        out += sparse.csc_matrix((val, idx, ptr), shape=(len(out), len(ranges))) @ w
+
+
+def _best_of_pool(scores: np.ndarray, keep, want: int) -> np.ndarray:
+    """Indices of positive ``scores`` kept by ``keep`` (the pool filter) that include the ``want`` best of
+    them (all of them when fewer): the re-ranking's candidates, before the cut to ``want``.
+
+    A threshold is read off a strided sample (every 16th score; its ``4·want / 16``-th best, so that about
+    ``4·want`` scores reach it); the scores reaching it are filtered, and if at least ``want`` of them are
+    kept, every kept score left out is below each taken one, so the best ``want`` are among them — the same
+    candidates as filtering every positive score, without partitioning the whole pool (most of a query's
+    time at 200,000 listings when it did). Otherwise every positive score is filtered."""
+    n, step = len(scores), 16
+    sample_k = 4 * want // step
+    if sample_k and n > 16 * 4 * want:
+        sample = scores[::step]
+        sample = sample[sample > 0]  # most scores are often 0: partitioning many equal values is slow
+        t = float(np.partition(sample, len(sample) - sample_k)[len(sample) - sample_k]) if len(sample) >= sample_k else 0.0
+        if t > 0:
+            cand = keep(np.flatnonzero(scores >= t))
+            if len(cand) >= want:
+                return cand
+    return keep(np.flatnonzero(scores > 0))
+
+
 def _pool_kinds(kind: str) -> tuple[str, ...]:
     return ("demand", "scenario") if kind == "supply" else ("supply",)
 
@@ -256,16 +317,6 @@ class _Segment:
         self._position[rows] = np.arange(len(rows), dtype=np.int32)
         self.imp = np.zeros(0, dtype=np.float32)
         self._impacts(avg)
-        self.postings = self.csc.indices.astype(np.int64)
-
-    # the postings as 64-bit row numbers: np.add.at with 32-bit indices converts them on every call (3× slower);
-    # not stored (derived from the CSC indices at load)
-    def __getstate__(self):
-        return {k: v for k, v in self.__dict__.items() if k != "postings"}
-
-    def __setstate__(self, state):
-        self.__dict__.update(state)
-        self.postings = self.csc.indices.astype(np.int64)
 
     def _impacts(self, avg: np.ndarray) -> None:
         indptr, indices, tf = self.csc.indptr, self.csc.indices, self.csc.data
@@ -289,24 +340,37 @@ class _Segment:
     def to_csr(self) -> sparse.csr_matrix:
         return self.csc.tocsr()
 
-    def scores(self, qterms: list[int], qweights: list[float], group: int) -> np.ndarray:
+    def scores(self, qterms: list[int], qweights: list[float], group: int,
+               words: list[bool] | None = None) -> np.ndarray | tuple[np.ndarray, np.ndarray]:
         """BM25 scores of the rows of pool ``group`` (:meth:`span`) for query terms ``qterms`` (weights
-        already times idf): per term one unbuffered scatter-add of its postings in that group."""
+        already times idf): each row's ``weight·impact`` summed over the terms it holds, in the terms' order
+        (:func:`_accumulate`).
+
+        ``words``: per term, whether it is a word or concept (not a character pair). Then the word terms are
+        added first and ``(scores, word part)`` returned: the word part (a copy of the sums taken before the
+        character pairs are added) is positive exactly where a row holds a query word or concept — the
+        re-ranking's domain gate, read off the scores instead of searching each candidate's postings."""
         lo, hi = self.span(group)
         out = np.zeros(hi, dtype=np.float32)
         if hi == lo:
-            return out[lo:]
-        indptr, indices, imp, cuts = self.csc.indptr, self.postings, self.imp, self.cuts
+            return out[lo:] if words is None else (out[lo:], out[lo:])
+        indptr, cuts = self.csc.indptr, self.cuts
         starts = indptr if group == 0 else cuts[0]
         ends = cuts[group]
         ncols = len(indptr) - 1
-        for t, w in zip(qterms, qweights):
-            if t >= ncols:
-                continue
-            a, b = int(starts[t]), int(ends[t])
-            if a < b:
-                out[indices[a:b]] += imp[a:b] * w  # a term's postings name each row once
-        return out[lo:]
+
+        def ranges(sel):
+            got = [(int(starts[t]), int(ends[t]), w) for t, w in sel if t < ncols]
+            return [(a, b, w) for a, b, w in got if a < b]
+
+        if words is None:
+            _accumulate(out, self.csc.indices, self.imp, ranges(zip(qterms, qweights)))
+            return out[lo:]
+        terms = list(zip(qterms, qweights))
+        _accumulate(out, self.csc.indices, self.imp, ranges(t for t, w in zip(terms, words) if w))
+        word_part = out[lo:].copy()
+        _accumulate(out, self.csc.indices, self.imp, ranges(t for t, w in zip(terms, words) if not w))
+        return out[lo:], word_part
 
     def holding(self, terms: list[int], local: np.ndarray) -> np.ndarray:
         """For each row in ``local`` (segment rows), whether it holds any of ``terms``."""
@@ -362,7 +426,7 @@ def _adopt_terms(kn: Knowledge, saved: list[str]) -> None:
 
 # --------------------------------------------------------------------------- the stored form
 
-STORE_FORMAT = 2  # bump when the stored engine's layout changes: a file of another format is rebuilt
+STORE_FORMAT = 3  # bump when the stored engine's layout changes: a file of another format is rebuilt
 _UNREAD = object()
 
 
@@ -395,32 +459,15 @@ class _Lazy:
         return (self[i] for i in range(len(self._items)))
 
 
-class _Strings:
-    """Many strings stored as one (``text``) and their end offsets: one object to store and load, a slice
-    to read one."""
-
-    __slots__ = ("text", "ends")
-
-    def __init__(self, values: list[str]):
-        self.text = "".join(values)
-        self.ends = np.cumsum(np.fromiter(map(len, values), dtype=np.int64, count=len(values)))
-
-    def __getitem__(self, i: int) -> str:
-        a = int(self.ends[i - 1]) if i else 0
-        return self.text[a:int(self.ends[i])]
-
-    def __getstate__(self):
-        return self.text, self.ends
-
-    def __setstate__(self, state):
-        self.text, self.ends = state
-
-
 _TEXT_FIELDS = ("kind", "chain", "node", "zone", "enterprise", "title", "description", "quantity")
 
 
 class _StoredDocs:
-    """The listings (``Doc``) of an index as columns: strings, keywords (joined by U+001F), flags, times."""
+    """The listings (``Doc``) of an index as columns: per text field one string of every listing's value
+    (keywords joined by U+001F) and one matrix of their end offsets (a row per listing, so that decoding a
+    listing reads two rows, not two offsets per field), flags, times."""
+
+    _COLUMNS = (*_TEXT_FIELDS, "keywords")
 
     def __init__(self, docs):
         docs = list(docs)
@@ -428,8 +475,12 @@ class _StoredDocs:
         self.present = np.fromiter((d is not None for d in docs), dtype=bool, count=n)
         live = [d if d is not None else Doc(id=None, kind="") for d in docs]
         self.ids = [d.id for d in live]
-        self.cols = {f: _Strings([getattr(d, f) or "" for d in live]) for f in _TEXT_FIELDS}
-        self.cols["keywords"] = _Strings(["\x1f".join(str(k) for k in (d.keywords or [])) for d in live])
+        values = {f: [getattr(d, f) or "" for d in live] for f in _TEXT_FIELDS}
+        values["keywords"] = ["\x1f".join(str(k) for k in (d.keywords or [])) for d in live]
+        self.text = {f: "".join(values[f]) for f in self._COLUMNS}
+        self.ends = np.zeros((n, len(self._COLUMNS)), dtype=np.int64)
+        for k, f in enumerate(self._COLUMNS):
+            np.cumsum(np.fromiter(map(len, values[f]), dtype=np.int64, count=n), out=self.ends[:, k])
         self.active = np.fromiter((bool(d.active) for d in live), dtype=bool, count=n)
         self.updated = np.fromiter((np.nan if d.updated is None else float(d.updated) for d in live),
                                    dtype=np.float64, count=n)
@@ -438,14 +489,14 @@ class _StoredDocs:
     def __call__(self, i: int) -> Doc | None:
         if not self.present[i]:
             return None
-        c = self.cols
-        kws = c["keywords"][i]
+        ends = self.ends[i].tolist()
+        starts = self.ends[i - 1].tolist() if i else [0] * len(ends)
+        text = self.text
+        v = {f: text[f][a:b] for f, a, b in zip(self._COLUMNS, starts, ends)}
+        kws = v.pop("keywords")
         upd, stage = float(self.updated[i]), int(self.stage[i])
-        return Doc(id=self.ids[i], kind=c["kind"][i], chain=c["chain"][i], node=c["node"][i], zone=c["zone"][i],
-                   enterprise=c["enterprise"][i], title=c["title"][i], description=c["description"][i],
-                   keywords=kws.split("\x1f") if kws else [], quantity=c["quantity"][i],
-                   active=bool(self.active[i]), updated=None if upd != upd else upd,
-                   stage=None if stage < 0 else stage)
+        return Doc(id=self.ids[i], **v, keywords=kws.split("\x1f") if kws else [], active=bool(self.active[i]),
+                   updated=None if upd != upd else upd, stage=None if stage < 0 else stage)
 
 
 class _StoredFeatures:
@@ -495,6 +546,14 @@ class MatchEngine(_Reranking, _Reasons):
         self._df = np.zeros(0, dtype=np.float64)
         self._n_stats = 0
         self._avg = np.array([1.0, 1.0])
+        # the surface forms of each listing's concepts in its own text (explanations: synonyms), as entries
+        # ``(concept, surfaces)`` numbered in ``_surf_table``: per position built by ``index`` the entry
+        # numbers ``_surf_ids[_surf_ptr[p]:_surf_ptr[p + 1]]``, per position added later ``_surf_new[p]``
+        self._surf_table: list[tuple[str, frozenset]] = []
+        self._surf_code: dict[tuple[str, frozenset], int] = {}
+        self._surf_ptr = np.zeros(1, dtype=np.int64)
+        self._surf_ids = np.zeros(0, dtype=np.int32)
+        self._surf_new: dict[int, tuple[int, ...]] = {}
         self.merge_threshold = merge_threshold
         self._lock = threading.RLock()
 
@@ -508,6 +567,25 @@ class MatchEngine(_Reranking, _Reasons):
         tid = self.kn.term_id
         lut = np.fromiter((tid(t) for t in terms), dtype=np.int32, count=len(terms))
         return lut[cols] if len(cols) else cols
+
+    def _surf_numbers(self, table: list[tuple]) -> np.ndarray:
+        """Block-local ``(concept, surfaces)`` entries -> this engine's entry numbers (new ones appended)."""
+        code, out = self._surf_code, self._surf_table
+        for e in table:
+            if e not in code:
+                code[e] = len(out)
+                out.append(e)
+        return np.fromiter((code[e] for e in table), dtype=np.int32, count=len(table))
+
+    def _doc_surfaces(self, pos: int) -> dict[str, frozenset]:
+        """Concept -> its surface forms in the text of the listing at ``pos`` (found when it was indexed)."""
+        ptr = self._surf_ptr
+        if pos < len(ptr) - 1:
+            ids = self._surf_ids[int(ptr[pos]):int(ptr[pos + 1])].tolist()
+        else:
+            ids = self._surf_new.get(pos, ())
+        table = self._surf_table
+        return dict(table[i] for i in ids)
 
     def _features(self, pos: int) -> _Features:
         """Re-ranking features of a position (kept as the plain tuple a build block returned until
@@ -537,11 +615,16 @@ class MatchEngine(_Reranking, _Reasons):
             n = len(docs)
             nw = _workers(workers) if n >= PARALLEL_MIN else 1
             indptrs, cols_l, data_l, lens_l = [], [], [], []
+            surf_ptrs, surf_ids, surf_off = [np.zeros(1, np.int64)], [], 0
             feats: list = []
             zones: list[str] = []
             ents: list[str] = []
             off = 0
-            for indptr, cols, data, terms, lens, bfeats, bzones, bents in _analyse_all(docs, self.kn, nw):
+            for indptr, cols, data, terms, lens, bfeats, bzones, bents, surf in _analyse_all(docs, self.kn, nw):
+                sptr, sids, stable = surf
+                surf_ptrs.append(sptr[1:] + surf_off)
+                surf_off += int(sptr[-1])
+                surf_ids.append(self._surf_numbers(stable)[sids] if len(sids) else sids)
                 indptrs.append(indptr[1:] + off)
                 off += int(indptr[-1])
                 cols_l.append(self._global_cols(cols, terms))
@@ -555,6 +638,8 @@ class MatchEngine(_Reranking, _Reasons):
                                      np.concatenate(cols_l) if cols_l else np.zeros(0, np.int32), indptr),
                                     shape=(n, max(len(self.terms), 1)))
             lens = np.concatenate(lens_l) if lens_l else np.zeros((0, 2))
+            self._surf_ptr = np.concatenate(surf_ptrs)
+            self._surf_ids = np.concatenate(surf_ids) if surf_ids else np.zeros(0, np.int32)
             self._docs = list(docs)
             self._feat = feats
             self._zone = zones
@@ -635,9 +720,11 @@ class MatchEngine(_Reranking, _Reasons):
                 self._docs[old] = None
                 self._feat[old] = None
                 self._delta_vec.pop(old, None)
-            indptr, cols, data, terms, lens, feats, zones, ents = _analyse_block([doc], self.kn)
+                self._surf_new.pop(old, None)
+            indptr, cols, data, terms, lens, feats, zones, ents, (_, sids, stable) = _analyse_block([doc], self.kn)
             ids = self._global_cols(cols, terms)
             pos = len(self._docs)
+            self._surf_new[pos] = tuple(self._surf_numbers(stable)[sids].tolist()) if len(sids) else ()
             self._docs.append(doc)
             self._feat.append(feats[0])
             self._zone.append(zones[0])
@@ -669,6 +756,7 @@ class MatchEngine(_Reranking, _Reasons):
             self._docs[pos] = None
             self._feat[pos] = None
             self._delta_vec.pop(pos, None)
+            self._surf_new.pop(pos, None)
             return True
 
     # ------------------------------------------------------------------ persistence (built once, shared)
@@ -779,27 +867,24 @@ class MatchEngine(_Reranking, _Reasons):
                 off += hi - lo
         return out
 
-    def _score_all(self, weighted_terms: dict[str, float], segs, group: int, vec=None):
-        """-> (positions, scores) of pool ``group`` over the segments ``segs`` (:meth:`_segments`)."""
-        tids, ws, _ = vec if vec is not None else self._query_vector(weighted_terms)
+    def _score_all(self, weighted_terms: dict[str, float], segs, group: int, vec=None, word_part: bool = False):
+        """-> (positions, scores) of pool ``group`` over the segments ``segs`` (:meth:`_segments`); with
+        ``word_part``, (positions, scores, the scores' part from words and concepts: positive exactly where a
+        listing holds a query word or concept, not only character pairs — the re-ranking's domain gate)."""
+        tids, ws, isb = vec if vec is not None else self._query_vector(weighted_terms)
         qt, qw = tids.tolist(), ws.tolist()
+        words = [not b for b in isb.tolist()] if word_part else None
         if not segs:
-            return np.zeros(0, np.int64), np.zeros(0, np.float32)
-        parts = [(seg.rows[slice(*seg.span(group))], seg.scores(qt, qw, group)) for seg, _ in segs]
+            empty = (np.zeros(0, np.int64), np.zeros(0, np.float32))
+            return empty + (np.zeros(0, np.float32),) if word_part else empty
+        parts = []
+        for seg, _ in segs:
+            got = seg.scores(qt, qw, group, words)
+            rows = seg.rows[slice(*seg.span(group))]
+            parts.append((rows, *got) if word_part else (rows, got))
         if len(parts) == 1:
             return parts[0]
-        return np.concatenate([p for p, _ in parts]), np.concatenate([s for _, s in parts])
-
-    def _has_word(self, segs, group: int, word_terms: list[int], cand: np.ndarray) -> np.ndarray:
-        """Whether each candidate (an index into the concatenated score arrays) holds a query word or
-        concept (not only character pairs): the domain gate of the re-ranking."""
-        out = np.zeros(len(cand), dtype=bool)
-        for seg, off in segs:
-            lo, hi = seg.span(group)
-            sel = (cand >= off) & (cand < off + hi - lo)
-            if sel.any():
-                out[sel] = seg.holding(word_terms, cand[sel] - off + lo)
-        return out
+        return tuple(np.concatenate(col) for col in zip(*parts))
 
     def _query_terms(self, qparts: dict, qfeat: _Features) -> dict[str, float]:
         """Query term weights: field weight, parents and the poster's own context count less."""
@@ -867,7 +952,7 @@ class MatchEngine(_Reranking, _Reasons):
             mass = float(vec[1].sum()) * (K1 + 1) if len(vec[1]) else 0.0
             group = _pool_group(query.kind)
             segs = self._segments(group)
-            positions, scores = self._score_all(weighted, segs, group, vec)
+            positions, scores, word_part = self._score_all(weighted, segs, group, vec, word_part=True)
             if len(positions) == 0:
                 return []
             # scenario items: add the best single-item score
@@ -888,15 +973,7 @@ class MatchEngine(_Reranking, _Reasons):
                 scores = scores + ITEM_WEIGHT * best
             keep = self._pool_filter(query, positions)
             want = max(RERANK_DEPTH, limit * 5)
-            nz = np.flatnonzero(scores > 0)
-            cand = None
-            if len(nz) > 8 * want:  # the pool's best are among the best few hundred scores of all
-                pre = nz[np.argpartition(-scores[nz], 8 * want - 1)[:8 * want]]
-                cand = keep(pre)
-                if len(cand) < want:
-                    cand = None
-            if cand is None:
-                cand = keep(nz)
+            cand = _best_of_pool(scores, keep, want)
             if len(cand) == 0:
                 return []
             depth = min(len(cand), want)
@@ -908,14 +985,14 @@ class MatchEngine(_Reranking, _Reasons):
             same_zone, fresh = self._local_factors(tpos, zq, now)
             bound = tsc * (np.where(same_zone, ZONE_BONUS, 1.0) * fresh)
             order = np.argsort(-bound, kind="stable").tolist()
-            word_terms = [int(t) for t, b in zip(vec[0].tolist(), vec[2].tolist()) if not b]
-            has_word = self._has_word(segs, group, word_terms, top)
+            has_word = word_part[top] > 0
             results, kth = [], []
             for j in order:
                 if len(kth) >= limit and bound[j] < kth[0]:
                     break
                 pos = int(tpos[j])
-                f, why = self._rerank(query, qfeat, bool(has_word[j]), self._docs[pos], self._features(pos), pos,
+                # the listing itself is decoded for the results only (``local`` holds its freshness)
+                f, why = self._rerank(query, qfeat, bool(has_word[j]), None, self._features(pos), pos,
                                       local=(bool(same_zone[j]), float(fresh[j])))
                 s = float(tsc[j]) * f
                 results.append((s, pos, why, float(tsc[j])))

@@ -59,6 +59,20 @@ def test_an_index_of_another_database_is_not_loaded(personas, demo_listing, stor
     assert index._state["loaded_from"] is None  # built from the database instead
 
 
+def test_an_index_stored_in_another_format_is_refused_and_the_process_builds(personas, demo_listing, stored,
+                                                                             monkeypatch):
+    from liantong.matching.engine import scoring
+
+    demand = demo_listing("ZJ-D-02")
+    fresh = _ids(demand, limit=10)
+    with monkeypatch.context() as m:
+        m.setattr(scoring, "STORE_FORMAT", scoring.STORE_FORMAT - 1)  # a file written by the code before
+        index.store()
+    index.reset()
+    assert _ids(demand, limit=10) == fresh
+    assert index._state["loaded_from"] is None  # built from the database instead
+
+
 def test_the_tick_rebuilds_a_missing_or_stale_index_only(personas, stored):
     now = datetime.datetime.now(datetime.UTC)
     first = index.tick_rebuild(now)
