@@ -61,7 +61,7 @@ class _QueryReasons:
     def surfaces(self, concept: str) -> set[str]:
         hit = self._surf.get(concept)
         if hit is None:
-            hit = self._surf[concept] = self.engine._surfaces_in(self.joined, concept)
+            hit = self._surf[concept] = surfaces_in(self.joined, concept, self.engine.kn)
         return hit
 
     def read_words(self, positions: list[int]) -> None:
@@ -149,10 +149,3 @@ class _Reasons:
             "notes": dict(notes),
             "summary": "；".join(bits) if bits else "文本相近",
         }
-
-    def _surfaces(self, parts: dict, concept: str) -> set[str]:
-        return self._surfaces_in("\x00".join(parts[p]["_joined"] for p in _FIELDS), concept)
-
-    def _surfaces_in(self, joined: str, concept: str) -> set[str]:
-        """The surface forms of ``concept`` in ``joined`` (:func:`surfaces_in`)."""
-        return surfaces_in(joined, concept, self.kn)

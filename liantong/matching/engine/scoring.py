@@ -372,23 +372,6 @@ class _Segment:
         _accumulate(out, self.csc.indices, self.imp, ranges(t for t, w in zip(terms, words) if not w))
         return out[lo:], word_part
 
-    def holding(self, terms: list[int], local: np.ndarray) -> np.ndarray:
-        """For each row in ``local`` (segment rows), whether it holds any of ``terms``."""
-        hit = np.zeros(len(local), dtype=bool)
-        indptr, indices = self.csc.indptr, self.csc.indices
-        ncols = len(indptr) - 1
-        for t in terms:
-            if t >= ncols:
-                continue
-            a, b = int(indptr[t]), int(indptr[t + 1])
-            if a == b:
-                continue
-            post = indices[a:b]
-            k = np.searchsorted(post, local)
-            k[k >= len(post)] = len(post) - 1
-            hit |= post[k] == local
-        return hit
-
     def holding_each(self, terms: list[int], local: np.ndarray) -> np.ndarray:
         """``(len(terms), len(local))``: whether segment row ``local[j]`` holds term ``terms[i]``."""
         out = np.zeros((len(terms), len(local)), dtype=bool)
