@@ -62,12 +62,14 @@ def doc_for(listing: Listing) -> Doc:
                active=listing.is_matchable, updated=updated, stage=STAGE_INDEX.get(node.stage) if node else None)
 
 
+_INDEX_READ = "the match engine indexes every open listing; match_listing filters its results with visible_to"
+
+
 def build(qs=None) -> MatchEngine:
     """A new engine over the matchable listings of ``qs`` (default: all)."""
     engine = MatchEngine()
     rows = matchable(qs).select_related(*_RELATED).order_by("pk")
-    with guarantees.unscoped("the match engine indexes every open listing; match_listing filters its results "
-                             "with visible_to"):
+    with guarantees.unscoped(_INDEX_READ):
         engine.index(doc_for(listing) for listing in rows.iterator(chunk_size=5000))
     return engine
 
@@ -194,6 +196,11 @@ def get_engine() -> MatchEngine:
 
 def _sync(removals: int) -> None:
     """Apply the listings changed since the last look; after deletions, drop vanished ids."""
+    with guarantees.unscoped(_INDEX_READ):
+        _sync_unguarded(removals)
+
+
+def _sync_unguarded(removals: int) -> None:
     engine: MatchEngine = _state["engine"]
     started = timezone.now()
     changed = Listing.objects.filter(updated_at__gte=_state["since"]).select_related(*_RELATED)
@@ -220,7 +227,8 @@ def apply_change(listing_id: int) -> None:
         engine = _state["engine"]
         if engine is None:
             return
-        listing = Listing.objects.select_related(*_RELATED).filter(pk=listing_id).first()
+        with guarantees.unscoped(_INDEX_READ):
+            listing = Listing.objects.select_related(*_RELATED).filter(pk=listing_id).first()
         if listing is None:
             engine.remove(listing_id)
         else:

@@ -68,7 +68,7 @@ class ListingDetail(ObjectDetailView):
         mine = services.acting_enterprise(user)
         contacted = set()
         if mine is not None:
-            contacted = set(ContactRequest.objects.filter(requester=mine, status=ContactStatus.PENDING)
+            contacted = set(ContactRequest.objects.visible_to(user).filter(requester=mine, status=ContactStatus.PENDING)
                             .values_list("listing_id", flat=True))
         return {
             "matches": matches,

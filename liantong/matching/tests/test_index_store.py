@@ -104,3 +104,25 @@ def test_a_new_process_loads_the_stored_index_with_its_own_term_numbers(personas
     here = MatchEngine.load(stored)
     q = Doc(id="q", kind="demand", title="E71T-1C药芯焊丝", keywords=["药芯焊丝"], description="")
     assert other.stdout.strip().splitlines()[-1] == str([m.id for m in here.match(q, 5)])
+
+
+def test_bringing_the_engine_up_to_date_is_an_index_read_not_a_users_read(personas, demo_listing, client_for,
+                                                                          django_capture_on_commit_callbacks):
+    """A page that finds this process's engine behind the version syncs it; the guard of
+    ``tests/test_query_counts.py`` must not count that sync as the page reading listings past the scoping layer
+    (it did, whenever an earlier test on the same worker had moved the version)."""
+    from liantong.core import guarantees
+
+    demand = demo_listing("ZJ-D-02")
+    index.get_engine()
+    with django_capture_on_commit_callbacks(execute=False):  # changed "elsewhere": this engine falls behind
+        new = _post(personas["firm_b"], personas["firm_b"].enterprise, "E71T-1C药芯焊丝（CCS认证）",
+                    keywords=["药芯焊丝", "E71T-1C"])
+    with django_capture_on_commit_callbacks(execute=True):
+        services.close_listing(new, actor=personas["firm_b"])  # apply_change reads the listing back
+    behind = index._state["version"]
+    with guarantees.watch_reads() as reads:
+        resp = client_for(personas["firm_a"]).get(f"/matching/listing/{demand.pk}/")
+    assert resp.status_code == 200
+    assert index._state["version"] != behind  # the visit did sync
+    assert [str(r) for r in reads] == []
