@@ -186,7 +186,7 @@ class ChainNodeForm(ScopedModelForm):
         model = ChainNode
         fields = ["name", "stage", "parent", "sort"]
 
-    def __init__(self, *args, chain=None, **kwargs):
+    def __init__(self, *args, chain, **kwargs):
         super().__init__(*args, **kwargs)
         self.chain = chain
         self.fields["parent"].queryset = chain.nodes.all()  # the chain's own, read through the chain
