@@ -70,10 +70,11 @@ def live_url(demo_template, django_db_blocker):
         dbtemplate.drop(connection, copy)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser(live_url):
     # after the server's database copy: Playwright's sync API runs an event loop in this thread, and Django
-    # refuses database calls (the PostgreSQL copy) while one runs
+    # refuses database calls (the PostgreSQL copy) while one runs — so the browser closes with the last
+    # browser test (package scope), before a database test handed to the same xdist worker afterwards
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
