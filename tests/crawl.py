@@ -13,6 +13,8 @@ from urllib.parse import parse_qsl, urljoin, urlsplit
 
 from django.urls import Resolver404, resolve
 
+from liantong.core import guarantees
+
 HREF = re.compile(r'href="([^"#]+)"')
 # anything a page loads or points at on another host: src=, href=, action=, srcset=, CSS url(…)
 OFF_HOST = re.compile(r"""(?:\b(?:src|href|action|srcset|poster|data)\s*=\s*["']?|url\(\s*["']?)((?:https?:)?//[^"'\s>)]+)""",
@@ -94,7 +96,8 @@ def _inspect(crawled: Crawl, url: str, resp, html: str | None) -> None:
 
 def crawl(client) -> Crawl:
     """Breadth-first over internal links from ``/``; returns {url: status} for each route visited, with what
-    the inspections (``off_host``: references to other hosts; ``headers``: ``header_problems``) found."""
+    the inspections (``off_host``: references to other hosts; ``headers``: ``header_problems``; ``unscoped``:
+    reads of a scoped model past the scoping layer, ``guarantees.watch_reads``) found."""
     seen_keys: set = set()
     visited = Crawl()
     queue = ["/"]
@@ -104,8 +107,11 @@ def crawl(client) -> Crawl:
         if key is None or key in seen_keys:
             continue
         seen_keys.add(key)
-        resp = client.get(url)
+        with guarantees.watch_reads() as reads:
+            resp = client.get(url)
         visited[url] = resp.status_code
+        if reads:
+            visited.found["unscoped"][url] = sorted({str(r) for r in reads})
         if resp.status_code != 200:
             continue
         html = resp.content.decode() if "html" in resp.get("Content-Type", "") else None

@@ -12,6 +12,8 @@ planted plain read in a page is caught by that visit.
 """
 
 
+import pytest
+
 from liantong.core import guarantees
 from liantong.orgs.models import Member, PartyOrg
 
@@ -43,3 +45,19 @@ def test_a_planted_plain_read_in_a_page_is_caught_by_the_pinned_pages_visit(pers
     monkeypatch.setattr(views.ChainList, "extra_context", planted)
     reads = unscoped_reads(client_for(personas["zone_staff"]), "/orgs/chain/")
     assert len(reads) == 1 and "orgs.Member" in reads[0] and "test_unscoped_reads.py:" in reads[0], reads
+
+
+def test_a_queryset_marked_unscoped_is_not_reported_when_it_is_evaluated_later(personas):
+    """A form's choices are read when the template renders them, after the form was built: the reason marked
+    on the queryset (``.unscoped(reason)``) goes with it and its clones, and the guard records nothing; the
+    same queryset unmarked is reported. A mark needs a reason."""
+    plain = PartyOrg.objects.filter(depth__lte=2)
+    marked = plain.unscoped("the test says so")
+    with guarantees.watch_reads() as reads:
+        list(marked.order_by("path")[:3])
+        marked.filter(depth=1).exists()
+        assert marked.count() >= 1
+        list(plain[:1])
+    assert [r.model for r in reads] == ["orgs.PartyOrg"]
+    with pytest.raises(ValueError):
+        plain.unscoped("")

@@ -92,12 +92,17 @@ class UserForm(forms.Form):
         kinds = UnitKind.choices if platform else [c for c in UnitKind.choices if c[0] != UnitKind.PLATFORM]
         self.fields["unit_kind"].choices = kinds
         if platform:
-            self.fields["zone"].queryset = Zone.objects.all()
+            self.fields["zone"].queryset = Zone.objects.visible_to(user, for_write=True)
         else:
             del self.fields["zone"]
         for name in (*services.UNIT_FIELDS, "party_org"):
             model = User._meta.get_field(name).related_model
-            qs = model.objects.all() if platform else model.objects.filter(zone_id=user.zone_id)
+            if platform:
+                qs = model.objects.visible_to(user)
+            else:
+                qs = model.objects.filter(zone_id=user.zone_id).unscoped(
+                    "a zone's user administrator places a user in any unit and party org of the zone, whatever "
+                    "the administrator's own data scope (the rule services._check_unit applies)")
             self.fields[name].queryset = qs.order_by("name")
         self.fields["roles"].queryset = Role.objects.filter(pk__in=[r.pk for r in services.grantable_roles(user)])
         if instance is not None:

@@ -55,7 +55,7 @@ USER_FILTERS = [
            lambda user: [c for c in UnitKind.choices if services.is_platform(user) or c[0] != UnitKind.PLATFORM]),
     Filter("active", "状态", "is_active", lambda user: [("true", "启用"), ("false", "停用")]),
     Filter("zone", "园区", "zone_id",
-           lambda user: [(z.pk, z.name) for z in Zone.objects.all()] if services.is_platform(user) else []),
+           lambda user: [(z.pk, z.name) for z in Zone.objects.visible_to(user)] if services.is_platform(user) else []),
 ]
 
 

@@ -25,7 +25,7 @@ from django import forms
 from django.db.models import Q
 
 from . import dicts
-from .models import Zone
+from .models import ScopedQuerySet, Zone
 from .services import humane
 
 
@@ -60,7 +60,10 @@ def bootstrap(form: forms.BaseForm) -> None:
     for field in form.fields.values():
         if isinstance(field, forms.ModelChoiceField) and field.empty_label is not None:
             field.empty_label = EMPTY_CHOICE
-        elif isinstance(field, forms.ChoiceField) and not isinstance(field, forms.MultipleChoiceField):
+        elif isinstance(field, forms.ChoiceField) and not isinstance(
+                field, (forms.MultipleChoiceField, forms.ModelChoiceField)):
+            # (a model field's choices are its queryset, read when rendered: listing them here read it once
+            # more, and its empty choice is ``empty_label``, set above)
             choices = list(field.choices)
             if choices and choices[0][0] in ("", None) and str(choices[0][1]).strip("-") == "":
                 field.choices = [("", EMPTY_CHOICE), *choices[1:]]
@@ -82,6 +85,9 @@ def in_scope(queryset, user, *, for_write: bool, keep=None):
     keep = [k for k in (keep if isinstance(keep, (list, tuple, set)) else [keep]) if k is not None]
     if keep:
         qs = model.objects.filter(Q(pk__in=qs.values("pk")) | Q(pk__in=keep))
+        if isinstance(qs, ScopedQuerySet):
+            qs = qs.unscoped("the rows in the user's scope and the edited row's current value, which stays "
+                             "selectable so that the row submitted unchanged saves")
     return qs
 
 

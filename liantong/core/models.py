@@ -25,10 +25,11 @@ class ScopedQuerySet(models.QuerySet):
 
     It also remembers whether it went through the scoping layer (``visible_to``, ``get_for_user``,
     ``as_scoped``), so the read guard (``guarantees.watch_reads``) can report a page that reads a scoped
-    model without it. Reads through a parent row (``order.assignments.all()``, prefetches) and reads inside
-    ``guarantees.unscoped(reason)`` are not reported."""
+    model without it. Reads through a parent row (``order.assignments.all()``, prefetches), reads inside
+    ``guarantees.unscoped(reason)`` and querysets marked ``.unscoped(reason)`` are not reported."""
 
     _scoped = False
+    _unscoped_reason: str | None = None
 
     def visible_to(self, user, *, for_write: bool = False):
         from liantong.core.scoping import scope_q
@@ -49,15 +50,30 @@ class ScopedQuerySet(models.QuerySet):
         clone._scoped = True
         return clone
 
+    def unscoped(self, reason: str):
+        """``guarantees.unscoped(reason)`` for a queryset evaluated later than it is built: a form's choices,
+        read when the template renders them and again when the form validates. Wider than the user's scope
+        on purpose, and ``reason`` says why (narrow the rows to what the user's role needs first)."""
+        if not reason:
+            raise ValueError("unscoped() needs a reason")
+        clone = self._chain()
+        clone._unscoped_reason = reason
+        return clone
+
     def _clone(self):
         clone = super()._clone()
         clone._scoped = self._scoped
+        clone._unscoped_reason = self._unscoped_reason
         return clone
+
+    def _unchecked(self) -> bool:
+        """Whether evaluating this queryset is a read past the scoping layer (for the read guard)."""
+        return not self._scoped and self._unscoped_reason is None and "instance" not in self._hints
 
     def _guarded(self, fn, *args, **kwargs):
         if not guarantees.watching():  # production: one context-variable look-up
             return fn(*args, **kwargs)
-        if not self._scoped and "instance" not in self._hints:
+        if self._unchecked():
             guarantees.report_read(self.model)
         with guarantees.inside_read():  # prefetches and nested reads of an evaluated queryset are its own
             return fn(*args, **kwargs)
@@ -81,7 +97,7 @@ class ScopedQuerySet(models.QuerySet):
         return self._guarded(super().aggregate, *args, **kwargs)
 
     def _iterator(self, use_chunked_fetch, chunk_size):
-        if guarantees.watching() and not self._scoped and "instance" not in self._hints:
+        if guarantees.watching() and self._unchecked():
             guarantees.report_read(self.model)
         yield from super()._iterator(use_chunked_fetch, chunk_size)
 

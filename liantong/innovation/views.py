@@ -383,9 +383,8 @@ class AssessmentDetail(ObjectDetailView):
 
 def _assess_firms(user):
     """The firms the user may assess: their own, or — for a committee — those it may write."""
-    if not user.has_perm_code("innovation.assess"):
-        return Enterprise.objects.none()
-    return Enterprise.objects.visible_to(user, for_write=True).order_by("name")
+    firms = Enterprise.objects.visible_to(user, for_write=True).order_by("name")
+    return firms if user.has_perm_code("innovation.assess") else firms.none()
 
 
 @login_required

@@ -50,9 +50,9 @@ class ListingForm(ScopedModelForm):
         if self.record is not None or (user is not None and user.enterprise_id and not user.is_platform_admin):
             del self.fields["enterprise"]
         if user is not None and user.enterprise_id and not user.is_platform_admin:
-            chains = Chain.objects.filter(memberships__enterprise_id=user.enterprise_id)
-            if self.record is not None:
-                chains = Chain.objects.filter(Q(pk__in=chains.values("pk")) | Q(pk=self.record.chain_id))
+            own = Chain.objects.filter(memberships__enterprise_id=user.enterprise_id).values("pk")
+            keep = Q(pk=self.record.chain_id) if self.record is not None else Q(pk__in=[])
+            chains = Chain.objects.visible_to(user).filter(Q(pk__in=own) | keep)
             if chains.exists():
                 self.fields["chain"].queryset = chains
 

@@ -186,10 +186,10 @@ class ChainNodeForm(ScopedModelForm):
         model = ChainNode
         fields = ["name", "stage", "parent", "sort"]
 
-    def __init__(self, *args, chain=None, **kwargs):
+    def __init__(self, *args, chain, **kwargs):
         super().__init__(*args, **kwargs)
         self.chain = chain
-        self.fields["parent"].queryset = ChainNode.objects.filter(chain=chain)
+        self.fields["parent"].queryset = chain.nodes.all()  # the chain's own, read through the chain
 
     def save(self, *, actor):
         d = self.cleaned_data
@@ -209,7 +209,8 @@ class MembershipForm(forms.Form):
         self.enterprise = enterprise
         chains = Chain.objects.visible_to(user).filter(zone=enterprise.zone)
         self.fields["chain"].queryset = chains
-        self.fields["node"].queryset = ChainNode.objects.filter(chain__in=chains).select_related("chain")
+        self.fields["node"].queryset = (ChainNode.objects.visible_to(user).filter(chain__in=chains)
+                                        .select_related("chain"))
         self.fields["node"].label_from_instance = lambda n: f"{n.chain.name} · {n}"
         bootstrap(self)
 

@@ -19,7 +19,8 @@ def panel(request):
     if user.enterprise_id:
         ent = user.enterprise
         return {"template": "orgs/_home_firm.html", "enterprise": ent,
-                "memberships": ChainMembership.objects.filter(enterprise=ent).select_related("chain", "node"),
+                "memberships": ChainMembership.objects.visible_to(user).filter(enterprise=ent)
+                .select_related("chain", "node"),
                 "orgs": PartyOrg.objects.visible_to(user).filter(enterprise=ent).annotate(n=Count("members")),
                 "members": Member.objects.visible_to(user).count()}
     if user.institution_id:

@@ -43,7 +43,8 @@ class DispatchForm(forms.Form):
 
     def __init__(self, *args, zone_id=None, **kwargs):
         super().__init__(*args, **kwargs)
-        qs = Department.objects.filter(zone_id=zone_id).order_by("id")
+        qs = Department.objects.filter(zone_id=zone_id).order_by("id").unscoped(
+            "dispatch: an order goes to any department of its own zone, whoever of the committees dispatches it")
         self.fields["lead"].queryset = qs
         self.fields["assists"].queryset = qs
         bootstrap(self)

@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 
-from liantong.core import audit, calendar, dicts
+from liantong.core import audit, calendar, dicts, guarantees
 from liantong.core.files import Attachment, attach, check_upload
 from liantong.core.services import Conflict, Forbidden, ServiceError
 
@@ -67,7 +67,8 @@ def add_attachments(order: ServiceRequest, uploads, *, actor) -> list[Attachment
 def chain_choices_for(enterprise) -> list:
     from liantong.orgs.models import Chain
 
-    return list(Chain.objects.filter(memberships__enterprise=enterprise).order_by("id"))
+    with guarantees.unscoped("the chains a firm is on: its own memberships, one of which its order names"):
+        return list(Chain.objects.filter(memberships__enterprise=enterprise).order_by("id"))
 
 
 def can_place(user) -> bool:

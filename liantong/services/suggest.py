@@ -14,6 +14,8 @@ from pathlib import Path
 
 from django.db.models import F
 
+from liantong.core import guarantees
+
 from .models import DispatchStat, ServiceRequest
 
 THIN_HISTORY = 10  # fewer past dispatches of the category than this: the keyword table helps
@@ -95,7 +97,8 @@ def suggest(order: ServiceRequest, *, limit: int = 5) -> list[dict]:
     from liantong.core import dicts
     from liantong.orgs.models import Department
 
-    depts = {d.pk: d for d in Department.objects.filter(zone_id=order.zone_id)}
+    with guarantees.unscoped("dispatch suggestions: the lead may be any department of the order's zone"):
+        depts = {d.pk: d for d in Department.objects.filter(zone_id=order.zone_id)}
     terms = (order.terms or "").split()
     scores: dict[int, float] = {}
     reasons: dict[int, list[str]] = {}

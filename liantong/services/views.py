@@ -291,7 +291,7 @@ class Inbox(ObjectListView):
 
 @login_required
 def notification_open(request, pk):
-    note = Notification.objects.filter(user=request.user, pk=pk).first()
+    note = Notification.objects.owned_by(request.user).filter(pk=pk).first()
     if note is None:
         raise Http404("未找到该消息")
     services.mark_read(request.user, [note.pk])

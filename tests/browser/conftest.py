@@ -70,44 +70,20 @@ def live_url(demo_template, django_db_blocker):
         dbtemplate.drop(connection, copy)
 
 
-# Playwright's sync API runs an event loop in this thread while it is started, and Django refuses database
-# calls while one runs. Under ``--dist loadgroup`` the browser tests arrive as one group, often first (the
-# largest group is handed out first), and the worker goes on with database tests after them: so chromium is
-# started by the first browser test of a run of them and stopped by the last (``pytest_runtest_teardown``).
-_running: dict = {}
-
-
-def _chromium():
-    if "browser" not in _running:
-        from playwright.sync_api import sync_playwright
-
-        _running["playwright"] = sync_playwright().start()
-        _running["browser"] = _running["playwright"].chromium.launch(
-            executable_path=CHROMIUM, headless=True,
-            args=["--no-sandbox", "--disable-background-networking", "--disable-gpu", "--disable-component-update",
-                  "--disable-sync", "--no-first-run"])
-    return _running["browser"]
-
-
-def _stop_chromium() -> None:
-    browser, playwright = _running.pop("browser", None), _running.pop("playwright", None)
-    if browser is not None:
-        browser.close()
-    if playwright is not None:
-        playwright.stop()
-
-
-@pytest.hookimpl(hookwrapper=True)
-def pytest_runtest_teardown(item, nextitem):
-    yield  # the test's own fixtures (its page) are finalised first
-    if nextitem is None or not nextitem.get_closest_marker("browser"):
-        _stop_chromium()
-
-
-@pytest.fixture
+@pytest.fixture(scope="package")
 def browser(live_url):
-    # after the server's database copy (live_url), which needs Django's database calls
-    return _chromium()
+    # after the server's database copy: Playwright's sync API runs an event loop in this thread, and Django
+    # refuses database calls (the PostgreSQL copy) while one runs — so the browser closes with the last
+    # browser test of a run of them (package scope): under --dist loadgroup the browser group, the largest,
+    # usually goes first, and the worker goes on with database tests
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, headless=True,
+                              args=["--no-sandbox", "--disable-background-networking", "--disable-gpu",
+                                    "--disable-component-update", "--disable-sync", "--no-first-run"])
+        yield b
+        b.close()
 
 
 @pytest.fixture

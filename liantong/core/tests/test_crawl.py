@@ -86,6 +86,17 @@ def test_no_reachable_page_loads_or_links_anything_from_another_host(persona, cr
     assert not found, found
 
 
+@pytest.mark.parametrize("persona", personas_("admin", "zone_staff", "chain_staff", "dept_staff", "firm_a", "uni",
+                                               "by_zone", "nobody"))
+def test_no_reachable_page_reads_a_scoped_model_past_the_scoping_layer(persona, crawled):
+    """``tests/test_query_counts.py`` opens each registry page as one reader; the crawl watches every page each
+    persona reaches: a read of a scoped model that skips ``visible_to`` (and is not ``unscoped(reason)``) on any
+    of them is reported with where it happened."""
+    assert len(crawled(persona)) >= 3
+    found = crawled.found(persona, "unscoped")
+    assert not found, found
+
+
 def test_the_login_page_the_error_pages_and_the_api_docs_load_nothing_from_another_host(client, personas, client_for):
     from tests.crawl import off_host_refs
 
