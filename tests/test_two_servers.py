@@ -14,7 +14,6 @@ HTTP interface only:
 Needs PostgreSQL (``DATABASE_URL``) and a ``redis-server`` binary; skipped otherwise.
 """
 
-import concurrent.futures
 import os
 import re
 import shutil
@@ -50,21 +49,6 @@ def _wait(port: int, proc: subprocess.Popen, seconds: float = 90) -> None:
     raise RuntimeError(f"端口 {port} 未在 {seconds:.0f} 秒内就绪")
 
 
-def _off_loop(fn, *args) -> None:
-    """Run ``fn`` in a thread of its own: Django refuses database calls in a thread where an event loop
-    runs, and the browser tests' worker has one (Playwright's sync API) when this test comes after them."""
-    from django.db import connections
-
-    def run():
-        try:
-            fn(*args)
-        finally:
-            connections.close_all()  # this thread's own
-
-    with concurrent.futures.ThreadPoolExecutor(1) as ex:
-        ex.submit(run).result()
-
-
 @pytest.fixture
 def two_servers(demo_template, django_db_blocker):
     if not IS_PG:
@@ -77,7 +61,7 @@ def two_servers(demo_template, django_db_blocker):
 
     name = f"two_servers_{os.getpid()}"
     with django_db_blocker.unblock():
-        _off_loop(lambda: dbtemplate.copy(demo_template, connection, name))
+        dbtemplate.copy(demo_template, connection, name)
     redis_port = _free_port()
     redis = subprocess.Popen(["redis-server", "--port", str(redis_port), "--bind", "127.0.0.1", "--save", "",
                               "--appendonly", "no"], stdout=subprocess.DEVNULL)
@@ -105,7 +89,7 @@ def two_servers(demo_template, django_db_blocker):
         for proc in [*servers, redis]:
             proc.wait(30)
         with django_db_blocker.unblock():
-            _off_loop(lambda: dbtemplate.drop(connection, name))
+            dbtemplate.drop(connection, name)
 
 
 def _login(base: str, username: str):
