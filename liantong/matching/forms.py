@@ -50,9 +50,10 @@ class ListingForm(ScopedModelForm):
         if self.record is not None or (user is not None and user.enterprise_id and not user.is_platform_admin):
             del self.fields["enterprise"]
         if user is not None and user.enterprise_id and not user.is_platform_admin:
-            own = Chain.objects.filter(memberships__enterprise_id=user.enterprise_id).values("pk")
-            keep = Q(pk=self.record.chain_id) if self.record is not None else Q(pk__in=[])
-            chains = Chain.objects.visible_to(user).filter(Q(pk__in=own) | keep)
+            offered = Q(pk__in=Chain.objects.filter(memberships__enterprise_id=user.enterprise_id).values("pk"))
+            if self.record is not None:
+                offered |= Q(pk=self.record.chain_id)  # the current value stays selectable
+            chains = Chain.objects.visible_to(user).filter(offered)
             if chains.exists():
                 self.fields["chain"].queryset = chains
 

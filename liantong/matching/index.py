@@ -196,21 +196,17 @@ def get_engine() -> MatchEngine:
 
 def _sync(removals: int) -> None:
     """Apply the listings changed since the last look; after deletions, drop vanished ids."""
-    with guarantees.unscoped(_INDEX_READ):
-        _sync_unguarded(removals)
-
-
-def _sync_unguarded(removals: int) -> None:
     engine: MatchEngine = _state["engine"]
     started = timezone.now()
-    changed = Listing.objects.filter(updated_at__gte=_state["since"]).select_related(*_RELATED)
-    for listing in changed.iterator(chunk_size=2000):
-        _apply(engine, listing)
-    if removals != _state["removals"]:
-        alive = set(matchable().values_list("pk", flat=True))
-        for pk in [pk for pk in list(engine._pos) if pk not in alive]:
-            engine.remove(pk)
-        _state["removals"] = removals
+    with guarantees.unscoped(_INDEX_READ):
+        changed = Listing.objects.filter(updated_at__gte=_state["since"]).select_related(*_RELATED)
+        for listing in changed.iterator(chunk_size=2000):
+            _apply(engine, listing)
+        if removals != _state["removals"]:
+            alive = set(matchable().values_list("pk", flat=True))
+            for pk in [pk for pk in list(engine._pos) if pk not in alive]:
+                engine.remove(pk)
+            _state["removals"] = removals
     _state["since"] = started - datetime.timedelta(seconds=2)
 
 
