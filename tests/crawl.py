@@ -7,8 +7,9 @@ once per test process and shares the result: use the ``crawled`` fixture (``conf
 
 from __future__ import annotations
 
+import functools
 import re
-from collections import defaultdict
+from collections import defaultdict, deque
 from urllib.parse import parse_qsl, urljoin, urlsplit
 
 from django.urls import Resolver404, resolve
@@ -33,14 +34,21 @@ SKIP_PREFIXES = ("/static/", "/media/", "/django-admin/", "/accounts/logout")
 MAX_PAGES = 400
 
 
-def _key(url: str):
-    parts = urlsplit(url)
+@functools.lru_cache(maxsize=4096)
+def _view_name(path: str) -> str | None:
     try:
-        match = resolve(parts.path)
+        return resolve(path).view_name
     except Resolver404:
         return None
+
+
+def _key(url: str):
+    parts = urlsplit(url)
+    view_name = _view_name(parts.path)
+    if view_name is None:
+        return None
     query_keys = tuple(sorted({k for k, _ in parse_qsl(parts.query, keep_blank_values=True)}))
-    return match.view_name, query_keys
+    return view_name, query_keys
 
 
 SCRIPT = re.compile(r"<script\b([^>]*)>", re.I)
@@ -98,15 +106,12 @@ def crawl(client) -> Crawl:
     """Breadth-first over internal links from ``/``; returns {url: status} for each route visited, with what
     the inspections (``off_host``: references to other hosts; ``headers``: ``header_problems``; ``unscoped``:
     reads of a scoped model past the scoping layer, ``guarantees.watch_reads``) found."""
-    seen_keys: set = set()
+    seen_keys: set = {_key("/")}  # the keys queued or visited: a link to a route already queued is not queued
+    seen_urls: set = {"/"}
     visited = Crawl()
-    queue = ["/"]
+    queue = deque(["/"])
     while queue and len(visited) < MAX_PAGES:
-        url = queue.pop(0)
-        key = _key(url)
-        if key is None or key in seen_keys:
-            continue
-        seen_keys.add(key)
+        url = queue.popleft()
         with guarantees.watch_reads() as reads:
             resp = client.get(url)
         visited[url] = resp.status_code
@@ -126,5 +131,12 @@ def crawl(client) -> Crawl:
                 continue
             if parts.path.startswith(SKIP_PREFIXES) or "export=" in parts.query:
                 continue
-            queue.append(parts.path + (f"?{parts.query}" if parts.query else ""))
+            target = parts.path + (f"?{parts.query}" if parts.query else "")
+            if target in seen_urls:
+                continue
+            seen_urls.add(target)
+            key = _key(target)
+            if key is not None and key not in seen_keys:
+                seen_keys.add(key)
+                queue.append(target)
     return visited

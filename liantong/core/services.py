@@ -15,7 +15,7 @@ from django.core import validators
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import IntegrityError, models, transaction
 
-from . import audit
+from . import audit, constraints
 
 
 class ServiceError(Exception):
@@ -140,13 +140,14 @@ def validation_message(exc: ValidationError, model: type[models.Model] | None = 
 
 def _clean(obj: models.Model, exclude: list[str] | None = None) -> None:
     """full_clean(), except that a relation given as a loaded instance is known to exist, so its
-    per-field existence query is skipped; uniqueness and check constraints are validated in full."""
+    per-field existence query is skipped; uniqueness and check constraints are validated in full (check
+    constraints in Python where their condition allows: core/constraints.py)."""
     exclude = list(exclude or [])
     loaded = [f.name for f in obj._meta.concrete_fields
               if f.is_relation and f.is_cached(obj) and getattr(obj, f.name) is not None]
     errors: dict = {}
     steps = (lambda: obj.clean_fields(exclude=exclude + loaded), obj.clean,
-             lambda: obj.validate_unique(exclude=exclude), lambda: obj.validate_constraints(exclude=exclude))
+             lambda: obj.validate_unique(exclude=exclude), lambda: constraints.validate_constraints(obj, exclude))
     for step in steps:
         try:
             step()

@@ -5,9 +5,16 @@ from decimal import Decimal, InvalidOperation
 from django import template
 from django.utils.html import format_html, format_html_join
 
+from liantong import navigation
 from liantong.core import dicts
 
 register = template.Library()
+
+
+@register.simple_tag
+def main_menu(menu):
+    """The menu bar's groups (navigation.render_menu)."""
+    return navigation.render_menu(menu or [])
 
 
 @register.simple_tag
