@@ -106,14 +106,16 @@ def menu_for(user, path: str = "") -> list[dict]:
     """The user's menu: groups of items the user may open, each item under its heading (``section``),
     and the item whose address is the longest prefix of ``path`` marked ``active`` (its group too)."""
     out = []
+    may = user.has_perm_code  # bound once: request.user is a lazy object, each attribute through it costs
+    resolver, prefix = get_resolver(get_urlconf()), get_script_prefix()
     for g in MENU:
         items = []
         for it in g.items:
-            if it.perm and not user.has_perm_code(it.perm):
+            if it.perm and not may(it.perm):
                 continue
             if it.when is not None and not it.when(user):
                 continue
-            url = _url(get_resolver(get_urlconf()), get_script_prefix(), it.url_name)
+            url = _url(resolver, prefix, it.url_name)
             if url is None:
                 continue
             items.append({"label": it.label, "url": url, "icon": it.icon, "active": False,
