@@ -45,7 +45,7 @@ TEST_WORKERS ?= 2
 XDIST := $(if $(filter-out 0,$(TEST_WORKERS)),-n $(TEST_WORKERS) --dist loadgroup)
 
 test: install browser-deps
-	FAST_PASSWORD_HASHER=1 $(BIN)/python -m pytest --create-db $(XDIST) $(PYTEST_ARGS)
+	PYTHONDONTWRITEBYTECODE= FAST_PASSWORD_HASHER=1 $(BIN)/python -m pytest --create-db $(XDIST) $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check liantong

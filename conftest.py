@@ -17,6 +17,8 @@ empties the tables of their process's copy (pytest-django runs them after every 
 """
 
 import os
+import sys
+import threading
 import uuid
 
 import pytest
@@ -38,8 +40,56 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if item.get_closest_marker("browser"):
             item.add_marker(pytest.mark.xdist_group("browser"))
+        elif not item.get_closest_marker("xdist_group") and not _needs_database(item):
+            # one unit, larger than any other group, so a worker takes it first and runs it while the
+            # template is being built (every other test waits for the template)
+            item.add_marker(pytest.mark.xdist_group("no-database"))
         if again and item.get_closest_marker("engine_free"):
             item.add_marker(skip)
+
+
+def _needs_database(item) -> bool:
+    return (item.get_closest_marker("django_db") is not None
+            or "django_db_setup" in getattr(item, "fixturenames", ()))
+
+
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist's controller reads --testrunuid (at session start)
+def pytest_configure(config):
+    """The xdist controller starts building the template while its workers start and collect (about 10 s)
+    and while one of them runs the tests that need no database; the workers' ``demo_template`` then finds
+    it built by this run (the run id is fixed here and handed to them) or waits on its lock."""
+    if getattr(config, "workerinput", None) is not None or not config.getoption("numprocesses", None):
+        return
+    if config.getoption("testrunuid", None) is None:
+        config.option.testrunuid = uuid.uuid4().hex
+    fresh = config.getvalue("create_db") or not config.getvalue("reuse_db")
+    config.stash[_EARLY_BUILD] = threading.Thread(target=_build_early, args=(config, fresh), daemon=True,
+                                                  name="template-build")
+    config.stash[_EARLY_BUILD].start()
+
+
+def pytest_unconfigure(config):
+    build = config.stash.get(_EARLY_BUILD, None)
+    if build is not None:
+        build.join()
+
+
+_EARLY_BUILD = pytest.StashKey[threading.Thread]()
+
+
+def _build_early(config, fresh: bool) -> None:
+    from django.db import connection
+    from django.test.utils import setup_test_environment
+    from pytest_django.plugin import blocking_manager_key
+
+    try:
+        setup_test_environment(debug=False)  # as the workers' django_test_environment does
+        with config.stash[blocking_manager_key].unblock():
+            dbtemplate.ensure(connection, config.option.testrunuid, fresh=fresh, load=_load_demo)
+    except Exception as exc:  # the workers build it then, and report what fails
+        print(f"\n提前构建模板数据库失败（各进程将自行构建）：{exc!r}", file=sys.stderr)
+    finally:
+        connection.close()
 
 
 def _load_demo() -> None:
