@@ -53,15 +53,25 @@ def _needs_database(item) -> bool:
             or "django_db_setup" in getattr(item, "fixturenames", ()))
 
 
+def _xdist_controller(config) -> bool:
+    return getattr(config, "workerinput", None) is None and bool(config.getoption("numprocesses", None))
+
+
 @pytest.hookimpl(tryfirst=True)  # before pytest-xdist's controller reads --testrunuid (at session start)
 def pytest_configure(config):
+    """The xdist controller fixes the run's id, which it hands to its workers (``demo_template``)."""
+    if _xdist_controller(config) and config.getoption("testrunuid", None) is None:
+        config.option.testrunuid = uuid.uuid4().hex
+
+
+@pytest.hookimpl(trylast=True)  # after pytest-django has blocked database access (its configure, trylast)
+def pytest_sessionstart(session):
     """The xdist controller starts building the template while its workers start and collect (about 10 s)
     and while one of them runs the tests that need no database; the workers' ``demo_template`` then finds
-    it built by this run (the run id is fixed here and handed to them) or waits on its lock."""
-    if getattr(config, "workerinput", None) is not None or not config.getoption("numprocesses", None):
+    it built by this run or waits on its lock."""
+    config = session.config
+    if not _xdist_controller(config):
         return
-    if config.getoption("testrunuid", None) is None:
-        config.option.testrunuid = uuid.uuid4().hex
     fresh = config.getvalue("create_db") or not config.getvalue("reuse_db")
     config.stash[_EARLY_BUILD] = threading.Thread(target=_build_early, args=(config, fresh), daemon=True,
                                                   name="template-build")
