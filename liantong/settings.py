@@ -218,6 +218,8 @@ TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
 
+FORM_RENDERER = "liantong.core.forms.FormRenderer"  # selects written out in Python (core/forms.py)
+
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 WHITENOISE_USE_FINDERS = DEBUG
