@@ -3,7 +3,9 @@
 from decimal import Decimal, InvalidOperation
 
 from django import template
+from django.template.base import render_value_in_context
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 
 from liantong import navigation
 from liantong.core import dicts
@@ -15,6 +17,26 @@ register = template.Library()
 def main_menu(menu):
     """The menu bar's groups (navigation.render_menu)."""
     return navigation.render_menu(menu or [])
+
+
+_DEMO_BADGE = ' <span class="badge badge-demo" title="虚构的演示数据">演示</span>'
+
+
+@register.simple_tag(takes_context=True)
+def table_rows(context, rows, columns):
+    """A list's rows, ``<tr>`` by ``<tr>`` (core/_table.html): each cell rendered as ``{{ cell }}`` would be
+    (``render_value_in_context``: localised, escaped unless safe), labelled with its column's title for the
+    phone layout, the first cell of a demo row badged. Written out here rather than as a template loop: over a
+    page of rows the loop cost a few milliseconds, on every list page."""
+    titles = [render_value_in_context(c.title, context) for c in columns]
+    out = []
+    for obj, cells in rows:
+        tds = "".join(
+            f'<td data-label="{titles[i] if i < len(titles) else ""}">{render_value_in_context(cell, context)}'
+            f'{_DEMO_BADGE if i == 0 and getattr(obj, "is_demo", False) else ""}</td>'
+            for i, cell in enumerate(cells))
+        out.append(f"\n    <tr>{tds}</tr>\n  ")
+    return mark_safe("".join(out))  # every value above went through render_value_in_context
 
 
 @register.simple_tag
