@@ -49,8 +49,10 @@ def pytest_collection_modifyitems(items):
 
 
 def _needs_database(item) -> bool:
+    """A test that waits for the template: it touches the database, or copies the template itself (the live
+    server, the second app servers, the backup's empty target)."""
     return (item.get_closest_marker("django_db") is not None
-            or "django_db_setup" in getattr(item, "fixturenames", ()))
+            or not {"django_db_setup", "demo_template"}.isdisjoint(getattr(item, "fixturenames", ())))
 
 
 def _xdist_controller(config) -> bool:

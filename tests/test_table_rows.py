@@ -10,12 +10,19 @@ from django.urls import reverse
 pytestmark = pytest.mark.django_db
 
 # the loop core/_table.html held before, rendered by Django's template engine: the reference
-LOOP = Template(
-    "{% load liantong %}{% for obj, cells in rows %}\n"
-    "    <tr>{% for cell in cells %}{% with col=columns|at:forloop.counter0 %}<td data-label=\"{{ col.title }}\">"
+_LOOP = Template(
+    "{% for obj, cells in rows %}\n"
+    "    <tr>{% for cell, col in cells %}<td data-label=\"{{ col.title }}\">"
     "{{ cell }}{% if forloop.first and obj.is_demo %} <span class=\"badge badge-demo\" title=\"虚构的演示数据\">演示</span>"
-    "{% endif %}</td>{% endwith %}{% endfor %}</tr>\n  {% endfor %}")
+    "{% endif %}</td>{% endfor %}</tr>\n  {% endfor %}")
 TAG = Template("{% load liantong %}{% table_rows rows columns %}")
+
+
+class LOOP:  # noqa: N801 — the reference, rendered like a template: each cell beside its column
+    @staticmethod
+    def render(context):
+        rows = [(obj, list(zip(cells, context["columns"]))) for obj, cells in context["rows"]]
+        return _LOOP.render(Context({"rows": rows}))
 LISTS = ["orgs:member_list", "orgs:enterprise_list", "services:order_list", "resources:visit_list",
          "matching:listing_list", "innovation:challenge_list", "people:activity_list", "insights:project_list"]
 

@@ -60,15 +60,6 @@ def query_replace(context, **kwargs):
 
 
 
-@register.filter
-def at(seq, i):
-    """``seq[i]`` in a template (a column's title beside its cell), or None past the end."""
-    try:
-        return seq[i]
-    except (IndexError, KeyError, TypeError):
-        return None
-
-
 @register.simple_tag
 def page_window(page, around: int = 2) -> list:
     """The page numbers a pager shows: the first, the last, ``around`` either side of the current page,
