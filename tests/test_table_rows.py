@@ -18,11 +18,10 @@ _LOOP = Template(
 TAG = Template("{% load liantong %}{% table_rows rows columns %}")
 
 
-class LOOP:  # noqa: N801 — the reference, rendered like a template: each cell beside its column
-    @staticmethod
-    def render(context):
-        rows = [(obj, list(zip(cells, context["columns"]))) for obj, cells in context["rows"]]
-        return _LOOP.render(Context({"rows": rows}))
+def loop(context) -> str:
+    """The reference: the template loop, each cell beside its column."""
+    rows = [(obj, list(zip(cells, context["columns"]))) for obj, cells in context["rows"]]
+    return _LOOP.render(Context({"rows": rows}))
 LISTS = ["orgs:member_list", "orgs:enterprise_list", "services:order_list", "resources:visit_list",
          "matching:listing_list", "innovation:challenge_list", "people:activity_list", "insights:project_list"]
 
@@ -37,7 +36,7 @@ def test_the_rows_of_every_strand_s_list_are_written_as_the_template_loop_wrote_
             continue
         rows, columns = response.context["rows"], response.context["columns"]
         context = {"rows": rows, "columns": columns}
-        assert TAG.render(Context(context)) == LOOP.render(Context(context)), name
+        assert TAG.render(Context(context)) == loop(context), name
         compared, lists = compared + len(rows), lists + 1
     assert lists >= 6 and compared >= 6 * 5
 
@@ -53,5 +52,5 @@ def test_a_demo_row_is_badged_once_and_every_cell_escaped():
     context = {"rows": [(Row(), ["<b>甲</b>", 1234567, None]), (object(), ["乙", 2.5, ""])],
                "columns": [Column("名称"), Column('"数"'), Column("空")]}
     html = TAG.render(Context(context))
-    assert html == LOOP.render(Context(context))
+    assert html == loop(context)
     assert html.count("badge-demo") == 1 and "&lt;b&gt;甲&lt;/b&gt;" in html and 'data-label="&quot;数&quot;"' in html
