@@ -166,7 +166,9 @@ class ActivityDetail(ObjectDetailView):
         return ctx
 
     def _members(self, a):
-        return (writable_members(self.request.user) & services.organiser_members(a)).select_related("party_org")
+        # the select shows a name and an org: thousands of options in a large zone, so only those columns
+        return ((writable_members(self.request.user) & services.organiser_members(a)).select_related("party_org")
+                .only("id", "name", "party_org__name"))
 
 
 @login_required
