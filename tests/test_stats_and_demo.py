@@ -86,3 +86,56 @@ def test_home_figures_are_counted_at_most_once_a_minute_and_the_api_counts_live(
     assert client.get(f"/api/v1/zones/{zone.pk}/stats").json()["members"] == 5332
     cache.delete(f"home_figures:{zone.pk}")  # what the minute's expiry does
     assert FIG.format(5332) in client.get("/").content.decode()
+
+
+ADMIN_COLUMNS = ("产业链", "链上企业", "党员", "企业诉求", "满意率")
+
+
+def admin_rows(client) -> dict[int, dict[str, str]]:
+    """The platform administrator's table of zones: ``{zone id: {column: text}}``."""
+    html = client.get("/").content.decode()
+    return {int(zid): dict(re.findall(r'<td data-label="([^"]+)">([^<]*)</td>', row))
+            for zid, row in re.findall(r'<tr data-zone="(\d+)">(.*?)</tr>', html, re.S)}
+
+
+def test_the_administrator_s_table_of_zones_counts_each_zone_from_its_rows(personas, client_for):
+    """Every zone's row: its chains, firms, members and orders counted here from the rows, and the share of
+    rated orders rated 基本满意 or better."""
+    from liantong.orgs.models import Chain, Enterprise
+    from liantong.services.models import Satisfaction, ServiceRequest
+
+    rows = admin_rows(client_for(personas["admin"]))
+    zones = list(Zone.objects.order_by("pk"))
+    assert sorted(rows) == [z.pk for z in zones]
+    for z in zones:
+        rated = [s for s in ServiceRequest.objects.filter(zone=z).values_list("satisfaction", flat=True) if s is not None]
+        rate = f"{100 * sum(1 for s in rated if s >= Satisfaction.BASIC) / len(rated):.1f}%" if rated else "—"
+        assert [rows[z.pk][c] for c in ADMIN_COLUMNS] == [
+            str(Chain.objects.filter(zone=z).count()), str(Enterprise.objects.filter(zone=z).count()),
+            str(Member.objects.filter(zone=z).count()), str(ServiceRequest.objects.filter(zone=z).count()), rate], z.name
+    assert any(rows[z.pk]["满意率"] != "—" for z in zones), "the demo rates some orders"
+
+
+def test_the_administrator_s_home_asks_as_many_queries_for_thirty_zones_as_for_three(personas, client_for):
+    """The table of zones is counted by grouped queries over all the zones, not zone by zone; a zone with no
+    rows yet shows its zeros (no zone is left without figures)."""
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(personas["admin"])
+
+    def cold_home_queries() -> int:
+        cache.clear()  # what the minute's expiry does (the test's sessions are in the database)
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get("/").status_code == 200
+        return len(ctx.captured_queries)
+
+    cold_home_queries()  # the first request of the process also reads the holiday calendar (kept after)
+    before = cold_home_queries()
+    new = Zone.objects.bulk_create([Zone(name=f"测试园区{i:02d}", short_name=f"测试{i:02d}") for i in range(27)])
+    assert cold_home_queries() == before
+    rows = admin_rows(client)
+    assert len(rows) == Zone.objects.count() >= 30
+    for z in Zone.objects.filter(name__in=[z.name for z in new]):
+        assert [rows[z.pk][c] for c in ADMIN_COLUMNS] == ["0", "0", "0", "0", "—"]

@@ -100,9 +100,12 @@ def zone_panel(zone, period: str, figures: dict, counted_at) -> dict:
             "flows": flows, "totals": totals, "counted_at": counted_at, "width": 12}
 
 
+ADMIN_KEYS = ("chains", "enterprises", "members", "orders", "satisfaction_rate")  # the columns of _home_admin.html
+
+
 def admin_panel(request, zones, figures: dict) -> dict:
-    """The platform administrator's home: the zones (with a few of their totals), the periodic jobs,
-    and the logs."""
+    """The platform administrator's home: the zones (with ``ADMIN_KEYS`` of their totals, ``figures``), the
+    periodic jobs, and the logs."""
     import datetime
 
     from django.urls import reverse

@@ -4,6 +4,9 @@ Two kinds of provider, both registered here by the strands (core imports none of
 
 * ``register(fn, labels)``: ``fn(zone) -> dict`` — totals over the whole zone (the home page, the API's
   ``GET /zones/{id}/stats``). A figure that cannot be computed yet (a rate with no orders) is ``None``.
+  ``register_by_zone(fn, labels)``: the same provider written for many zones at once, ``fn(zone_ids) ->
+  {zone_id: dict}`` (grouped queries, an entry for every id asked): ``zone_stats`` asks it for one zone, and
+  ``across_zones`` (the platform administrator's table of zones) for all of them in one pass.
 * ``register_periodic(fn, labels, *, links=None, monthly=None)``: ``fn(zone, period=None, chain=None) -> dict``
   — the same figures *for a period* (``Period``: a month, a quarter, a year; ``None`` = all time) and *for
   one chain* (``None`` = the whole zone; a key that has no meaning per chain is left out). With
@@ -30,6 +33,7 @@ from django.utils import timezone
 from . import guarantees
 
 _PROVIDERS: list[Callable] = []
+_BY_ZONE: dict[Callable, Callable] = {}  # a zone provider -> the grouped function it was derived from
 _PERIODIC: list[Callable] = []
 LABELS: dict[str, str] = {}  # key -> label, filled by ``register`` / ``register_periodic``
 PERIOD_LINKS: dict[str, Callable] = {}  # key -> fn(zone, period, chain) -> url of the list the figure counts
@@ -46,6 +50,38 @@ def register(fn: Callable, labels: dict[str, str] | None = None) -> Callable:
     LABELS.update(labels or {})
     _KEYS[fn] = tuple(labels or ())
     return fn
+
+
+def register_by_zone(fn: Callable, labels: dict[str, str]) -> Callable:
+    """Add a provider written for many zones: ``fn(zone_ids) -> {zone_id: dict}``, one entry per id asked (a
+    zone without rows gets its zeros). ``zone_stats`` calls it for one zone; ``across_zones`` for many."""
+    for provider, grouped in _BY_ZONE.items():
+        if grouped is fn:
+            return provider
+
+    def provider(zone) -> dict:
+        return fn([zone.pk])[zone.pk]
+
+    provider.__name__ = provider.__qualname__ = getattr(fn, "__name__", "by_zone")
+    _BY_ZONE[provider] = fn
+    return register(provider, labels)
+
+
+def across_zones(zones, keys) -> dict[int, dict]:
+    """``{zone_id: {key: value}}`` of ``keys`` for each of ``zones``: each provider that labels one of the keys
+    is asked once for all the zones when it was registered by zone (``register_by_zone``), once per zone
+    otherwise. Totals over zones the caller may see, as ``zone_stats``."""
+    wanted = set(keys)
+    out: dict[int, dict] = {z.pk: {} for z in zones}
+    with guarantees.unscoped("zone figures: totals over zones the caller may see, published to its users"):
+        for fn in _PROVIDERS:
+            if wanted.isdisjoint(_KEYS.get(fn, ())):
+                continue
+            grouped = _BY_ZONE.get(fn)
+            rows = grouped(list(out)) if grouped is not None else {z.pk: fn(z) for z in zones}
+            for zone_id, values in rows.items():
+                out[zone_id].update((k, v) for k, v in values.items() if k in wanted)
+    return out
 
 
 def register_periodic(fn: Callable, labels: dict[str, str] | None = None, *, links: dict | None = None,

@@ -105,7 +105,7 @@ def org_figures(zone, period=None, chain=None) -> dict:
     from liantong.orgs.models import Chain, ChainMembership, Member, Pairing, PartyOrg, VanguardTeam
 
     if chain is None:
-        return {}  # the zone's come from ``orgs.models.org_stats`` (``stats.totals``)
+        return {}  # the zone's come from ``orgs.models.org_stats_by_zone`` (``stats.totals``)
     return {
         "chains": 1,
         "enterprises": ChainMembership.objects.filter(chain=chain).count(),

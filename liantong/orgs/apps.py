@@ -22,7 +22,7 @@ class OrgsConfig(AppConfig):
         register_specs(SPECS)
         # a user's party-org path, for the scoping layer's org subtrees (core does not know PartyOrg)
         scoping.register_org_path(org_path_of)
-        stats.register(models.org_stats, {
+        stats.register_by_zone(models.org_stats_by_zone, {
             "chains": "产业链", "chain_committees": "产业链联合党委", "enterprises": "链上企业",
             "party_orgs": "企业党组织", "party_orgs_all": "党组织（全部）", "members": "党员",
             "vanguard_teams": "党员先锋队", "pairings": "结对共建"})

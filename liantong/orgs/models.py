@@ -549,17 +549,29 @@ class VanguardTeam(models.Model):
         return self.name
 
 
-def org_stats(zone) -> dict:
-    """The organisation strand's figures for one zone. ``party_orgs`` counts firms' party orgs
-    (企业党组织, as the seed article reports them); ``party_orgs_all`` counts every org of the zone."""
-    orgs = PartyOrg.objects.filter(zone=zone)
-    return {
-        "chains": Chain.objects.filter(zone=zone).count(),
-        "chain_committees": orgs.filter(kind=OrgKind.CHAIN_COMMITTEE).count(),
-        "enterprises": Enterprise.objects.filter(zone=zone).count(),
-        "party_orgs": orgs.filter(enterprise__isnull=False).count(),
-        "party_orgs_all": orgs.count(),
-        "members": Member.objects.filter(zone=zone).count(),
-        "vanguard_teams": VanguardTeam.objects.filter(zone=zone).count(),
-        "pairings": Pairing.objects.filter(zone=zone).count(),
-    }
+def org_stats_by_zone(zone_ids) -> dict[int, dict]:
+    """The organisation strand's figures for each of ``zone_ids`` (one grouped query per model, an entry for
+    every id). ``party_orgs`` counts firms' party orgs (企业党组织, as the seed article reports them);
+    ``party_orgs_all`` counts every org of the zone."""
+    from django.db.models import Count
+
+    def per_zone(model, **counts):
+        return {r["zone_id"]: r for r in model.objects.filter(zone_id__in=zone_ids).order_by()
+                .values("zone_id").annotate(**counts)}
+
+    chains = per_zone(Chain, n=Count("pk"))
+    orgs = per_zone(PartyOrg, n=Count("pk"), committees=Count("pk", filter=Q(kind=OrgKind.CHAIN_COMMITTEE)),
+                    firms=Count("pk", filter=Q(enterprise__isnull=False)))
+    firms, members = per_zone(Enterprise, n=Count("pk")), per_zone(Member, n=Count("pk"))
+    teams, pairings = per_zone(VanguardTeam, n=Count("pk")), per_zone(Pairing, n=Count("pk"))
+    none: dict = {}
+    return {z: {
+        "chains": chains.get(z, none).get("n", 0),
+        "chain_committees": orgs.get(z, none).get("committees", 0),
+        "enterprises": firms.get(z, none).get("n", 0),
+        "party_orgs": orgs.get(z, none).get("firms", 0),
+        "party_orgs_all": orgs.get(z, none).get("n", 0),
+        "members": members.get(z, none).get("n", 0),
+        "vanguard_teams": teams.get(z, none).get("n", 0),
+        "pairings": pairings.get(z, none).get("n", 0),
+    } for z in zone_ids}

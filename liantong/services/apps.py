@@ -51,7 +51,7 @@ class ServicesConfig(AppConfig):
             Item("办理统计", "services:figures", "services.figures", icon="bar-chart"),
             Item("消息", "services:inbox", icon="bell"),
         ])
-        stats.register(services.zone_order_stats, {
+        stats.register_by_zone(services.zone_order_stats, {
             "orders": "企业诉求", "orders_resolved": "已办结诉求", "response_rate": "响应率（%）",
             "on_time_rate": "按时办结率（%）", "satisfaction_rate": "满意率（%）"})
         tick.register("services.cards", services.tick)

@@ -387,11 +387,15 @@ def order_figures(qs) -> dict:
     }
 
 
-def zone_order_stats(zone) -> dict:
-    """Stats provider for ``GET /api/v1/zones/{id}/stats``: counted from the orders."""
-    figures = order_figures(ServiceRequest.objects.filter(zone=zone))
-    figures.pop("avg_workdays")
-    return figures
+def zone_order_stats(zone_ids) -> dict[int, dict]:
+    """The zones' order figures (the home pages, ``GET /api/v1/zones/{id}/stats``), counted from the orders in
+    one grouped query: an entry for every id of ``zone_ids``."""
+    rows = {r["key"]: r for r in _grouped(ServiceRequest.objects.filter(zone_id__in=zone_ids), "zone_id",
+                                           distinct=False)}
+    none = {"orders": 0, "resolved": 0, "response_rate": None, "on_time_rate": None, "satisfaction_rate": None}
+    return {z: {"orders": r["orders"], "orders_resolved": r["resolved"], "response_rate": r["response_rate"],
+                "on_time_rate": r["on_time_rate"], "satisfaction_rate": r["satisfaction_rate"]}
+            for z in zone_ids for r in [rows.get(z, none)]}
 
 
 def _grouped(qs, key: str, *, distinct: bool = True) -> list[dict]:
