@@ -63,14 +63,18 @@ def run(scale: Scale, *, log: Callable[[str], None] = print, only: set[str] | No
 
 
 def _vacuum(log: Callable[[str], None]) -> None:
-    """PostgreSQL after a bulk load: VACUUM sets the visibility map (index-only scans for the counts of
-    the queues and boards) and ANALYZE the statistics — what autovacuum would do some time later."""
-    if connection.vendor != "postgresql" or connection.in_atomic_block:
+    """After the bulk load, the planner's statistics of every table. PostgreSQL: VACUUM sets the visibility map
+    (index-only scans for the counts of the queues and boards) and ANALYZE the statistics — what autovacuum
+    would do some time later. SQLite: ANALYZE, which it never runs by itself; without it the planner started
+    the platform's list of supply and demand from the chains and sorted every listing (93 ms at city scale,
+    50,000 listings, instead of 0.1)."""
+    if connection.in_atomic_block:
         return
+    stmt = "VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE"
     t0 = time.perf_counter()
     with connection.cursor() as c:
-        c.execute("VACUUM ANALYZE")
-    log(f"VACUUM ANALYZE（{time.perf_counter() - t0:.1f} 秒）")
+        c.execute(stmt)
+    log(f"{stmt}（{time.perf_counter() - t0:.1f} 秒）")
 
 
 # --- the bulk path: shared by every strand's generator ------------------------------------------------------
