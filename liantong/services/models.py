@@ -181,7 +181,8 @@ class ServiceRequest(Searchable):
             models.Index(fields=["zone", "category"], name="sr_zone_category"),
             models.Index(fields=["state", "warn_at"], name="sr_state_warn"),
             models.Index(fields=["state", "due_at"], name="sr_state_due"),
-            # the platform's orders in one state, newest first, across all zones (the list's default order)
+            # orders in one state, newest first (the list's default order): a zone's, and across all zones
+            models.Index(fields=["zone", "state", "-id"], name="sr_zone_state_id"),
             models.Index(fields=["state", "-id"], name="sr_state_id"),
             # the dashboards' figures per period (orders submitted, orders resolved) and per chain; the first
             # holds every column the figures and the health index read (``order_figures``, ``_grouped``), so
