@@ -1,4 +1,5 @@
 import ipaddress
+import time
 
 from django.conf import settings
 
@@ -76,4 +77,31 @@ class NoStoreMiddleware:
         response = self.get_response(request)
         if "Cache-Control" not in response:
             response["Cache-Control"] = "no-store, private"
+        return response
+
+
+def _now() -> float:
+    return time.time()
+
+
+class SessionRenewalMiddleware:
+    """The idle timeout (``SESSION_COOKIE_AGE``, 30 minutes) renewed at most once every
+    ``SESSION_RENEW_SECONDS``: a session that holds data is saved — its expiry pushed ``SESSION_COOKIE_AGE``
+    from now — when its last renewal is that old, instead of on every request (``SESSION_SAVE_EVERY_REQUEST``
+    wrote the session store once per request, a database write per page). A session therefore expires between
+    ``SESSION_COOKIE_AGE - SESSION_RENEW_SECONDS`` and ``SESSION_COOKIE_AGE`` seconds after its last request:
+    never later than before. Sits inside ``SessionMiddleware``, which saves what is marked modified."""
+
+    KEY = "_renewed_at"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        if session is not None and not session.is_empty():
+            now = int(_now())
+            if session.modified or now - session.get(self.KEY, 0) >= settings.SESSION_RENEW_SECONDS:
+                session[self.KEY] = now
         return response

@@ -4,6 +4,7 @@ import pytest
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from liantong.core.models import AuditLog
 from liantong.orgs.models import Member
@@ -52,8 +53,44 @@ def test_a_successful_login_is_audited_with_the_address(client, personas):
     assert log.ip == "10.1.2.3"
 
 
-def test_sessions_expire_after_thirty_idle_minutes():
-    assert settings.SESSION_COOKIE_AGE == 1800 and settings.SESSION_SAVE_EVERY_REQUEST
+def test_sessions_expire_after_thirty_idle_minutes_renewed_at_most_once_a_minute(personas, client_for, monkeypatch):
+    """A request renews the session (expiry 30 minutes on) when its last renewal is a minute old; the
+    requests in between write nothing to the session store. So a session ends 29 to 30 idle minutes after
+    its last request."""
+    from django.contrib.sessions.models import Session
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from liantong.core import middleware
+
+    assert settings.SESSION_COOKIE_AGE == 1800 and settings.SESSION_RENEW_SECONDS == 60
+    client = client_for(personas["firm_a"])
+    assert client.get("/").status_code == 200
+    key = client.session.session_key
+
+    def expiry():
+        return Session.objects.get(session_key=key).expire_date
+
+    first = expiry()
+    assert abs((first - timezone.now()).total_seconds() - 1800) < 60
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get("/").status_code == 200
+    assert not [q for q in ctx.captured_queries if q["sql"].startswith(("UPDATE", "INSERT")) and "django_session" in q["sql"]]
+    assert expiry() == first
+
+    start = middleware._now()
+    monkeypatch.setattr(middleware, "_now", lambda: start + 61)
+    assert client.get("/").status_code == 200
+    assert expiry() > first  # renewed: 30 minutes from this request
+    assert Session.objects.get(session_key=key).get_decoded()[middleware.SessionRenewalMiddleware.KEY] == int(start + 61)
+
+
+def test_an_anonymous_visit_stores_no_session(client, db):
+    from django.contrib.sessions.models import Session
+
+    before = Session.objects.count()
+    assert client.get("/accounts/login/").status_code == 200
+    assert Session.objects.count() == before
 
 
 def test_nobody_can_edit_or_delete_the_audit_log(personas):
