@@ -84,7 +84,6 @@ def forget_home_figures() -> None:
 
 
 def time_page(client: Client, url: str, runs: int) -> tuple[list[float], int, int]:
-
     cold = "cold=1" in url  # the home page's figures counted afresh (its cache emptied) each time
     resp = client.get(url)  # warm-up (and the status check)
     status = resp.status_code
