@@ -19,7 +19,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import router
-from django.db.models import CheckConstraint, F, Model, Q
+from django.db.models import CheckConstraint, F, Model, Q, UniqueConstraint
 
 UNDECIDED = object()
 
@@ -110,14 +110,19 @@ def _row(instance: Model, exclude: set[str]) -> dict[str, Any] | None:
     return row
 
 
-def validate_constraints(instance: Model, exclude: list[str] | set[str] | None = None) -> None:
-    """``Model.validate_constraints``, with check constraints decided in Python where ``evaluate`` can."""
+def validate_constraints(instance: Model, exclude: list[str] | set[str] | None = None, *,
+                         unique: bool = True) -> None:
+    """``Model.validate_constraints``, with check constraints decided in Python where ``evaluate`` can.
+    ``unique=False`` leaves out the unique constraints (each one a query): the caller lets the database refuse
+    the write and asks again with them after its ``IntegrityError`` (``core.services``)."""
     exclude = set(exclude or ())
     using = router.db_for_write(instance.__class__, instance=instance)
     errors: dict = {}
     rows: dict[type, dict | None] = {}
     for model, constraints in instance.get_constraints():
         for constraint in constraints:
+            if not unique and isinstance(constraint, UniqueConstraint):
+                continue
             try:
                 if isinstance(constraint, CheckConstraint):
                     if model not in rows:

@@ -139,15 +139,19 @@ def validation_message(exc: ValidationError, model: type[models.Model] | None = 
 
 
 def _clean(obj: models.Model, exclude: list[str] | None = None) -> None:
-    """full_clean(), except that a relation given as a loaded instance is known to exist, so its
-    per-field existence query is skipped; uniqueness and check constraints are validated in full (check
-    constraints in Python where their condition allows: core/constraints.py)."""
+    """full_clean(), except that
+    * a relation given as a loaded instance is known to exist, so its per-field existence query is skipped;
+    * check constraints are decided in Python where their condition allows (core/constraints.py);
+    * unique constraints (a query each) are left to the database when nothing else is wrong: the insert or
+      update refuses a duplicate, and ``_save`` then asks them to name it. When something else is wrong they
+      are validated here too, so that every error is reported at once."""
     exclude = list(exclude or [])
     loaded = [f.name for f in obj._meta.concrete_fields
               if f.is_relation and f.is_cached(obj) and getattr(obj, f.name) is not None]
     errors: dict = {}
     steps = (lambda: obj.clean_fields(exclude=exclude + loaded), obj.clean,
-             lambda: obj.validate_unique(exclude=exclude), lambda: constraints.validate_constraints(obj, exclude))
+             lambda: obj.validate_unique(exclude=exclude),
+             lambda: constraints.validate_constraints(obj, exclude, unique=bool(errors)))
     for step in steps:
         try:
             step()
@@ -217,11 +221,17 @@ def field_check(model: type[models.Model], exclude: list[str]) -> Callable[[dict
     return check
 
 
-def _save(obj: models.Model) -> None:
+def _save(obj: models.Model, exclude: list[str] | None = None) -> None:
+    """Save ``obj``; a row the database refuses is a ``ServiceError`` naming the unique constraint it breaks
+    (validated now, after the refusal: ``_clean``), or saying that it exists or refers to nothing."""
     try:
         with transaction.atomic():
             obj.save()
     except IntegrityError as exc:
+        try:
+            constraints.validate_constraints(obj, exclude)
+        except ValidationError as named:
+            raise ServiceError(validation_message(named, obj.__class__)) from exc
         raise ServiceError(f"数据冲突，未保存：{obj._meta.verbose_name}已存在或引用无效") from exc
 
 
@@ -229,7 +239,7 @@ def _save(obj: models.Model) -> None:
 def create(model: type[models.Model], *, actor, clean_exclude: list[str] | None = None, **fields):
     obj = model(**fields)
     _clean(obj, clean_exclude)
-    _save(obj)
+    _save(obj, clean_exclude)
     audit.record(actor, audit.AuditAction.CREATE, obj, changes={"new": audit.snapshot(obj)})
     return obj
 
@@ -244,7 +254,7 @@ def update(obj: models.Model, *, actor, clean_exclude: list[str] | None = None, 
     for k, v in fields.items():
         setattr(obj, k, v)
     _clean(obj, clean_exclude)
-    _save(obj)
+    _save(obj, clean_exclude)
     stamps = {f.name for f in obj._meta.concrete_fields if getattr(f, "auto_now", False)}
     changes = {k: v for k, v in audit.diff(old, audit.snapshot(obj)).items() if k not in stamps}
     if changes:
