@@ -20,6 +20,13 @@ def test_a_joint_activity_of_two_orgs_checks_two_members_in_and_both_org_records
     assert page.locator("svg").first.is_visible()  # the check-in QR code
 
     options = page.locator("select[name=members] option").all_text_contents()
+    box = page.get_by_role("searchbox", name="筛选党员")  # a large zone lists thousands: the secretary types
+    box.fill(B)
+    shown = page.locator("select[name=members] option:not([hidden])").all_text_contents()
+    assert shown and all(f"（{B}）" in o for o in shown) and len(shown) < len(options), shown
+    assert page.locator("#members-shown").inner_text() == f"显示 {len(shown)} / {len(options)} 项"
+    box.fill("")
+    assert page.locator("select[name=members] option:not([hidden])").count() == len(options)
     pick = [next(o for o in options if f"（{A}）" in o), next(o for o in options if f"（{B}）" in o)]
     page.select_option("select[name=members]", label=pick)
     page.select_option("select[name=action]", value="check_in")
