@@ -92,9 +92,9 @@ ADMIN_COLUMNS = ("产业链", "链上企业", "党员", "企业诉求", "满意�
 
 
 def admin_rows(client) -> dict[int, dict[str, str]]:
-    """The platform administrator's table of zones: ``{zone id: {column: text}}``."""
+    """The platform administrator's table of zones: ``{zone id: {column: text}}`` (a link's text)."""
     html = client.get("/").content.decode()
-    return {int(zid): dict(re.findall(r'<td data-label="([^"]+)">([^<]*)</td>', row))
+    return {int(zid): dict(re.findall(r'<td data-label="([^"]+)">(?:<a href="[^"]*">)?([^<]*)(?:</a>)?</td>', row))
             for zid, row in re.findall(r'<tr data-zone="(\d+)">(.*?)</tr>', html, re.S)}
 
 
@@ -139,3 +139,15 @@ def test_the_administrator_s_home_asks_as_many_queries_for_thirty_zones_as_for_t
     assert len(rows) == Zone.objects.count() >= 30
     for z in Zone.objects.filter(name__in=[z.name for z in new]):
         assert [rows[z.pk][c] for c in ADMIN_COLUMNS] == ["0", "0", "0", "0", "—"]
+
+
+def test_each_count_of_the_administrator_s_table_is_the_count_of_the_zone_s_list_it_links_to(personas, client_for):
+    client = client_for(personas["admin"])
+    html = client.get("/").content.decode()
+    links = re.findall(r'<tr data-zone="(\d+)">.*?</tr>', html, re.S)
+    cells = re.findall(r'<td data-label="([^"]+)"><a href="([^"]+)">(\d+)</a></td>', html)
+    assert len(cells) == 4 * len(links) == 4 * Zone.objects.count(), cells
+    for label, url, n in cells:
+        page = client.get(url.replace("&amp;", "&"))
+        assert page.status_code == 200, url
+        assert int(re.search(r"共 (\d+)", page.content.decode()).group(1)) == int(n), (label, url)

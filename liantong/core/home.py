@@ -100,7 +100,24 @@ def zone_panel(zone, period: str, figures: dict, counted_at) -> dict:
             "flows": flows, "totals": totals, "counted_at": counted_at, "width": 12}
 
 
-ADMIN_KEYS = ("chains", "enterprises", "members", "orders", "satisfaction_rate")  # the columns of _home_admin.html
+# the columns of the administrator's table of zones (_home_admin.html): four counts, each linking to the list
+# it counts, then the satisfaction rate (a rate, not a list's count)
+ADMIN_COUNTS = (("chains", "产业链"), ("enterprises", "链上企业"), ("members", "党员"), ("orders", "企业诉求"))
+ADMIN_KEYS = (*(key for key, _ in ADMIN_COUNTS), "satisfaction_rate")
+
+
+def _zone_counts(zone, figures: dict) -> list[tuple[str, object, str]]:
+    """``(label, value, url)`` of each count of the administrator's table of zones: the url is the list it
+    counts, filtered to the zone."""
+    from . import stats
+
+    out = []
+    for key, label in ADMIN_COUNTS:
+        url = stats.link_for(key, zone)
+        if url:
+            url = f"{url}{'&' if '?' in url else '?'}zone={zone.pk}"
+        out.append((label, figures.get(key), url or ""))
+    return out
 
 
 def admin_panel(request, zones, figures: dict) -> dict:
@@ -114,7 +131,8 @@ def admin_panel(request, zones, figures: dict) -> dict:
     from . import audit, tick
     from .models import AuditLog, JobLease
 
-    rows = [{"zone": z, "figures": figures.get(z.pk, {})} for z in zones]
+    rows = [{"zone": z, "figures": figures.get(z.pk, {}), "counts": _zone_counts(z, figures.get(z.pk, {}))}
+            for z in zones]
     leases = {j.name: j for j in JobLease.objects.all()}
     jobs = [{"name": name, "lease": leases.get(name)} for name, _ in tick._JOBS]
     since = timezone.now() - datetime.timedelta(days=1)
