@@ -94,7 +94,7 @@ ADMIN_COLUMNS = ("产业链", "链上企业", "党员", "企业诉求", "满意�
 def admin_rows(client) -> dict[int, dict[str, str]]:
     """The platform administrator's table of zones: ``{zone id: {column: text}}`` (a link's text)."""
     html = client.get("/").content.decode()
-    return {int(zid): dict(re.findall(r'<td data-label="([^"]+)">(?:<a href="[^"]*">)?([^<]*)(?:</a>)?</td>', row))
+    return {int(zid): dict(re.findall(r'<td data-label="([^"]+)">(?:<a href="[^"]*"[^>]*>)?([^<]*)(?:</a>)?</td>', row))
             for zid, row in re.findall(r'<tr data-zone="(\d+)">(.*?)</tr>', html, re.S)}
 
 
@@ -145,9 +145,10 @@ def test_each_count_of_the_administrator_s_table_is_the_count_of_the_zone_s_list
     client = client_for(personas["admin"])
     html = client.get("/").content.decode()
     links = re.findall(r'<tr data-zone="(\d+)">.*?</tr>', html, re.S)
-    cells = re.findall(r'<td data-label="([^"]+)"><a href="([^"]+)">(\d+)</a></td>', html)
+    cells = re.findall(r'<td data-label="([^"]+)"><a href="([^"]+)" aria-label="[^"]+：(\d+)">(\d+)</a></td>', html)
     assert len(cells) == 4 * len(links) == 4 * Zone.objects.count(), cells
-    for label, url, n in cells:
+    for label, url, spoken, n in cells:
+        assert spoken == n, "the link's spoken name says the figure it shows"
         page = client.get(url.replace("&amp;", "&"))
         assert page.status_code == 200, url
         assert int(re.search(r"共 (\d+)", page.content.decode()).group(1)) == int(n), (label, url)
