@@ -355,6 +355,59 @@ def test_each_create_form_the_persona_opens_saves_a_copy(persona, personas, clie
         assert saved >= ZONE_CREATES, sorted(ZONE_CREATES - saved)
 
 
+def _natural_key_fields(model) -> set[str]:
+    """The fields of the model's unique constraints and unique fields: what makes a row the same row."""
+    out = {f.name for f in model._meta.concrete_fields if f.unique and not f.primary_key}
+    for c in model._meta.constraints:
+        out |= set(getattr(c, "fields", ()) or ())
+    return out
+
+
+def _state(obj) -> dict:
+    return {f.attname: getattr(obj, f.attname) for f in obj._meta.concrete_fields
+            if not getattr(f, "auto_now", False)}
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_a_create_form_never_overwrites_the_row_whose_natural_key_it_repeats(persona, personas, client_for):
+    """新增 with the name (or other natural key) of an existing row and new text elsewhere: a new row, or a
+    refusal the user can read — never the existing row edited in place. The services save by natural key (the
+    Excel import, the demo), and a zone left off the form once let a create page overwrite a chain."""
+    user = personas[persona]
+    c = client_for(user)
+    failures, checked = [], 0
+    for name, view in CREATE:
+        resp = c.get(reverse(name))
+        if resp.status_code != 200:
+            continue
+        offered = the_form(resp.content.decode())
+        keys = _natural_key_fields(view.model)
+        edit = name.removesuffix("_create") + "_edit"
+        for obj in view.model.objects.visible_to(user, for_write=True).order_by("pk")[:1]:
+            source = c.get(reverse(edit, args=[obj.pk]))
+            if source.status_code != 200:
+                continue
+            original = as_data(the_form(source.content.decode()))
+            data = copy_of(the_form(source.content.decode()), offered, persona)
+            for field in offered["text"]:  # the natural key as it is, the rest new
+                if field in keys and field in original:
+                    data[field] = original[field]
+            before, count = _state(obj), view.model.objects.count()
+            resp = c.post(reverse(name), data)
+            obj.refresh_from_db()
+            checked += 1
+            if _state(obj) != before:
+                failures.append(f"{name}: #{obj.pk} was overwritten by a create form ({persona})")
+            elif resp.status_code == 302:
+                if view.model.objects.count() != count + 1:
+                    failures.append(f"{name}: 已保存 but no new row ({persona} → {resp['Location']})")
+            elif not errors_of(resp.content.decode()):
+                failures.append(f"{name}: {resp.status_code} with no message to read ({persona})")
+    assert not failures, "\n".join(failures)
+    if persona == "zone_staff":
+        assert checked >= len(ZONE_CREATES), checked
+
+
 # --- from the guarantees registry: each declared writer saves the sample row's form unchanged ----------
 
 def _registry_cases():

@@ -12,13 +12,15 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Max
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, resolve, reverse
 from django.utils.functional import cached_property
 from django.views import View
 
-from . import audit, lists
+from . import audit, guarantees, lists
 from .scoping import get_for_user
 from .services import ServiceError
 from .tables import Column, Filter, write_columns
@@ -310,7 +312,8 @@ class ObjectEditView(PermissionMixin, View):
         form = self.form_class(request.POST, request.FILES, instance=obj, user=request.user)
         if form.is_valid():
             try:
-                saved = form.save(actor=request.user)
+                with transaction.atomic():
+                    saved = self._save(form, obj)
             except ServiceError as exc:
                 form.add_error(exc.field if exc.field in form.fields else None, exc.message)
             except PermissionDenied as exc:
@@ -319,6 +322,20 @@ class ObjectEditView(PermissionMixin, View):
                 messages.success(request, "已保存")
                 return redirect(self.success_url_name, pk=saved.pk)
         return self._render(form, obj, status=400)
+
+    def _save(self, form, obj):
+        """``form.save``; on a create page, a row that existed before is refused (and its edit rolled back):
+        the strands' services save by natural key (the Excel import, the demo), so a new row whose name, say,
+        repeats an existing one would otherwise edit that one in place."""
+        if obj is not None:
+            return form.save(actor=self.request.user)
+        model = form._meta.model
+        with guarantees.unscoped("the newest id before a create: a new row is above it, an existing one is not"):
+            newest = model._base_manager.aggregate(n=Max("pk"))["n"]
+        saved = form.save(actor=self.request.user)
+        if newest is not None and isinstance(saved, model) and saved.pk <= newest:
+            raise ServiceError(f"已有相同的{model._meta.verbose_name}“{saved}”：请在列表中打开它修改，或改用其他名称")
+        return saved
 
     def _render(self, form, obj, status=200):
         verbose = self.model._meta.verbose_name
