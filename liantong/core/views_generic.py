@@ -329,7 +329,7 @@ class ObjectEditView(PermissionMixin, View):
         repeats an existing one would otherwise edit that one in place."""
         if obj is not None:
             return form.save(actor=self.request.user)
-        model = form._meta.model
+        model = self.model
         with guarantees.unscoped("the newest id before a create: a new row is above it, an existing one is not"):
             newest = model._base_manager.aggregate(n=Max("pk"))["n"]
         saved = form.save(actor=self.request.user)
