@@ -18,11 +18,11 @@ from liantong.core.constraints import UNDECIDED, evaluate
 pytestmark = pytest.mark.django_db
 
 
-def _check_constraints():
-    for model in apps.get_models():
-        for constraint in model._meta.constraints:
-            if isinstance(constraint, CheckConstraint):
-                yield pytest.param(model, constraint, id=f"{model._meta.label}.{constraint.name}")
+def constraint_params(kind: type) -> list:
+    """``pytest.param(model, constraint)`` for every constraint of class ``kind`` of every model (also used by
+    ``test_unique_deferred.py``)."""
+    return [pytest.param(model, constraint, id=f"{model._meta.label}.{constraint.name}")
+            for model in apps.get_models() for constraint in model._meta.constraints if isinstance(constraint, kind)]
 
 
 def _names(condition: Q) -> set[str]:
@@ -57,7 +57,7 @@ def _samples(field: models.Field) -> list:
     return ([None] if field.null else []) + values
 
 
-@pytest.mark.parametrize(("model", "constraint"), list(_check_constraints()))
+@pytest.mark.parametrize(("model", "constraint"), constraint_params(CheckConstraint))
 def test_a_check_constraint_decided_in_python_agrees_with_the_database(model, constraint):
     condition = Q(constraint.condition)
     fields = [model._meta.get_field(name) for name in sorted(_names(condition))]
@@ -75,7 +75,7 @@ def test_a_check_constraint_decided_in_python_agrees_with_the_database(model, co
 def test_the_sample_rows_reach_both_outcomes_of_every_constraint():
     """Each constraint is seen passing and failing by the samples above, so the comparison can fail."""
     one_sided = []
-    for param in _check_constraints():
+    for param in constraint_params(CheckConstraint):
         model, constraint = param.values
         condition = Q(constraint.condition)
         fields = [model._meta.get_field(name) for name in sorted(_names(condition))]

@@ -6,7 +6,6 @@ copy of a demo row that the constraint covers."""
 from __future__ import annotations
 
 import pytest
-from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db.models import UniqueConstraint
@@ -14,14 +13,9 @@ from django.db.models import UniqueConstraint
 from liantong.core import services
 from liantong.core.services import ServiceError
 
+from .test_constraints import constraint_params
+
 pytestmark = pytest.mark.django_db
-
-
-def _unique_constraints():
-    for model in apps.get_models():
-        for constraint in model._meta.constraints:
-            if isinstance(constraint, UniqueConstraint):
-                yield pytest.param(model, constraint, id=f"{model._meta.label}.{constraint.name}")
 
 
 def _copy_of_a_covered_row(model, constraint) -> dict:
@@ -37,7 +31,7 @@ def _copy_of_a_covered_row(model, constraint) -> dict:
             for f in model._meta.concrete_fields if not f.primary_key}
 
 
-@pytest.mark.parametrize(("model", "constraint"), list(_unique_constraints()))
+@pytest.mark.parametrize(("model", "constraint"), constraint_params(UniqueConstraint))
 def test_a_duplicate_is_refused_by_the_database_and_named_as_full_clean_names_it(model, constraint, monkeypatch):
     values = _copy_of_a_covered_row(model, constraint)
     with pytest.raises(ValidationError) as django_says:
