@@ -144,9 +144,9 @@ def test_the_administrator_s_home_asks_as_many_queries_for_thirty_zones_as_for_t
 def test_each_count_of_the_administrator_s_table_is_the_count_of_the_zone_s_list_it_links_to(personas, client_for):
     client = client_for(personas["admin"])
     html = client.get("/").content.decode()
-    links = re.findall(r'<tr data-zone="(\d+)">.*?</tr>', html, re.S)
+    rows = re.findall(r'<tr data-zone="(\d+)">.*?</tr>', html, re.S)
     cells = re.findall(r'<td data-label="([^"]+)"><a href="([^"]+)" aria-label="[^"]+：(\d+)">(\d+)</a></td>', html)
-    assert len(cells) == 4 * len(links) == 4 * Zone.objects.count(), cells
+    assert len(cells) == 4 * len(rows) == 4 * Zone.objects.count(), cells
     for label, url, spoken, n in cells:
         assert spoken == n, "the link's spoken name says the figure it shows"
         page = client.get(url.replace("&amp;", "&"))
