@@ -22,8 +22,6 @@ from __future__ import annotations
 import copy
 
 from django import forms
-from django.core.exceptions import ValidationError
-from django.db import models, router
 from django.db.models import Q
 from django.forms.renderers import DjangoTemplates
 from django.utils.html import conditional_escape
@@ -218,36 +216,12 @@ class ScopedModelForm(forms.ModelForm):
     def _post_clean(self):
         """Django's model validation, its constraint messages in Chinese (no constraint names)."""
         super()._post_clean()
-        self._validate_settled_uniqueness()
         model = self._meta.model
         for field, errors in list(self._errors.items()):
             texts = [humane(str(e), model) for e in errors]
             if texts != [str(e) for e in errors]:
                 self._errors[field] = self.error_class(
                     texts, error_class="nonfield" if field == forms.forms.NON_FIELD_ERRORS else None)
-
-    def _validate_settled_uniqueness(self) -> None:
-        """Django checks a unique constraint only when all its fields are on the form. A field the server sets
-        instead (the zone of a non-admin's new row) left (zone, name) unchecked, and the strand's service —
-        which saves by natural key — took the new row for the existing one and overwrote it. Those constraints
-        are checked here, their errors shown above the form."""
-        model = self._meta.model
-        settled = {f.name for f in model._meta.concrete_fields
-                   if f.name not in self.fields and not f.primary_key
-                   and getattr(self.instance, f.attname, None) is not None}
-        if not settled:
-            return
-        exclude = self._get_validation_exclusions() - settled
-        using = router.db_for_write(model, instance=self.instance)
-        for constraint_model, constraints in self.instance.get_constraints():
-            for constraint in constraints:
-                fields = set(getattr(constraint, "fields", ()) or ())
-                if not isinstance(constraint, models.UniqueConstraint) or not fields & settled or fields & exclude:
-                    continue
-                try:
-                    constraint.validate(constraint_model, self.instance, exclude=exclude, using=using)
-                except ValidationError as exc:
-                    self.add_error(None, exc.messages)
 
     def save(self, *, actor):
         """Call the strand's service with ``self.record`` (None for a new row) and the cleaned values."""

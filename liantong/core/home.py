@@ -65,12 +65,7 @@ def zone_panel(zone, period: str, figures: dict, counted_at) -> dict:
     start, end, prev_start, prev_end = stats.period_bounds(period, timezone.localdate())
 
     def flows_of(a, b):  # counted at most once a minute per zone and period, like the totals
-        key = f"home_flows:{zone.pk}:{a}:{b}"
-        hit = cache.get(key)
-        if hit is None:
-            hit = stats.zone_flows(zone, a, b)
-            cache.set(key, hit, 60)
-        return hit
+        return cache.get_or_set(f"home_flows:{zone.pk}:{a}:{b}", lambda: stats.zone_flows(zone, a, b), 60)
 
     now, before = flows_of(start, end), flows_of(prev_start, prev_end)
     flows = []

@@ -23,12 +23,7 @@ HOME_FIGURES_TTL = 60  # seconds: at province scale one zone's figures take ~100
 def _home_figures(zone) -> tuple[dict, object]:
     """The zone's figures for the home page and when they were counted: counted from the data at most
     once a minute per zone (shared through the cache by every app server). The API counts live."""
-    key = f"home_figures:{zone.pk}"
-    hit = cache.get(key)
-    if hit is None:
-        hit = (zone_stats(zone), timezone.now())
-        cache.set(key, hit, HOME_FIGURES_TTL)
-    return hit
+    return cache.get_or_set(f"home_figures:{zone.pk}", lambda: (zone_stats(zone), timezone.now()), HOME_FIGURES_TTL)
 
 
 def zones_overview_key(zones) -> str:
@@ -42,12 +37,7 @@ def _zones_overview(zones) -> dict:
     from .home import ADMIN_KEYS
     from .stats import across_zones
 
-    key = zones_overview_key(zones)
-    hit = cache.get(key)
-    if hit is None:
-        hit = across_zones(zones, ADMIN_KEYS)
-        cache.set(key, hit, HOME_FIGURES_TTL)
-    return hit
+    return cache.get_or_set(zones_overview_key(zones), lambda: across_zones(zones, ADMIN_KEYS), HOME_FIGURES_TTL)
 
 
 @login_required

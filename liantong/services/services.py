@@ -393,9 +393,12 @@ def zone_order_stats(zone_ids) -> dict[int, dict]:
     rows = {r["key"]: r for r in _grouped(ServiceRequest.objects.filter(zone_id__in=zone_ids), "zone_id",
                                            distinct=False)}
     none = {"orders": 0, "resolved": 0, "response_rate": None, "on_time_rate": None, "satisfaction_rate": None}
-    return {z: {"orders": r["orders"], "orders_resolved": r["resolved"], "response_rate": r["response_rate"],
-                "on_time_rate": r["on_time_rate"], "satisfaction_rate": r["satisfaction_rate"]}
-            for z in zone_ids for r in [rows.get(z, none)]}
+    out = {}
+    for z in zone_ids:
+        r = rows.get(z, none)
+        out[z] = {"orders": r["orders"], "orders_resolved": r["resolved"], "response_rate": r["response_rate"],
+                  "on_time_rate": r["on_time_rate"], "satisfaction_rate": r["satisfaction_rate"]}
+    return out
 
 
 def _grouped(qs, key: str, *, distinct: bool = True) -> list[dict]:
